@@ -1,0 +1,1 @@
+"""Crawl portals for report pages and attachments, politely and incrementally."""

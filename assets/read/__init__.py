@@ -1,0 +1,1 @@
+"""Read published files (HTML, PDF, DOCX, DOC, text, scans) into `Document`s."""

@@ -1,0 +1,1 @@
+"""Turn a read `Document` into a `Report`: canonical cells, sections, agency, year, checks."""

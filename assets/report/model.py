@@ -1,0 +1,68 @@
+"""A parsed report: the record that crosses from the report stage to the warehouse.
+
+`Report.to_json()` is the `gongkai parse` output contract (one JSON object per file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CellValue:
+    table_id: str
+    row_id: str
+    col_id: str
+    value: float | int | None  # None: the cell is empty or unreadable (never a guessed 0)
+    raw: str | None  # the text as printed
+
+
+@dataclass(frozen=True)
+class Section:
+    section_id: str  # "preamble", "s1" … "s6"
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    rule: str  # e.g. "t3_row_total", "t3_balance", "t3_result_total", "t4_row_total"
+    row_id: str | None
+    col_id: str | None
+    expected: float | None
+    actual: float | None
+    passed: bool | None  # None: not assessable (an operand is NULL)
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    """A figure the narrative states (收到申请 N 件 …), held against the tables as a soft check."""
+
+    figure: str  # e.g. "applications_received"
+    value: float
+    text: str  # the sentence it came from
+    section_id: str | None = None
+
+
+@dataclass
+class Report:
+    source: str
+    media: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    format_version: str | None = None  # "2021", "2019", "pre2019"
+    title: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    cells: list[CellValue] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    narrative_figures: list[NarrativeFigure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # why the file could not be read; then cells are empty
+    needs_ocr: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def failed(cls, source: str, reason: str, media: str | None = None) -> "Report":
+        return cls(source=source, media=media, error=reason)
