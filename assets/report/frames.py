@@ -1,0 +1,243 @@
+"""Parsed reports as polars frames shaped like the warehouse tables, and the canonical choice.
+
+One `ReportFrames` holds one year partition. The report stage writes it as Parquet files in
+the store; the warehouse loader reads them. The column sets here are the warehouse's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from assets.crawl.records import CrawledDocument
+from assets.report.model import Report
+
+REPORT_SCHEMA = {
+    "report_id": pl.Utf8,
+    "partition_year": pl.Int32,
+    "agency": pl.Utf8,
+    "division": pl.Utf8,
+    "year": pl.Int32,
+    "format_version": pl.Utf8,
+    "title": pl.Utf8,
+    "source": pl.Utf8,
+    "source_url": pl.Utf8,
+    "page_url": pl.Utf8,
+    "media": pl.Utf8,
+    "sha256": pl.Utf8,
+    "size_bytes": pl.Int64,
+    "fetched_at": pl.Datetime("us"),
+    "parsed_at": pl.Datetime("us"),
+    "is_correction": pl.Boolean,
+    "is_canonical": pl.Boolean,
+    "canonical_reason": pl.Utf8,
+    "superseded_by": pl.Utf8,
+    "cells_read": pl.Int32,
+    "needs_ocr": pl.Boolean,
+    "error": pl.Utf8,
+    "warnings": pl.List(pl.Utf8),
+}
+FACT_CELL_SCHEMA = {
+    "report_id": pl.Utf8,
+    "agency": pl.Utf8,
+    "year": pl.Int32,
+    "table_id": pl.Utf8,
+    "row_id": pl.Utf8,
+    "col_id": pl.Utf8,
+    "value": pl.Float64,
+    "raw": pl.Utf8,
+}
+SECTION_SCHEMA = {"report_id": pl.Utf8, "section_id": pl.Utf8, "text": pl.Utf8}
+CHECK_SCHEMA = {
+    "report_id": pl.Utf8,
+    "agency": pl.Utf8,
+    "year": pl.Int32,
+    "rule": pl.Utf8,
+    "row_id": pl.Utf8,
+    "col_id": pl.Utf8,
+    "expected": pl.Float64,
+    "actual": pl.Float64,
+    "passed": pl.Boolean,
+}
+FIGURE_SCHEMA = {
+    "report_id": pl.Utf8,
+    "figure": pl.Utf8,
+    "value": pl.Float64,
+    "text": pl.Utf8,
+    "section_id": pl.Utf8,
+}
+
+# Which copy of a report counts when an agency posts the same year twice: a text layer we
+# read exactly beats a scan, and a structured page beats a PDF rendering of it.
+MEDIA_PREFERENCE = {"html": 0, "docx": 1, "pdf": 2, "doc": 3, "txt": 4}
+
+
+@dataclass
+class ReportFrames:
+    report: pl.DataFrame
+    fact_cell: pl.DataFrame
+    report_section: pl.DataFrame
+    check_result: pl.DataFrame
+    narrative_figure: pl.DataFrame
+
+    @classmethod
+    def empty(cls) -> "ReportFrames":
+        return cls(
+            report=pl.DataFrame(schema=REPORT_SCHEMA),
+            fact_cell=pl.DataFrame(schema=FACT_CELL_SCHEMA),
+            report_section=pl.DataFrame(schema=SECTION_SCHEMA),
+            check_result=pl.DataFrame(schema=CHECK_SCHEMA),
+            narrative_figure=pl.DataFrame(schema=FIGURE_SCHEMA),
+        )
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def write_parquet(self, directory: Path) -> None:
+        """Write each table as ``<table>.parquet``; each file lands whole (temp + rename)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.tables().items():
+            tmp = directory / f".{name}.parquet.tmp"
+            frame.write_parquet(tmp)
+            tmp.replace(directory / f"{name}.parquet")
+
+    @classmethod
+    def read_parquet(cls, directory: Path) -> "ReportFrames":
+        return cls(**{f.name: pl.read_parquet(directory / f"{f.name}.parquet") for f in fields(cls)})
+
+
+def report_id(url: str, sha256: str) -> str:
+    """Stable across re-parses: the same bytes at the same URL are the same report."""
+    return hashlib.sha256(f"{url}\n{sha256}".encode()).hexdigest()[:20]
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def build_frames(
+    parsed: list[tuple[CrawledDocument, Report]],
+    partition_year: int,
+    divisions: dict[str, str | None] | None = None,
+    parsed_at: datetime | None = None,
+) -> ReportFrames:
+    """Flatten parsed reports of one year partition into warehouse-shaped frames."""
+    divisions = divisions or {}
+    parsed_at = parsed_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    reports, cells, sections, checks, figures = [], [], [], [], []
+    for doc, rep in parsed:
+        rid = report_id(doc.final_url, doc.sha256)
+        agency = rep.agency or doc.agency_hint
+        year = rep.year or doc.year_hint
+        reports.append(
+            {
+                "report_id": rid,
+                "partition_year": partition_year,
+                "agency": agency,
+                "division": divisions.get(doc.source),
+                "year": year,
+                "format_version": rep.format_version,
+                "title": rep.title or doc.title,
+                "source": doc.source,
+                "source_url": doc.final_url,
+                "page_url": doc.page_url,
+                "media": rep.media or doc.media,
+                "sha256": doc.sha256,
+                "size_bytes": doc.size,
+                "fetched_at": _parse_time(doc.fetched_at),
+                "parsed_at": parsed_at,
+                "is_correction": doc.is_correction,
+                "is_canonical": False,
+                "canonical_reason": None,
+                "superseded_by": None,
+                "cells_read": sum(1 for c in rep.cells if c.value is not None),
+                "needs_ocr": rep.needs_ocr,
+                "error": rep.error,
+                "warnings": list(rep.warnings),
+            }
+        )
+        cells.extend(
+            {"report_id": rid, "agency": agency, "year": year, "table_id": c.table_id,
+             "row_id": c.row_id, "col_id": c.col_id,
+             "value": None if c.value is None else float(c.value), "raw": c.raw}
+            for c in rep.cells
+        )
+        sections.extend({"report_id": rid, "section_id": s.section_id, "text": s.text} for s in rep.sections)
+        checks.extend(
+            {"report_id": rid, "agency": agency, "year": year, "rule": k.rule, "row_id": k.row_id,
+             "col_id": k.col_id, "expected": k.expected, "actual": k.actual, "passed": k.passed}
+            for k in rep.checks
+        )
+        figures.extend(
+            {"report_id": rid, "figure": f.figure, "value": f.value, "text": f.text, "section_id": f.section_id}
+            for f in rep.narrative_figures
+        )
+    report = pl.DataFrame(reports, schema=REPORT_SCHEMA)
+    # The same bytes at the same URL reached twice (two list pages) are one report.
+    report = report.unique(subset="report_id", keep="first", maintain_order=True)
+    return ReportFrames(
+        report=mark_canonical(report),
+        fact_cell=pl.DataFrame(cells, schema=FACT_CELL_SCHEMA).unique(
+            subset=["report_id", "table_id", "row_id", "col_id"], keep="first", maintain_order=True),
+        report_section=pl.DataFrame(sections, schema=SECTION_SCHEMA).unique(
+            subset=["report_id", "section_id"], keep="first", maintain_order=True),
+        check_result=pl.DataFrame(checks, schema=CHECK_SCHEMA),
+        narrative_figure=pl.DataFrame(figures, schema=FIGURE_SCHEMA),
+    )
+
+
+def mark_canonical(report: pl.DataFrame) -> pl.DataFrame:
+    """Choose one canonical report per agency and year, and say why for every row.
+
+    Order of preference: readable; a correction (更正) over the post it corrects; more cells
+    read; the preferred media (html > docx > pdf > doc); fetched later; report_id (stable).
+    """
+    if report.is_empty():
+        return report
+    ranked = report.with_columns(
+        _readable=pl.col("error").is_null() & ~pl.col("needs_ocr"),
+        _media_rank=pl.col("media").replace_strict(MEDIA_PREFERENCE, default=9, return_dtype=pl.Int32),
+        _group=pl.concat_str([pl.col("agency").fill_null("?"), pl.col("year").cast(pl.Utf8).fill_null("?")], separator="|"),
+    ).sort(
+        ["_group", "_readable", "is_correction", "cells_read", "_media_rank", "fetched_at", "report_id"],
+        descending=[False, True, True, True, False, True, False],
+        nulls_last=True,
+    )
+    rows = ranked.to_dicts()
+    by_group: dict[str, list[dict]] = {}
+    for row in rows:
+        by_group.setdefault(row["_group"], []).append(row)
+    for members in by_group.values():
+        best = members[0]
+        identified = best["agency"] is not None and best["year"] is not None and best["_readable"]
+        best["is_canonical"] = identified
+        if not identified:
+            reason = "agency or year unknown" if best["_readable"] else "unreadable"
+            for row in members:
+                row["is_canonical"] = False
+                row["canonical_reason"] = reason if row["_readable"] else (row["error"] and "unreadable: " + row["error"][:120] or "needs OCR")
+            continue
+        best["canonical_reason"] = "only report for agency and year" if len(members) == 1 else "chosen over %d other(s)" % (len(members) - 1)
+        for row in members[1:]:
+            row["superseded_by"] = best["report_id"]
+            row["canonical_reason"] = _why_not(row, best)
+    return pl.DataFrame(rows, schema=ranked.schema).drop("_readable", "_media_rank", "_group").select(list(REPORT_SCHEMA))
+
+
+def _why_not(row: dict, best: dict) -> str:
+    if not row["_readable"]:
+        return "unreadable" if row["error"] else "needs OCR"
+    if best["is_correction"] and not row["is_correction"]:
+        return "superseded by a correction (更正)"
+    if best["cells_read"] > row["cells_read"]:
+        return f"fewer cells read ({row['cells_read']} < {best['cells_read']})"
+    if best["_media_rank"] < row["_media_rank"]:
+        return f"same report in a preferred media ({best['media']} over {row['media']})"
+    return "an equal copy was chosen (fetched later)"

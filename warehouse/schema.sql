@@ -1,0 +1,113 @@
+-- gongkai warehouse: one narrow fact table keyed by report and canonical cell, with the
+-- documents, sections and consistency checks beside it. Views (views.sql) carry the
+-- analyst's vocabulary on top. Every statement is idempotent: the loader runs this file
+-- on each connection that writes.
+
+CREATE TABLE IF NOT EXISTS cell (
+    table_id  VARCHAR NOT NULL,
+    row_id    VARCHAR NOT NULL,
+    col_id    VARCHAR NOT NULL,
+    row_label VARCHAR NOT NULL,
+    col_label VARCHAR NOT NULL,
+    unit      VARCHAR NOT NULL,
+    formats   VARCHAR NOT NULL,
+    PRIMARY KEY (formats, table_id, row_id, col_id)
+);
+COMMENT ON TABLE cell IS 'The canonical cells of the report format (spec cells.csv): the dimension every fact_cell row points into.';
+COMMENT ON COLUMN cell.unit IS 'count, or 10k_yuan (万元, decimal)';
+COMMENT ON COLUMN cell.formats IS 'which format versions have this cell: 2019, 2021 or both (a few t2 cells keep their code across formats under a reworded label, so a cell is keyed with its formats)';
+
+CREATE TABLE IF NOT EXISTS report (
+    report_id        VARCHAR PRIMARY KEY,
+    partition_year   INTEGER NOT NULL,
+    agency           VARCHAR,
+    division         VARCHAR,
+    year             INTEGER,
+    format_version   VARCHAR,
+    title            VARCHAR,
+    source           VARCHAR NOT NULL,
+    source_url       VARCHAR,
+    page_url         VARCHAR,
+    media            VARCHAR,
+    sha256           VARCHAR NOT NULL,
+    size_bytes       BIGINT,
+    fetched_at       TIMESTAMP,
+    parsed_at        TIMESTAMP NOT NULL,
+    is_correction    BOOLEAN NOT NULL DEFAULT false,
+    is_canonical     BOOLEAN NOT NULL,
+    canonical_reason VARCHAR,
+    superseded_by    VARCHAR,
+    cells_read       INTEGER NOT NULL,
+    needs_ocr        BOOLEAN NOT NULL DEFAULT false,
+    error            VARCHAR,
+    warnings         VARCHAR[]
+);
+COMMENT ON TABLE report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
+COMMENT ON COLUMN report.report_id IS 'Stable id: hash of the URL and the content sha256';
+COMMENT ON COLUMN report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
+COMMENT ON COLUMN report.year IS 'The report year as the document itself states it (the year the activity happened, published early the next year)';
+COMMENT ON COLUMN report.source IS 'Name of the source (sources/*.toml) whose crawl found the document';
+COMMENT ON COLUMN report.source_url IS 'URL the document was fetched from (after redirects)';
+COMMENT ON COLUMN report.page_url IS 'Article page that linked the document, when it is an attachment';
+COMMENT ON COLUMN report.sha256 IS 'Key of the raw bytes in the raw store';
+COMMENT ON COLUMN report.is_canonical IS 'The report counted for its agency and year; the others stay queryable';
+COMMENT ON COLUMN report.canonical_reason IS 'Why this row is (or is not) the canonical one';
+COMMENT ON COLUMN report.superseded_by IS 'report_id of the canonical report that replaces this one';
+COMMENT ON COLUMN report.cells_read IS 'Number of table cells with a value (not NULL)';
+COMMENT ON COLUMN report.error IS 'Why the document could not be read (then it has no cells); NULL when it was read';
+
+CREATE TABLE IF NOT EXISTS fact_cell (
+    report_id VARCHAR NOT NULL,
+    agency    VARCHAR,
+    year      INTEGER,
+    table_id  VARCHAR NOT NULL,
+    row_id    VARCHAR NOT NULL,
+    col_id    VARCHAR NOT NULL,
+    value     DOUBLE,
+    raw       VARCHAR,
+    PRIMARY KEY (report_id, table_id, row_id, col_id)
+);
+COMMENT ON TABLE fact_cell IS 'One row per report and canonical table cell (see cell). value NULL means the cell was empty or unreadable, never zero.';
+COMMENT ON COLUMN fact_cell.value IS 'The number as printed (placeholders — - / 无 read as 0); NULL when empty';
+COMMENT ON COLUMN fact_cell.raw IS 'The cell text as printed';
+
+CREATE TABLE IF NOT EXISTS report_section (
+    report_id  VARCHAR NOT NULL,
+    section_id VARCHAR NOT NULL,
+    text       VARCHAR NOT NULL,
+    PRIMARY KEY (report_id, section_id)
+);
+COMMENT ON TABLE report_section IS 'The narrative of each report by section: preamble, s1 总体情况 … s6 其他需要报告的事项';
+
+CREATE TABLE IF NOT EXISTS check_result (
+    report_id VARCHAR NOT NULL,
+    agency    VARCHAR,
+    year      INTEGER,
+    rule      VARCHAR NOT NULL,
+    row_id    VARCHAR,
+    col_id    VARCHAR,
+    expected  DOUBLE,
+    actual    DOUBLE,
+    passed    BOOLEAN
+);
+COMMENT ON TABLE check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
+COMMENT ON COLUMN check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total';
+COMMENT ON COLUMN check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
+
+CREATE TABLE IF NOT EXISTS narrative_figure (
+    report_id  VARCHAR NOT NULL,
+    figure     VARCHAR NOT NULL,
+    value      DOUBLE,
+    text       VARCHAR,
+    section_id VARCHAR
+);
+COMMENT ON TABLE narrative_figure IS 'Figures the narrative states (收到申请 N 件 …), kept apart from the tables; the only figures pre-2019 reports have';
+
+CREATE TABLE IF NOT EXISTS load_log (
+    partition_year INTEGER NOT NULL,
+    loaded_at      TIMESTAMP NOT NULL,
+    reports        INTEGER NOT NULL,
+    cells          BIGINT NOT NULL,
+    run_id         VARCHAR
+);
+COMMENT ON TABLE load_log IS 'One row per load of a year partition: when, how much, by which Dagster run';
