@@ -1,0 +1,197 @@
+"""The `gongkai` command line: run the pipeline, serve the demo, parse files, query the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipelines.partitions import parse_years
+from pipelines.resources import DEFAULT_SOURCES, DEFAULT_STORE, REPO_ROOT
+from warehouse.loader import DEFAULT_PATH, Warehouse, WarehouseLocked
+
+log = logging.getLogger("gongkai")
+
+EXAMPLE_QUERY = """\
+SELECT year, count(*) AS agencies, sum(received) AS applications_received,
+       sum(answered) AS answered, sum(carried_forward) AS carried_forward
+FROM applications GROUP BY year ORDER BY year"""
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME (default .dagster/ in the checkout), holding the project's dagster.yaml."""
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = REPO_ROOT / "dagster.yaml"
+    if config.exists() and not (home / "dagster.yaml").exists():
+        shutil.copyfile(config, home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int]) -> bool:
+    """Run the main job through Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.partitions import partition_range_tags
+
+    dagster_home()
+    job = defs.resolve_job_def("gongkai_main")
+    storage_config = {"sources": str(sources), "store": str(store), "warehouse": str(warehouse)}
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            run_config={"resources": {"storage": {"config": storage_config}}},
+            instance=instance,
+            tags={**partition_range_tags(years), "gongkai/trigger": "cli"},
+            raise_on_error=False,
+        )
+        if not result.success:
+            for event in result.all_events:
+                if event.is_failure and event.step_failure_data:
+                    print(f"step {event.step_key} failed: {event.step_failure_data.error.message}",
+                          file=sys.stderr)
+        print(f"dagster run {result.run_id} ({'success' if result.success else 'FAILED'}); "
+              f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
+        return result.success
+
+
+def print_summary(warehouse: Warehouse, store: Path, years: list[int]) -> None:
+    from assets.crawl.catalog import read_catalog
+
+    catalog = read_catalog(store)
+    found = {}
+    if catalog.height:
+        for row in catalog.filter(catalog["current"]).group_by("year_hint").len().iter_rows():
+            found[row[0]] = row[1]
+    loaded = warehouse.query(
+        """
+        SELECT r.partition_year AS year,
+               count(*) AS loaded,
+               count(*) FILTER (r.error IS NULL) AS parsed,
+               count(*) FILTER (r.is_canonical) AS canonical,
+               count(DISTINCT k.report_id) FILTER (k.passed = false AND r.is_canonical) AS failing_checks
+        FROM report r LEFT JOIN check_result k USING (report_id)
+        WHERE r.partition_year IN (SELECT unnest(?::INTEGER[]))
+        GROUP BY ALL ORDER BY year
+        """,
+        [years],
+    )
+    print("\nyear  found  parsed  loaded  canonical  reports failing a consistency check")
+    by_year = {row["year"]: row for row in loaded.iter_rows(named=True)}
+    for year in years:
+        row = by_year.get(year)
+        if not row and not found.get(year):
+            continue
+        row = row or {"parsed": 0, "loaded": 0, "canonical": 0, "failing_checks": 0}
+        print(f"{year}  {found.get(year, 0):>5}  {row['parsed']:>6}  {row['loaded']:>6}  "
+              f"{row['canonical']:>9}  {row['failing_checks']:>5}")
+    print(f"\nwarehouse: {warehouse.path}\nexample query (gongkai sql \"...\"):\n{EXAMPLE_QUERY}")
+    print(warehouse.query(EXAMPLE_QUERY))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    years = parse_years(args.years)
+    ok = run_pipeline(Path(args.sources), Path(args.store), Path(args.warehouse), years)
+    print_summary(Warehouse(args.warehouse), Path(args.store), years)
+    return 0 if ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from demo.server import render_sources, serve_demo
+
+    store = Path(args.store)
+    years = parse_years(args.years)
+    with serve_demo() as bases:
+        print("demo portal serving " + ", ".join(f"{h} at {u}" for h, u in bases.items()))
+        sources = store / "demo-sources.toml"
+        sources.parent.mkdir(parents=True, exist_ok=True)
+        sources.write_text(render_sources(bases), encoding="utf-8")
+        ok = run_pipeline(sources, store, Path(args.warehouse), years)
+    print_summary(Warehouse(args.warehouse), store, years)
+    return 0 if ok else 1
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from assets.report.parse import parse_file
+
+    paths: list[Path] = []
+    for p in map(Path, args.paths):
+        paths.extend(sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        for path in paths:
+            report = parse_file(path)
+            out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    frame = Warehouse(args.warehouse, lock_timeout=args.wait).query(args.query)
+    with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
+        print(frame)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    this_year = date.today().year
+    parser = argparse.ArgumentParser(prog="gongkai", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def storage_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--warehouse", default=os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH)),
+                       help="DuckDB file (default: %(default)s)")
+        p.add_argument("--store", default=os.environ.get("GONGKAI_STORE", str(DEFAULT_STORE)),
+                       help="raw store and staging directory (default: %(default)s)")
+
+    run = sub.add_parser("run", help="crawl the sources, parse, load and check (the nightly job)")
+    run.add_argument("--sources", default=os.environ.get("GONGKAI_SOURCES", str(DEFAULT_SOURCES)),
+                     help="sources TOML file or a directory of them (default: %(default)s)")
+    storage_args(run)
+    run.add_argument("--years", default=f"{this_year - 1}-{this_year}",
+                     help="year partitions to parse and load, e.g. 2019-2024 (default: %(default)s)")
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="`run` over the bundled demo portal, served on 127.0.0.1")
+    storage_args(demo)
+    demo.add_argument("--years", default=f"2019-{this_year}", help="default: %(default)s")
+    demo.set_defaults(func=cmd_demo)
+
+    parse = sub.add_parser("parse", help="read local report files; print one JSON object per file")
+    parse.add_argument("paths", nargs="+", help="files or directories")
+    parse.add_argument("--out", help="write JSON Lines here instead of stdout")
+    parse.set_defaults(func=cmd_parse)
+
+    sql = sub.add_parser("sql", help="run a query on the warehouse and print the result")
+    sql.add_argument("query")
+    sql.add_argument("--warehouse", default=os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH)))
+    sql.add_argument("--max-rows", type=int, default=50)
+    sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
+    sql.set_defaults(func=cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError, WarehouseLocked) as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Dagster asset of the warehouse stage. Depends on: parsed_reports. Work: warehouse.loader.
+
+The consistency rules are asset checks on the loaded years: a broken rule is recorded as a
+warning-severity failure and never blocks the load.
+"""
+
+import dagster as dg
+
+from assets.report.frames import ReportFrames
+from pipelines.partitions import report_years
+from pipelines.resources import GongkaiStorage
+
+RULES = {
+    "t3_row_total": "t3: the 总计 column equals the sum of the six applicant columns, on every row",
+    "t3_balance": "t3: received_new + carried_over = result.total + carried_forward",
+    "t3_result_total": "t3: result.total equals the sum of every result.* leaf row",
+    "t4_row_total": "t4: total = upheld + corrected + other + pending, for each row",
+}
+CROSS_YEAR_RULE = "t3_carried_over_matches_previous_year"
+
+warehouse_checks = [
+    dg.AssetCheckSpec(name=rule, asset="warehouse_reports", description=text) for rule, text in RULES.items()
+] + [
+    dg.AssetCheckSpec(
+        name=CROSS_YEAR_RULE,
+        asset="warehouse_reports",
+        description="carried_over of year N equals carried_forward of N−1 for the same agency "
+        "(canonical reports, 总计 column)",
+    )
+]
+
+
+@dg.asset(
+    deps=["parsed_reports"],
+    partitions_def=report_years,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    # DuckDB has one writer: every step that writes the file shares this pool (limit 1).
+    pool="duckdb",
+    group_name="warehouse",
+    kinds={"duckdb"},
+    check_specs=warehouse_checks,
+    description="The DuckDB warehouse tables (report, fact_cell, report_section, check_result, "
+    "narrative_figure) for the year, replaced in one transaction.",
+)
+def warehouse_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage):
+    warehouse = storage.open_warehouse()
+    years = sorted(int(k) for k in context.partition_keys)
+    loaded = {}
+    for year in years:
+        staged = storage.staged_reports_dir(year)
+        frames = ReportFrames.read_parquet(staged) if staged.exists() else ReportFrames.empty()
+        summary = warehouse.load_year(year, frames, run_id=context.run_id)
+        if summary.skipped_reason:
+            context.log.warning(summary.skipped_reason)
+        loaded[str(year)] = {
+            "reports": summary.reports,
+            "canonical": summary.canonical,
+            "cells": summary.cells,
+            "checks_failed": summary.checks_failed,
+            "replaced_reports": summary.replaced_reports,
+        }
+    yield dg.MaterializeResult(
+        metadata={
+            "warehouse": str(warehouse.path),
+            "reports": sum(v["reports"] for v in loaded.values()),
+            "cells": sum(v["cells"] for v in loaded.values()),
+            "per_year": dg.MetadataValue.json(loaded),
+        }
+    )
+    yield from evaluate_checks(warehouse, years)
+
+
+def evaluate_checks(warehouse, years: list[int]):
+    """One check result per rule over the canonical reports of `years`."""
+    counts = warehouse.query(
+        """
+        SELECT k.rule,
+               count(*) FILTER (k.passed = false) AS failed,
+               count(*) FILTER (k.passed)         AS passed,
+               count(*) FILTER (k.passed IS NULL) AS not_assessable,
+               count(DISTINCT k.report_id) FILTER (k.passed = false) AS reports_failing
+        FROM check_result k JOIN report r USING (report_id)
+        WHERE r.is_canonical AND r.partition_year IN (SELECT unnest(?::INTEGER[]))
+        GROUP BY k.rule
+        """,
+        [years],
+    )
+    by_rule = {row["rule"]: row for row in counts.iter_rows(named=True)}
+    for rule in RULES:
+        row = by_rule.get(rule, {"failed": 0, "passed": 0, "not_assessable": 0, "reports_failing": 0})
+        yield dg.AssetCheckResult(
+            check_name=rule,
+            passed=row["failed"] == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={k: int(row[k]) for k in ("failed", "passed", "not_assessable", "reports_failing")},
+        )
+    cross = warehouse.query(
+        """
+        SELECT cur.agency, cur.year, cur.carried_over, prev.carried_forward
+        FROM applications cur
+        JOIN applications prev ON prev.agency = cur.agency AND prev.year = cur.year - 1
+        WHERE cur.year IN (SELECT unnest(?::INTEGER[]))
+          AND cur.carried_over IS NOT NULL AND prev.carried_forward IS NOT NULL
+        """,
+        [years],
+    )
+    mismatches = cross.filter(cross["carried_over"] != cross["carried_forward"])
+    yield dg.AssetCheckResult(
+        check_name=CROSS_YEAR_RULE,
+        passed=mismatches.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "pairs_compared": cross.height,
+            "mismatches": mismatches.height,
+            "examples": dg.MetadataValue.json(mismatches.head(10).to_dicts()),
+        },
+    )
