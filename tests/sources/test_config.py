@@ -1,0 +1,60 @@
+import pytest
+
+from assets.sources import SourceError, load_sources
+from assets.sources.config import parse_sources
+
+GOOD = """
+[[source]]
+name = "淮安市人民政府"
+start = ["http://www.example.gov.cn/xxgk/xxgknb/index.html"]
+division = "江苏省淮安市"
+allow = ["^http://files\\\\.example\\\\.cn/"]
+list_url_template = "http://api.example.gov.cn/dataproxy.jsp?startrecord={start}&endrecord={end}&perpage={size}"
+page_size = 15
+"""
+
+
+def test_source_reads_all_documented_fields():
+    (source,) = parse_sources(GOOD)
+    assert source.name == "淮安市人民政府"
+    assert source.division == "江苏省淮安市"
+    assert source.page_size == 15 and source.max_pages == 50
+    assert source.hosts == {"www.example.gov.cn", "api.example.gov.cn"}
+
+
+def test_source_follows_only_its_hosts_and_allow_patterns():
+    (source,) = parse_sources(GOOD)
+    assert source.allows("http://www.example.gov.cn/a/b.pdf")
+    assert source.allows("http://files.example.cn/x.pdf")
+    assert not source.allows("http://evil.example.com/x.pdf")
+    assert not source.allows("file:///etc/passwd")
+    assert not source.allows("javascript:alert(1)")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[[source]]\nstart = ['http://a/']", "'name'"),
+        ("[[source]]\nname = 'x'\nstart = ['ftp://a/']", "'start'"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nstartz = 1", "unknown field"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nallow = ['(']", "bad 'allow'"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\n[[source]]\nname = 'x'\nstart = ['http://b/']", "duplicate"),
+        ("name = 'x'", "no [[source]]"),
+        ("[[source]\n", "not valid TOML"),
+    ],
+)
+def test_bad_sources_file_names_the_problem(text, message):
+    with pytest.raises(SourceError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        parse_sources(text, "bad.toml")
+
+
+def test_directory_of_sources_files_is_read_in_order(tmp_path):
+    (tmp_path / "b.toml").write_text(GOOD.replace("淮安市人民政府", "乙"), encoding="utf-8")
+    (tmp_path / "a.toml").write_text(GOOD.replace("淮安市人民政府", "甲"), encoding="utf-8")
+    assert [s.name for s in load_sources(tmp_path)] == ["甲", "乙"]
+
+
+def test_bundled_default_sources_file_is_valid():
+    from pipelines.resources import DEFAULT_SOURCES
+
+    assert load_sources(DEFAULT_SOURCES)
