@@ -1,0 +1,71 @@
+"""The shape of the Dagster graph: a refactor that drops an asset, a check or a schedule fails here."""
+
+from datetime import date, datetime
+
+import dagster as dg
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.partitions import FIRST_YEAR, parse_years, partition_range_tags, report_years
+
+
+def test_asset_graph_flows_sources_to_warehouse():
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == {"report_sources", "crawled_documents", "parsed_reports", "warehouse_reports"}
+    parents = {k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
+               for k in graph.get_all_asset_keys()}
+    assert parents["crawled_documents"] == {"report_sources"}
+    assert parents["parsed_reports"] == {"crawled_documents"}
+    assert parents["warehouse_reports"] == {"parsed_reports"}
+
+
+def test_report_stages_are_partitioned_by_year_from_2008():
+    graph = defs.resolve_asset_graph()
+    for key in ("parsed_reports", "warehouse_reports"):
+        assert graph.get(dg.AssetKey(key)).partitions_def == report_years
+    keys = report_years.get_partition_keys()
+    assert keys[0] == str(FIRST_YEAR) and keys[-1] == str(date.today().year)
+
+
+def test_consistency_rules_are_asset_checks_on_the_warehouse():
+    graph = defs.resolve_asset_graph()
+    checks = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey("warehouse_reports")}
+    assert checks == {"t3_row_total", "t3_balance", "t3_result_total", "t4_row_total",
+                      "t3_carried_over_matches_previous_year"}
+
+
+def test_duckdb_writer_runs_in_the_serialised_pool():
+    node = defs.resolve_assets_def("warehouse_reports")
+    assert {spec.pool for spec in node.specs} == {"duckdb"} or node.op.pool == "duckdb"
+
+
+def test_nightly_covers_this_and_last_year_and_weekly_every_year():
+    nightly = defs.resolve_schedule_def("nightly_crawl")
+    weekly = defs.resolve_schedule_def("weekly_sweep")
+    assert nightly.cron_schedule == "0 2 * * *" and weekly.cron_schedule == "0 3 * * 0"
+    when = datetime(2026, 2, 3, 2, 0)
+    with dg.build_schedule_context(scheduled_execution_time=when) as ctx:
+        request = nightly.evaluate_tick(ctx).run_requests[0]
+    assert request.tags == partition_range_tags([2025, 2026]) and request.run_key == "nightly-2026-02-03"
+    with dg.build_schedule_context(scheduled_execution_time=when) as ctx:
+        request = weekly.evaluate_tick(ctx).run_requests[0]
+    assert request.tags == partition_range_tags([FIRST_YEAR, 2026])
+
+
+def test_main_job_selects_crawl_parse_and_load():
+    job = defs.resolve_job_def("gongkai_main")
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
+        "crawled_documents", "parsed_reports", "warehouse_reports"}
+
+
+@pytest.mark.parametrize("spec, years", [("2019-2021", [2019, 2020, 2021]), ("2023", [2023]),
+                                         ("2019,2021-2022", [2019, 2021, 2022])])
+def test_year_ranges_parse(spec, years):
+    assert parse_years(spec, today=date(2026, 1, 1)) == years
+
+
+@pytest.mark.parametrize("spec", ["2007-2010", "2024-2020", "abc", "2030"])
+def test_bad_year_ranges_are_refused(spec):
+    with pytest.raises(ValueError):
+        parse_years(spec, today=date(2026, 1, 1))
