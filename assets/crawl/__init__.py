@@ -1,1 +1,20 @@
-"""Crawl portals for report pages and attachments, politely and incrementally."""
+"""Crawl portals for report pages and attachments, politely and incrementally.
+
+Dagster-free: the pipeline wraps `crawl_sources`; nothing here imports dagster.
+"""
+
+from .crawl import CrawlResult, crawl_sources
+from .encoding import decode_html
+from .fetch import Fetcher
+from .fetch_log import FetchLog
+from .media import filename_from_content_disposition, sniff_media
+from .records import CrawledDocument
+from .settings import USER_AGENT, CrawlSettings
+from .stats import CrawlStats, SourceStats
+from .store import LocalRawStore, RawStore
+
+__all__ = [
+    "USER_AGENT", "CrawlResult", "CrawlSettings", "CrawlStats", "CrawledDocument", "FetchLog",
+    "Fetcher", "LocalRawStore", "RawStore", "SourceStats", "crawl_sources", "decode_html",
+    "filename_from_content_disposition", "sniff_media",
+]

@@ -1,0 +1,308 @@
+"""Find a source's reports: walk its list pages, open the entries, keep the reports.
+
+One `SourceCrawl` per `Source`:
+
+1. list pages: the `start` URLs and every further page their pagination implies (TRS
+   ``index_N.html`` and ``createPageHTML``, ``?page=N``, 下一页/尾页), plus the pages of the
+   source's `list_url_template` data endpoint, up to `max_pages` of each;
+2. entries whose link text may be a report title are opened (several at a time, within the
+   host's limit): an article page is a report document itself when its body holds the report,
+   and each report attachment it links (.pdf .doc .docx .wps .xls .xlsx) is another.
+
+Only links `Source.allows` are followed. Look-alikes (解读, 图解, 通知 …) are counted, never
+recorded. A URL that fails is recorded in the stats and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from assets.sources.config import Source
+
+from .encoding import decode_html
+from .fetch import Fetcher
+from .media import sniff_media
+from .middleware import FetchError, Oversized, Response, RobotsBlocked
+from .pages import (
+    Link,
+    data_endpoint_links,
+    fill_template,
+    is_attachment_link,
+    links,
+    page_title_candidates,
+    pagination_links,
+    parse_html,
+    report_marker_count,
+    text_without_links,
+)
+from .records import CrawledDocument
+from .settings import CrawlSettings
+from .stats import SourceStats
+from .titles import (
+    hints_for,
+    is_report_title,
+    lookalike_word,
+    may_be_report_link,
+    normalise_title,
+    strip_extension,
+    year_hint,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, dict], None]
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A list entry that may be a report: an article page or a directly linked attachment."""
+
+    url: str
+    title: str
+    list_url: str | None
+
+
+class SourceCrawl:
+    def __init__(self, source: Source, fetcher: Fetcher, stats: SourceStats,
+                 settings: CrawlSettings, progress: Progress | None = None) -> None:
+        self.source = source
+        self.fetcher = fetcher
+        self.stats = stats
+        self.settings = settings
+        self._progress = progress
+        self._claimed: set[str] = set()  # URLs already taken by a lead or a document
+        self._claim_lock = threading.Lock()
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def progress(self, event: str, **info: object) -> None:
+        if self._progress is None:
+            return
+        try:
+            self._progress(event, {"source": self.source.name, **info})
+        except Exception:  # a broken progress callback must not stop a crawl
+            log.exception("progress callback failed on %s", event)
+
+    def claim(self, url: str) -> bool:
+        with self._claim_lock:
+            if url in self._claimed:
+                return False
+            self._claimed.add(url)
+            return True
+
+    def fetch(self, url: str) -> Response | None:
+        """Fetch `url`, or record why not and return None."""
+        try:
+            return self.fetcher.fetch(url, tally=self.stats)
+        except FetchError as exc:
+            if isinstance(exc, RobotsBlocked):
+                self.stats.add(robots_blocked=1)
+            elif isinstance(exc, Oversized):
+                self.stats.add(oversized=1)
+            self.stats.error(url, exc.reason, exc.detail)
+            self.progress("error", url=url, reason=exc.reason, detail=exc.detail)
+            return None
+
+    # -- the walk ------------------------------------------------------------------------
+
+    def run(self) -> list[CrawledDocument]:
+        self.progress("source_started", start=list(self.source.start))
+        leads = self.walk_list_pages() + self.walk_data_endpoint()
+        documents: list[CrawledDocument] = []
+        workers = max(1, self.settings.per_host_concurrency)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="article") as pool:
+            for found in pool.map(self.open_lead, leads):
+                documents.extend(found)
+        self.progress("source_finished", documents=len(documents))
+        return documents
+
+    def _leads_from(self, entries: list[Link], list_url: str | None) -> list[Lead]:
+        leads: list[Lead] = []
+        for link in entries:
+            if not self.source.allows(link.url):
+                continue
+            if may_be_report_link(link.text):
+                if self.claim(link.url):
+                    leads.append(Lead(link.url, link.text, list_url))
+            elif lookalike_word(link.text) and year_hint(link.text) and (
+                "公开" in link.text or "年报" in link.text or "年度报告" in link.text
+            ):
+                self.stats.add(lookalikes_skipped=1)
+                log.debug("%s: look-alike %r (%s) skipped", link.url, link.text,
+                          lookalike_word(link.text))
+        return leads
+
+    def walk_list_pages(self) -> list[Lead]:
+        queue = list(dict.fromkeys(self.source.start))
+        seen = set(queue)
+        leads: list[Lead] = []
+        pages = 0
+        while queue and pages < self.source.max_pages:
+            url = queue.pop(0)
+            response = self.fetch(url)
+            if response is None:
+                continue
+            pages += 1
+            self.stats.add(list_pages=1)
+            text = decode_html(response.body, response.content_type, url=url)
+            tree = parse_html(text)
+            found = self._leads_from(links(tree, response.final_url), url)
+            if not found and url in self.source.start:
+                found = self._start_page_is_article(url, tree)
+            leads.extend(found)
+            self.progress("list_page", url=url, leads=len(found), status=response.status)
+            for next_url in pagination_links(tree, text, response.final_url):
+                if next_url not in seen and self.source.allows(next_url):
+                    seen.add(next_url)
+                    queue.append(next_url)
+        if queue:
+            log.info("%s: stopped at max_pages=%d with %d list pages unvisited",
+                     self.source.name, self.source.max_pages, len(queue))
+        return leads
+
+    def _start_page_is_article(self, url: str, tree) -> list[Lead]:
+        # A source may name a report page directly as its start.
+        title = next((t for t in page_title_candidates(tree) if is_report_title(t)), None)
+        if title and self.claim(url + "#article"):
+            return [Lead(url, title, None)]
+        return []
+
+    def walk_data_endpoint(self) -> list[Lead]:
+        template = self.source.list_url_template
+        if not template:
+            return []
+        leads: list[Lead] = []
+        seen: set[str] = set()
+        size = self.source.page_size
+        for page in range(1, self.source.max_pages + 1):
+            url = fill_template(template, page, size)
+            response = self.fetch(url)
+            if response is None:
+                break
+            self.stats.add(list_pages=1)
+            text = decode_html(response.body, response.content_type, url=url)
+            entries, total = data_endpoint_links(text, response.final_url)
+            found = self._leads_from(entries, url)
+            leads.extend(found)
+            self.progress("list_page", url=url, leads=len(found), status=response.status)
+            fresh = [e.url for e in entries if e.url not in seen]
+            seen.update(fresh)
+            # An endpoint that ignores the paging parameters repeats itself: stop there too.
+            if not fresh or (total is not None and page * size >= total):
+                break
+        return leads
+
+    # -- article pages and attachments -----------------------------------------------------
+
+    def open_lead(self, lead: Lead) -> list[CrawledDocument]:
+        try:
+            return self._open_lead(lead)
+        except Exception as exc:  # one bad page must not end the source's crawl
+            log.exception("%s: failed to read", lead.url)
+            self.stats.error(lead.url, "parse", repr(exc))
+            return []
+
+    def _open_lead(self, lead: Lead) -> list[CrawledDocument]:
+        if is_attachment_link(Link(lead.url, lead.title)):
+            doc = self.attachment(lead.url, lead.title, lead.title, lead.list_url)
+            return [doc] if doc else []
+        response = self.fetch(lead.url)
+        if response is None:
+            return []
+        media = sniff_media(response.body, response.filename or response.final_url)
+        if media != "html":
+            # An entry linking a file without a telling extension (download.jsp?id=…).
+            title = self._attachment_title(lead.title, response.filename, lead.title)
+            if title is None:
+                return []
+            return [self.document(response, title, lead.list_url, media)]
+        self.stats.add(article_pages=1)
+        text = decode_html(response.body, response.content_type, url=lead.url)
+        tree = parse_html(text)
+        candidates = [lead.title, *page_title_candidates(tree)]
+        title = next((t for t in candidates if is_report_title(t)), None)
+        self.progress("article_page", url=lead.url, title=title, status=response.status)
+        if title is None:
+            word = next((lookalike_word(t) for t in candidates if lookalike_word(t)), None)
+            if word:
+                self.stats.add(lookalikes_skipped=1)
+            log.info("%s: not a report (%s)", lead.url, f"look-alike {word}" if word else
+                     f"titles {candidates[:3]}")
+            return []
+
+        attachments = [
+            link for link in links(tree, response.final_url)
+            if is_attachment_link(link) and self.source.allows(link.url)
+        ]
+        documents: list[CrawledDocument] = []
+        body_text = text_without_links(tree)
+        if report_marker_count(body_text) >= self.settings.min_html_markers or not attachments:
+            documents.append(self.document(response, title, None, "html"))
+        for link in attachments:
+            word = lookalike_word(strip_extension(link.text))
+            if word:
+                self.stats.add(lookalikes_skipped=1)
+                log.info("%s: attachment %r is a look-alike (%s)", link.url, link.text, word)
+                continue
+            if not self.claim(link.url):
+                continue
+            doc = self.attachment(link.url, link.text, title, response.final_url)
+            if doc:
+                documents.append(doc)
+        return documents
+
+    @staticmethod
+    def _attachment_title(link_text: str, filename: str | None, page_title: str) -> str | None:
+        """An attachment's own name when it is a report title (a county page listing each
+        department's report), else the title of the page or entry that linked it; None when
+        its name marks a look-alike (解读.pdf, 图解.jpg)."""
+        names = [normalise_title(strip_extension(n)) for n in (link_text, filename) if n]
+        if any(lookalike_word(n) for n in names):
+            return None
+        return next((n for n in names if is_report_title(n)), page_title)
+
+    def attachment(self, url: str, link_text: str, page_title: str,
+                   page_url: str | None) -> CrawledDocument | None:
+        response = self.fetch(url)
+        if response is None:
+            return None
+        media = sniff_media(response.body, response.filename or response.final_url)
+        if media == "html":
+            # An attachment link answering with a page is an error page or an interstitial.
+            self.stats.error(url, "attachment_is_html", "expected a document, got an HTML page")
+            return None
+        title = self._attachment_title(link_text, response.filename, page_title)
+        if title is None:
+            self.stats.add(lookalikes_skipped=1)
+            return None
+        return self.document(response, title, page_url, media)
+
+    def document(self, response: Response, title: str, page_url: str | None,
+                 media: str) -> CrawledDocument:
+        hints = hints_for(title, self.source.agency)
+        year = hints.year_hint or year_hint(response.filename)
+        doc = CrawledDocument(
+            source=self.source.name,
+            url=response.url,
+            final_url=response.final_url,
+            page_url=page_url,
+            title=hints.title,
+            agency_hint=hints.agency_hint,
+            year_hint=year,
+            media=media,
+            sha256=response.sha256 or "",
+            size=len(response.body),
+            content_type=response.content_type,
+            fetched_at=response.fetched_at,
+            status=response.status,
+            is_correction=hints.is_correction,
+        )
+        self.stats.add(documents=1, document_bytes_downloaded=response.bytes_downloaded)
+        self.progress("document", url=doc.url, title=doc.title, media=media, status=doc.status)
+        log.info("%s: %s report %r (%s, %d bytes, HTTP %d)", doc.url, media, doc.title,
+                 doc.sha256[:12], doc.size, doc.status)
+        return doc

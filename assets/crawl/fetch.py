@@ -1,0 +1,168 @@
+"""The polite fetcher: httpx at the bottom, the manners of `middleware` stacked on top.
+
+    Fetcher.fetch(url) ─ Redirect ─ Robots ─ Conditional ─ Retry ─ Throttle ─ download()
+
+`download` streams the body and stops at the size cap; everything it does not follow
+(3xx) or retry (5xx, 429, timeouts) is the middlewares' job. The outcome of every call is
+written to the fetch log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import httpx
+
+from .fetch_log import FetchLog, utc_now
+from .media import filename_from_content_disposition
+from .middleware import (
+    ConditionalMiddleware,
+    FetchError,
+    HTTPStatusFailure,
+    Oversized,
+    RedirectMiddleware,
+    Request,
+    Response,
+    RetryMiddleware,
+    RobotsMiddleware,
+    Tally,
+    ThrottleMiddleware,
+    TransportFailure,
+    chain,
+)
+from .settings import CrawlSettings
+from .store import RawStore
+
+log = logging.getLogger(__name__)
+
+
+def build_client(settings: CrawlSettings) -> httpx.Client:
+    # Limits must sit on the transport: Client(limits=...) is ignored once a transport is given.
+    # The pool is sized for every host's slots; the throttle does the per-host limiting.
+    transport = httpx.HTTPTransport(
+        retries=1,  # a refused connect is retried once here, the rest by RetryMiddleware
+        limits=httpx.Limits(
+            max_connections=settings.per_host_concurrency * max(1, settings.max_workers) * 2,
+            max_keepalive_connections=settings.per_host_concurrency * max(1, settings.max_workers),
+        ),
+        trust_env=settings.trust_env,
+    )
+    return httpx.Client(
+        transport=transport,
+        headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
+        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        follow_redirects=False,  # RedirectMiddleware follows, so every hop is checked
+        trust_env=settings.trust_env,
+    )
+
+
+@dataclass
+class Downloader:
+    """The terminal handler: one GET, streamed, stopped at `max_bytes`."""
+
+    client: httpx.Client
+    max_bytes: int
+
+    def __call__(self, request: Request) -> Response:
+        tally = request.tally
+        with self.client.stream("GET", request.url, headers=request.headers) as r:
+            if tally:
+                tally.add(requests=1)
+            declared = r.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise Oversized(request.url, f"Content-Length {declared} > {self.max_bytes}",
+                                status=r.status_code)
+            body = bytearray()
+            # iter_bytes decompresses: the cap applies to what we would store (gzip bombs too).
+            for chunk in r.iter_bytes():
+                body += chunk
+                if len(body) > self.max_bytes:
+                    if tally:
+                        tally.add(bytes_downloaded=r.num_bytes_downloaded)
+                    raise Oversized(request.url, f"body over {self.max_bytes} bytes",
+                                    status=r.status_code)
+            if tally:
+                tally.add(bytes_downloaded=r.num_bytes_downloaded,
+                          not_modified=int(r.status_code == 304))
+            raw_cd = next((v for k, v in r.headers.raw if k.lower() == b"content-disposition"), None)
+            return Response(
+                url=request.url,
+                final_url=str(r.url),
+                status=r.status_code,
+                headers=r.headers,
+                body=bytes(body),
+                content_type=r.headers.get("content-type"),
+                fetched_at=utc_now(),
+                filename=filename_from_content_disposition(raw_cd),
+                bytes_downloaded=r.num_bytes_downloaded,
+            )
+
+
+class Fetcher:
+    """Fetch URLs politely; raises `FetchError` (with a `reason`) for anything but 200/304."""
+
+    def __init__(self, store: RawStore, fetch_log: FetchLog,
+                 settings: CrawlSettings | None = None,
+                 client: httpx.Client | None = None) -> None:
+        self.settings = settings = settings or CrawlSettings()
+        self.store = store
+        self.fetch_log = fetch_log
+        self._own_client = client is None
+        self.client = client or build_client(settings)
+        self.throttle = ThrottleMiddleware(settings.per_host_concurrency, settings.min_delay,
+                                           settings.max_crawl_delay)
+        middlewares = [RedirectMiddleware(settings.max_redirects)]
+        if settings.obey_robots:
+            middlewares.append(RobotsMiddleware(settings.user_agent, self.throttle.set_crawl_delay))
+        middlewares += [
+            ConditionalMiddleware(store, fetch_log, enabled=settings.conditional_requests),
+            RetryMiddleware(settings.retries, settings.backoff_base, settings.backoff_max,
+                            settings.max_retry_after, on_retry_after=self.throttle.defer),
+            self.throttle,
+        ]
+        self.middlewares = tuple(middlewares)
+        self._handler = chain(self.middlewares, Downloader(self.client, settings.max_bytes))
+
+    def fetch(self, url: str, *, tally: Tally | None = None) -> Response:
+        try:
+            response = self._handler(Request(url, tally=tally))
+        except FetchError as exc:
+            self._log_failure(url, exc.reason, exc.detail, exc.status)
+            raise
+        except httpx.HTTPError as exc:  # e.g. an invalid URL or a protocol violation
+            self._log_failure(url, "transport", repr(exc), None)
+            raise TransportFailure(url, repr(exc)) from exc
+        if response.status not in (200, 304):
+            detail = f"HTTP {response.status}"
+            self._log_failure(url, "http_status", detail, response.status, response.final_url)
+            raise HTTPStatusFailure(url, detail, status=response.status)
+        if response.final_url != url:
+            # The conditional middleware keyed the body by the last hop; note where `url` led.
+            self.fetch_log.update(url, status=response.status, final_url=response.final_url,
+                                  sha256=response.sha256, content_type=response.content_type,
+                                  size=len(response.body), error=None)
+        self.fetch_log.record_fetch(
+            url, outcome="not_modified" if response.not_modified else "ok",
+            status=response.status, final_url=response.final_url, sha256=response.sha256,
+            size=len(response.body), bytes_downloaded=response.bytes_downloaded,
+            content_type=response.content_type,
+        )
+        return response
+
+    def _log_failure(self, url: str, outcome: str, detail: str, status: int | None,
+                     final_url: str | None = None) -> None:
+        log.warning("%s: %s %s", url, outcome, detail)
+        self.fetch_log.update(url, status=status, error=f"{outcome}: {detail}")
+        self.fetch_log.record_fetch(url, outcome=outcome, status=status, final_url=final_url,
+                                    error=detail)
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
