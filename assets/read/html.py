@@ -1,0 +1,181 @@
+"""HTML article pages: find the report body inside the portal's chrome, keep its order of
+paragraphs and tables, expand rowspan/colspan into a grid.
+
+Pages are pasted from Word: labels and digits are split across ``<span>``s, cells hold
+``<p>``s and ``&nbsp;``/``<o:p>`` fillers. selectolax (Lexbor) is handed text we decoded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from assets.read.codec import decode_html
+from assets.read.document import Block, Document, Paragraph, Table
+
+log = logging.getLogger(__name__)
+
+# Words a report body holds; the smallest element holding most of them is the body.
+_BODY_MARKERS = (
+    "总体情况", "主动公开政府信息", "收到和处理政府信息公开申请", "行政复议", "行政诉讼",
+    "存在的主要问题", "其他需要报告", "本年新收", "第二十条", "政府信息公开",
+)
+_CONTAINERS = "div, td, article, section, main, body"
+_BLOCK_TAGS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+    "blockquote", "pre", "center", "header", "footer", "main", "dl", "dt", "dd", "form",
+    "address", "figure", "figcaption", "hr", "tr", "tbody", "thead", "tfoot",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "-comment", "head", "title", "iframe", "select",
+              "button", "input", "textarea", "object", "svg"}
+_TITLE_RE = re.compile(r"(19|20)\d{2}\s*年度?.{0,6}政府信息公开.{0,6}报告")
+_SPACE = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u200b]+")
+
+
+def clean_space(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def read_html(data: bytes, source: str, title_hint: str | None = None) -> Document:
+    text, encoding = decode_html(data)
+    tree = LexborHTMLParser(text)
+    page_title = tree.css_first("title")
+    hint = title_hint or (clean_space(page_title.text()) if page_title else None) or None
+    body = find_report_body(tree)
+    blocks: list[Block] = []
+    if body is None:
+        log.warning("%s: no <body> in the page", source)
+    else:
+        _Walker(blocks).walk(body)
+    heading = _article_heading(tree, body)
+    if heading and not any(
+        isinstance(b, Paragraph) and heading in b.text.replace(" ", "") for b in blocks[:5]
+    ):
+        blocks.insert(0, Paragraph(heading))
+    doc = Document(source=source, media="html", blocks=blocks, title_hint=hint)
+    log.debug("%s: html decoded as %s, %d blocks", source, encoding, len(blocks))
+    return doc
+
+
+def find_report_body(tree: LexborHTMLParser) -> LexborNode | None:
+    """The deepest container that holds as many report markers as the whole page."""
+    root = tree.body or tree.root
+    if root is None:
+        return None
+
+    def score(node: LexborNode) -> int:
+        t = node.text(separator="")
+        return sum(1 for m in _BODY_MARKERS if m in t)
+
+    best_score = score(root)
+    if best_score == 0:
+        return root
+    best, best_len = root, len(root.text(separator=""))
+    for node in root.css(_CONTAINERS):
+        s = score(node)
+        if s < best_score:
+            continue
+        n = len(node.text(separator=""))
+        if n < best_len:
+            best, best_len = node, n
+    return best
+
+
+def _article_heading(tree: LexborHTMLParser, body: LexborNode | None) -> str | None:
+    """The article's heading (often outside the body div) when it names a report."""
+    for node in tree.css("h1, h2, h3, [class*=title], [class*=Title], [id*=title]"):
+        t = clean_space(node.text(separator="")).replace(" ", "")
+        if 8 <= len(t) <= 80 and _TITLE_RE.search(t):
+            return t
+    return None
+
+
+class _Walker:
+    """Collect paragraphs and tables in document order."""
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.buf: list[str] = []
+
+    def flush(self) -> None:
+        text = clean_space("".join(self.buf))
+        self.buf = []
+        if text:
+            self.blocks.append(Paragraph(text))
+
+    def walk(self, node: LexborNode) -> None:
+        self._walk(node)
+        self.flush()
+
+    def _walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self.buf.append(child.text_content or "")
+            elif tag in _SKIP_TAGS:
+                continue
+            elif tag == "table":
+                self.flush()
+                table = read_table(child)
+                if table is not None:
+                    self.blocks.append(table)
+            elif tag == "br":
+                self.flush()
+            elif tag in _BLOCK_TAGS:
+                self.flush()
+                self._walk(child)
+                self.flush()
+            else:
+                self._walk(child)
+
+
+def _cell_text(cell: LexborNode) -> str:
+    # Paragraphs inside a cell are one label broken by Word, not separate lines.
+    return clean_space(cell.text(separator=""))
+
+
+def _int_attr(node: LexborNode, name: str) -> int:
+    raw = node.attributes.get(name) or "1"
+    m = re.match(r"\s*(\d+)", raw)
+    return max(1, min(int(m.group(1)), 1000)) if m else 1
+
+
+def read_table(table: LexborNode) -> Table | None:
+    """Expand rowspan/colspan: the top-left slot holds the text, covered slots are None."""
+    rows = [tr for tr in table.css("tr") if _owning_table(tr) == table]
+    grid: dict[tuple[int, int], str | None] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    n_cols = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.iter():
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            rs, cs = _int_attr(cell, "rowspan"), _int_attr(cell, "colspan")
+            rs = min(rs, len(rows) - r)
+            grid[(r, c)] = _cell_text(cell)
+            for dr in range(rs):
+                for dc in range(cs):
+                    if dr or dc:
+                        grid.setdefault((r + dr, c + dc), None)
+            if rs > 1 or cs > 1:
+                spans[(r, c)] = (rs, cs)
+            c += cs
+            n_cols = max(n_cols, c)
+    if not rows or not grid:
+        return None
+    out = tuple(
+        tuple(grid.get((r, c), "") for c in range(n_cols)) for r in range(len(rows))
+    )
+    return Table(grid=out, spans=spans)
+
+
+def _owning_table(tr: LexborNode) -> LexborNode | None:
+    node = tr.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node

@@ -1,0 +1,63 @@
+"""The format's consistency rules (勾稽关系), checked on one report.
+
+1. t3_row_total    total column = sum of the six applicant columns, on every row
+2. t3_balance      received_new + carried_over = result.total + carried_forward, per column
+3. t3_result_total result.total = sum of the result leaf rows, per column
+4. t4_row_total    total = upheld + corrected + other + pending, on each t4 row
+
+A broken rule is a finding to record, never a reason to change the numbers. ``passed`` is
+None when an operand is NULL (rule 1 counts empty applicant cells as nothing when the row
+prints its total and at least one applicant value, as real reports leave unused columns blank).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from assets.report.model import CellValue, CheckResult
+
+APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
+              "other_org")
+T3_COLUMNS = APPLICANTS + ("total",)
+_EPS = 1e-6
+
+
+def _result(rule: str, row: str | None, col: str | None, expected: float | None,
+            actual: float | None) -> CheckResult:
+    passed = None if expected is None or actual is None else abs(expected - actual) < _EPS
+    return CheckResult(rule, row, col, expected, actual, passed)
+
+
+def _sum(values: Iterable[float | None]) -> float | None:
+    vals = list(values)
+    return None if any(v is None for v in vals) else float(sum(vals))  # type: ignore[arg-type]
+
+
+def run_checks(cells: list[CellValue], format_version: str | None) -> list[CheckResult]:
+    v = {(c.table_id, c.row_id, c.col_id): c.value for c in cells}
+    out: list[CheckResult] = []
+    t3_rows = list(dict.fromkeys(r for (t, r, _) in v if t == "t3"))
+    for row in t3_rows:
+        addends = [v.get(("t3", row, a)) for a in APPLICANTS]
+        total = v.get(("t3", row, "total"))
+        present = [a for a in addends if a is not None]
+        expected = float(sum(present)) if present else None
+        out.append(_result("t3_row_total", row, "total", expected, total))
+    for col in T3_COLUMNS:
+        get = lambda r: v.get(("t3", r, col))  # noqa: E731
+        if not t3_rows:
+            break
+        expected = _sum([get("received_new"), get("carried_over")])
+        actual = _sum([get("result.total"), get("carried_forward")])
+        out.append(_result("t3_balance", None, col, expected, actual))
+        leaves = [r for r in t3_rows if r.startswith("result.") and r != "result.total"]
+        if format_version == "2021":
+            leaves = [r for r in leaves if r != "result.other"]
+        out.append(_result("t3_result_total", "result.total", col,
+                           _sum(get(r) for r in leaves), get("result.total")))
+    for row in ("review", "litigation_direct", "litigation_after_review"):
+        if ("t4", row, "total") not in v:
+            continue
+        expected = _sum(v.get(("t4", row, c)) for c in ("upheld", "corrected", "other", "pending"))
+        out.append(_result("t4_row_total", row, "total", expected, v.get(("t4", row, "total"))))
+    return out

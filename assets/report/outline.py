@@ -1,0 +1,47 @@
+"""The six sections of the report (一、总体情况 … 六、其他需要报告的事项): finding their headings.
+
+A heading is a line that starts with its numeral and its words; the same words inside prose
+(本报告由总体情况、主动公开政府信息情况……组成) or a table label (三、本年度办理结果) are not one.
+Headings must come in order: s3 is only looked for after s2 or s1, and so on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assets.report.values import squash
+
+SECTION_IDS = ("s1", "s2", "s3", "s4", "s5", "s6")
+
+_HEADINGS: dict[str, re.Pattern[str]] = {
+    "s1": re.compile(r"^[一1][、.．,，]?(?:总体情况|概述|基本情况)"),
+    "s2": re.compile(r"^[二2][、.．,，]?主动公开政府信息"),
+    "s3": re.compile(r"^[三3][、.．,，]?收到和处理政府信息公开申请"),
+    "s4": re.compile(r"^[四4][、.．,，]?.{0,14}(?:行政复议|行政诉讼)"),
+    "s5": re.compile(r"^[五5][、.．,，]?.{0,16}(?:存在的?主要问题|存在问题|主要问题|改进)"),
+    "s6": re.compile(r"^[六6][、.．,，]?其他需要报告"),
+}
+# Converter debris in front of a heading: Markdown marks, Word bookmarks.
+_DEBRIS = re.compile(r"^(?:\[bookmark:[^\]]*\]|#+|\*+|>+)+")
+
+
+def clean_line(text: str) -> str:
+    t = squash(text)
+    prev = None
+    while prev != t:
+        prev, t = t, _DEBRIS.sub("", t)
+    return t.replace("**", "")
+
+
+def heading_of(text: str, after: str | None) -> str | None:
+    """The section this line opens, if it is a heading later than ``after``."""
+    if "\t" in text or "|" in text:
+        return None
+    t = clean_line(text)
+    if not t or len(t) > 200:
+        return None
+    start = SECTION_IDS.index(after) + 1 if after in SECTION_IDS else 0
+    for sid in SECTION_IDS[start:]:
+        if _HEADINGS[sid].match(t):
+            return sid
+    return None

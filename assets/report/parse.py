@@ -1,0 +1,135 @@
+"""Entry points: a file or its bytes → `Report`. They never raise for bad input: a file that
+cannot be read gives ``Report(error=...)``.
+
+    parse_file(path) -> Report
+    parse_bytes(data, source, *, media=None, title_hint=None, agency_hint=None, year_hint=None)
+    parse_document(doc, ...) -> Report   # a Document already read
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from assets.read import UnreadableDocument, read_bytes
+from assets.read.document import Document
+from assets.report.checks import run_checks
+from assets.report.formats import columns, detect_format, row_widths
+from assets.report.meta import find_meta
+from assets.report.model import CellValue, Report
+from assets.report.sections import split_sections
+from assets.report.spec import cells_for
+from assets.report.tables import RawTables, Slot, read_tables
+from assets.report.tokens import tokenize
+
+log = logging.getLogger(__name__)
+
+
+def parse_file(path: str | Path, **hints) -> Report:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return Report.failed(str(p), f"cannot open the file: {exc.strerror or exc}")
+    return parse_bytes(data, str(p), **hints)
+
+
+def parse_bytes(data: bytes, source: str, *, media: str | None = None,
+                title_hint: str | None = None, agency_hint: str | None = None,
+                year_hint: int | None = None) -> Report:
+    try:
+        doc = read_bytes(data, source, media=media, title_hint=title_hint)
+    except UnreadableDocument as exc:
+        log.info("%s: unreadable: %s", source, exc)
+        return Report.failed(source, str(exc), media)
+    except Exception as exc:  # a reader bug must not stop a year's run
+        log.exception("%s: reader failed", source)
+        return Report.failed(source, f"reader failed: {type(exc).__name__}: {exc}", media)
+    try:
+        return parse_document(doc, title_hint=title_hint, agency_hint=agency_hint,
+                              year_hint=year_hint)
+    except Exception as exc:
+        log.exception("%s: report parsing failed", source)
+        return Report.failed(source, f"parser failed: {type(exc).__name__}: {exc}", doc.media)
+
+
+def parse_document(doc: Document, *, title_hint: str | None = None,
+                   agency_hint: str | None = None, year_hint: int | None = None) -> Report:
+    report = Report(source=doc.source, media=doc.media, needs_ocr=doc.needs_ocr,
+                    warnings=list(doc.warnings))
+    meta, notes = find_meta(doc, title_hint or doc.title_hint, agency_hint, year_hint)
+    report.title, report.agency, report.year = meta.title, meta.agency, meta.year
+    report.warnings.extend(notes)
+
+    stream = tokenize(doc)
+    report.sections = split_sections(doc, stream.headings)
+    probe = read_tables(stream, row_widths("2021", "t2"))
+    version, note = detect_format(probe.t2_labels, probe.t3_labels, set(probe.t3))
+    if note:
+        report.warnings.append(note)
+    if version is None:
+        if probe.empty:
+            version = "pre2019" if not doc.needs_ocr and _has_text(doc) else None
+        else:
+            report.warnings.append("tables found but their labels name no format")
+    report.format_version = version
+    if version in ("2019", "2021"):
+        raw = read_tables(stream, row_widths(version, "t2"))
+        report.warnings.extend(raw.warnings)
+        report.cells = build_cells(raw, version, report.warnings)
+        report.checks = run_checks(report.cells, version)
+    elif doc.needs_ocr:
+        report.warnings.append("no text to read the tables from (needs OCR)")
+    return report
+
+
+def _has_text(doc: Document) -> bool:
+    return len(doc.text.strip()) > 200
+
+
+def build_cells(raw: RawTables, version: str, warnings: list[str]) -> list[CellValue]:
+    """Exactly the cells of the format, in cells.csv order; unfound cells are NULL."""
+    found: dict[tuple[str, str, str], Slot] = {}
+    for table_id, rows in (("t2", raw.t2), ("t3", raw.t3), ("t4", raw.t4)):
+        for row_id, slots in rows.items():
+            for col_id, slot in zip(_printed_columns(version, table_id, row_id), slots):
+                found[(table_id, row_id, col_id)] = slot
+    extra: list[CellValue] = []
+    if version == "2021" and "result.other" in raw.t3 and not any(
+        r.startswith("result.other.") for r in raw.t3
+    ):
+        # The hybrid: 2021 tables with the 2019 single （六）其他处理 row. Keep it as
+        # result.other; its three 2021 sub-rows are 0 where it prints 0, NULL otherwise.
+        warnings.append("t3 prints the 2019 single （六）其他处理 row in a 2021 table")
+        for col_id, (value, text) in zip(_T3_COLS, raw.t3["result.other"]):
+            extra.append(CellValue("t3", "result.other", col_id, value, text))
+            for sub in ("result.other.no_amendment", "result.other.fee_unpaid",
+                        "result.other.other"):
+                found[("t3", sub, col_id)] = (0, None) if value == 0 else (None, None)
+    cells: list[CellValue] = []
+    missing = 0
+    for spec in cells_for(version):
+        value, text = found.get(spec.key, (None, None))
+        if spec.key not in found:
+            missing += 1
+        if value is not None and spec.unit == "10k_yuan":
+            value = float(value)
+        cells.append(CellValue(spec.table_id, spec.row_id, spec.col_id, value, text))
+    if missing:
+        rows = sorted({f"{s.table_id}.{s.row_id}" for s in cells_for(version)
+                       if s.key not in found})
+        warnings.append(f"{missing} cells not found (NULL): rows {', '.join(rows)}")
+    return cells + extra
+
+
+_T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
+            "other_org", "total")
+
+
+def _printed_columns(version: str, table_id: str, row_id: str) -> list[str]:
+    cols = columns(version, table_id, row_id)
+    if not cols and table_id == "t3" and row_id == "result.other":
+        return list(_T3_COLS)  # the 2019 row inside a 2021 table; handled by the caller
+    if not cols and table_id == "t3":
+        return []
+    return cols

@@ -1,0 +1,117 @@
+"""Read the three statistical tables out of a token stream, by label.
+
+Walking a region's tokens: label pieces accumulate into a run until values follow; the run
+names a row (`rows.match_row`), and the values after it, up to the next label, are that
+row's cells in the format's column order. A run followed only by empty cells (a header, a
+label cut in two by a page break) is not finished yet: the next label piece joins it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
+from assets.report.tokens import Token, TokenStream
+
+log = logging.getLogger(__name__)
+
+T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
+           "other_org", "total")
+
+# (value, raw) for one cell; (None, None) when the cell was not found.
+Slot = tuple[int | float | None, str | None]
+
+
+@dataclass
+class RawTables:
+    """Rows as printed: row_id → the slots after its label, in printed column order."""
+
+    t2: dict[str, list[Slot]] = field(default_factory=dict)
+    t3: dict[str, list[Slot]] = field(default_factory=dict)
+    t4: dict[str, list[Slot]] = field(default_factory=dict)
+    t2_labels: list[str] = field(default_factory=list)  # every label seen in t2, for the format
+    t3_labels: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.t2 or self.t3 or self.t4)
+
+
+def _take(group: list[Token], n: int) -> list[Slot]:
+    """The first n values of a row. When fewer than n values are printed, the empty cells
+    keep their places (an empty cell is NULL, not skipped)."""
+    nums = [t for t in group if t.kind == "num"]
+    if len(nums) >= n:
+        return [(t.value, t.text) for t in nums[:n]]
+    slots = [t for t in group if t.kind in ("num", "empty")]
+    while len(slots) > n and slots[-1].kind == "empty":
+        slots.pop()
+    while len(slots) > n and slots[0].kind == "empty":
+        slots.pop(0)
+    out: list[Slot] = [(t.value, t.text) if t.kind == "num" else (None, None) for t in slots[:n]]
+    return out + [(None, None)] * (n - len(out))
+
+
+def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
+               widths: dict[str, int], into: dict[str, list[Slot]], labels: list[str],
+               warnings: list[str], table_id: str) -> None:
+    run: list[str] = []
+    group: list[Token] = []
+
+    def finish() -> None:
+        if not run or not any(t.kind == "num" for t in group):
+            return
+        key = "".join(Token("label", r, None, 0, 0).key for r in run)
+        row_id = match_row(key, patterns)
+        if row_id is None:
+            return
+        slots = _take(group, widths.get(row_id, 1))
+        if row_id in into and any(v is not None for v, _ in into[row_id]):
+            warnings.append(f"{table_id}: row {row_id} printed twice; kept the first")
+            return
+        into[row_id] = slots
+
+    for tok in tokens:
+        if tok.kind == "label":
+            labels.append(tok.text)
+            if any(t.kind == "num" for t in group):
+                finish()
+                run = []
+            group = []
+            run.append(tok.text)
+        else:
+            group.append(tok)
+    finish()
+
+
+def read_tables(stream: TokenStream, t2_widths: dict[str, int]) -> RawTables:
+    out = RawTables()
+    by_region: dict[str, list[Token]] = {"t2": [], "t3": [], "t4": []}
+    for tok in stream.tokens:
+        if tok.region in by_region:
+            by_region[tok.region].append(tok)
+    _read_rows(by_region["t2"], T2_ROWS, t2_widths, out.t2, out.t2_labels, out.warnings, "t2")
+    t3_widths = {rp.row_id: len(T3_COLS) for rp in T3_ROWS}
+    _read_rows(by_region["t3"], T3_ROWS, t3_widths, out.t3, out.t3_labels, out.warnings, "t3")
+    _read_t4(by_region["t4"], out)
+    return out
+
+
+def _read_t4(tokens: list[Token], out: RawTables) -> None:
+    """t4 is one row of 15 numbers (review ×5, direct suit ×5, suit after review ×5)."""
+    n = len(T4_ROWS) * len(T4_COLS)
+    nums = [t for t in tokens if t.kind == "num"]
+    if not nums:
+        return
+    if len(nums) >= n:
+        slots: list[Slot] = [(t.value, t.text) for t in nums[:n]]
+    else:
+        # Empty cells among the values: keep places, using the rows that hold numbers.
+        rows = {t.row for t in nums}
+        cells = [t for t in tokens if t.row in rows and t.kind in ("num", "empty")]
+        slots = _take(cells, n) if len(cells) >= n else _take(nums, n)
+        out.warnings.append(f"t4: {len(nums)} values printed where {n} were expected")
+    for i, row_id in enumerate(T4_ROWS):
+        out.t4[row_id] = slots[i * len(T4_COLS):(i + 1) * len(T4_COLS)]

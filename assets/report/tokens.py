@@ -1,0 +1,157 @@
+"""A Document as one stream of cell tokens: labels, values, empty cells, in reading order.
+
+Every flattening of the tables (real grids, tab- or pipe-separated rows, one cell per line,
+PDF text with wrapped labels and values spilling to the next line) becomes the same stream;
+table extraction then reads labels and the values that follow them, so no layout needs its
+own parser. Each token carries the region (t2/t3/t4) it sits in, found from the section
+headings and from anchor labels (第二十条, 勾稽关系, …) when headings are missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assets.read.document import Document, Paragraph, Table
+from assets.report.outline import clean_line, heading_of
+from assets.report.values import label_key, parse_value
+
+Kind = Literal["label", "num", "empty"]
+
+_SECTION_REGION = {"s1": None, "s2": "t2", "s3": "t3", "s4": "t4", "s5": None, "s6": None}
+_MD_RULE = re.compile(r"^:?-{3,}:?$")
+_THOUSANDS_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    text: str  # as printed (a label's pieces joined)
+    value: int | float | None
+    row: int  # the grid row or text line it came from (unique across the document)
+    block: int  # index of the block in Document.blocks
+    region: str | None = None  # "t2", "t3", "t4" or None (narrative)
+
+    @property
+    def key(self) -> str:
+        return label_key(self.text)
+
+
+@dataclass
+class TokenStream:
+    tokens: list[Token]
+    headings: dict[int, str]  # block index → section id, for the paragraphs that are headings
+
+
+def _field_tokens(text: str | None, whole_cell: bool) -> list[tuple[Kind, str, int | float | None]]:
+    """Tokens of one cell (whole_cell) or of one line of text split on whitespace."""
+    if text is None:
+        return []
+    t = text.strip()
+    if not t:
+        return [("empty", "", None)] if whole_cell else []
+    parts = t.split()
+    if len(parts) == 1:
+        ok, value = parse_value(t)
+        if ok and (whole_cell or t != "无"):
+            return [("num", t, value)]
+    parsed = [parse_value(p) for p in parts]
+    if whole_cell and len(parts) > 1 and all(ok for ok, _ in parsed):
+        # "1 234" in one cell is a number with a stray space; "0 0 0" is three cells.
+        if all(_THOUSANDS_TAIL.match(p) for p in parts[1:]) and len(parts[0]) <= 3:
+            ok, value = parse_value("".join(parts))
+            return [("num", t, value)]
+    out: list[tuple[Kind, str, int | float | None]] = []
+    label: list[str] = []
+    any_number = any(ok and v is not None and p != "无" for p, (ok, v) in zip(parts, parsed))
+    for p, (ok, v) in zip(parts, parsed):
+        # A bare 无 is a placeholder only among numbers; otherwise it is a label's piece.
+        if ok and v is not None and (p != "无" or any_number):
+            if label:
+                out.append(("label", "".join(label), None))
+                label = []
+            out.append(("num", p, v))
+        else:
+            label.append(p)
+    if label:
+        out.append(("label", "".join(label), None))
+    return out
+
+
+def _line_tokens(line: str) -> list[tuple[Kind, str, int | float | None]]:
+    if "|" in line or "\t" in line:
+        if "|" in line and "\t" not in line:
+            fields = line.split("|")
+            # The outer bars of a pipe row are borders, not empty cells.
+            if fields and not fields[0].strip():
+                fields = fields[1:]
+            if fields and not fields[-1].strip():
+                fields = fields[:-1]
+        else:
+            fields = re.split(r"[\t|]", line)
+        out: list[tuple[Kind, str, int | float | None]] = []
+        for f in fields:
+            if _MD_RULE.match(f.strip()):
+                continue
+            f = f.strip()
+            if f and not parse_value(f)[0]:
+                out.extend(_field_tokens(f, whole_cell=False) if _has_trailing_numbers(f) else
+                           [("label", f, None)])
+            else:
+                out.extend(_field_tokens(f, whole_cell=True))
+        return out
+    cleaned = clean_line(line) if line.lstrip().startswith(("#", "[bookmark", "*", ">")) else line
+    return _field_tokens(cleaned, whole_cell=False)
+
+
+def _has_trailing_numbers(field: str) -> bool:
+    parts = field.split()
+    return len(parts) > 1 and parse_value(parts[-1])[0]
+
+
+def tokenize(doc: Document) -> TokenStream:
+    tokens: list[Token] = []
+    headings: dict[int, str] = {}
+    region: str | None = None
+    last_section: str | None = None
+    row = 0
+    t3_seen = False
+    for b, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph):
+            sid = heading_of(block.text, last_section)
+            if sid is not None:
+                headings[b] = sid
+                last_section = sid
+                region = _SECTION_REGION[sid]
+                t3_seen = t3_seen or region == "t3"
+                row += 1
+                continue
+            rows = [_line_tokens(block.text)]
+        elif isinstance(block, Table):
+            rows = [
+                [tok for cell in grid_row for tok in _field_tokens(cell, whole_cell=True)]
+                for grid_row in block.grid
+            ]
+        else:  # pragma: no cover - Block is Paragraph | Table
+            continue
+        for row_tokens in rows:
+            row += 1
+            for kind, text, value in row_tokens:
+                if kind == "label":
+                    region = _anchor_region(text, region, t3_seen)
+                    t3_seen = t3_seen or region == "t3"
+                tokens.append(Token(kind, text, value, row, b, region))
+    return TokenStream(tokens=tokens, headings=headings)
+
+
+def _anchor_region(text: str, region: str | None, t3_seen: bool) -> str | None:
+    """Labels that open a table region even where its section heading is missing."""
+    k = label_key(text)
+    if k.startswith("第二十条") and region != "t2":
+        return "t2"
+    if region != "t3" and ("勾稽关系" in k or "本年新收政府信息公开申请" in k):
+        return "t3"
+    if region == "t3" and "行政复议" in k:
+        return "t4"
+    return region
