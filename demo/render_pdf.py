@@ -1,0 +1,138 @@
+"""Reports as PDF: ruled tables in the built-in CID font, t3 always crossing a page break.
+
+No CJK TrueType font is needed: STSong-Light is one of reportlab's CID fonts (not embedded), and
+pdfplumber reads its text back. `invariant` pins the dates and document id, so builds are stable.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import random
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from demo.doc import ReportDoc
+from demo.model import Grid, grids
+
+rl_config.invariant = 1
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+_CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, alignment=1)
+_LABEL = ParagraphStyle("label", parent=_CELL, alignment=0)
+_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=17, leading=24, alignment=1, spaceAfter=12)
+_HEAD = ParagraphStyle("head", fontName=FONT, fontSize=13, leading=20, spaceBefore=8, spaceAfter=4)
+_BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=19, firstLineIndent=22, wordWrap="CJK")
+for _s in (_CELL, _LABEL):
+    _s.wordWrap = "CJK"
+
+_WIDTHS = {"t2": [150, 105, 105, 105], "t3": [34, 50, 126] + [39] * 7, "t4": [31] * 15}
+_STYLE = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+          ("FONT", (0, 0), (-1, -1), FONT, 8), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+          ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+
+
+class _Matrix:
+    """A grid as reportlab wants it: a full matrix of texts plus span boxes."""
+
+    def __init__(self, doc: ReportDoc, grid: Grid):
+        self.n, self.header_rows, self.widths = len(grid.rows), grid.header_rows, _WIDTHS[grid.table_id]
+        self.text = [[""] * grid.ncols for _ in grid.rows]
+        self.spans: list[tuple[int, int, int, int]] = []  # (row0, col0, row1, col1), inclusive
+        for r, row in enumerate(grid.positions()):
+            for c, cell in row:
+                self.text[r][c] = doc.text(cell.key) if cell.key else cell.text
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    self.spans.append((r, c, r + cell.rowspan - 1, c + cell.colspan - 1))
+
+    def table(self, rows: list[int], cut_labels: dict[tuple[int, int], str] | None = None) -> Table:
+        """A Table of the given rows (ascending); spans are clipped to them, text may be replaced."""
+        index = {r: i for i, r in enumerate(rows)}
+        data = []
+        for r in rows:
+            data.append([Paragraph(html.escape(t, quote=False), _LABEL if len(t) > 6 else _CELL) if t and not t[0].isdigit() else t
+                         for t in self.text[r]])
+        style = list(_STYLE)
+        for r0, c0, r1, c1 in self.spans:
+            inside = [index[r] for r in range(r0, r1 + 1) if r in index]
+            if not inside:
+                continue
+            top = inside[0]
+            if r0 not in index:  # the span began before this part: its label moves here
+                text = (cut_labels or {}).get((r0, c0), self.text[r0][c0])
+                data[top][c0] = Paragraph(text, _CELL)
+            elif cut_labels and (r0, c0) in cut_labels:
+                data[top][c0] = Paragraph(cut_labels[(r0, c0)], _CELL)
+            if inside[-1] > top or c1 > c0:
+                style.append(("SPAN", (c0, top), (c1, inside[-1])))
+        return Table(data, colWidths=self.widths, style=TableStyle(style))
+
+
+class PageCrossingTable(Flowable):
+    """t3 laid out so it always breaks across pages inside the result rows.
+
+    A span cut by the break either repeats its label on the next page or has it cut in two
+    ('（四）无' | '法提供'), as Word-made PDFs do; the header rows may repeat after the break.
+    """
+
+    def __init__(self, m: _Matrix, cut_mode: str, repeat_header: bool):
+        super().__init__()
+        self.m, self.cut_mode, self.repeat_header = m, cut_mode, repeat_header
+        self._full = m.table(list(range(m.n)))
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        w, h = self._full.wrap(aW, aH)
+        return w, max(h, aH + 1)  # never fits where it starts: always split
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        m = self.m
+        for k in range(m.n - 3, m.header_rows + 4, -1):
+            crossing = [(r0, c0) for r0, c0, r1, _ in m.spans if r0 < k <= r1]
+            first_cut: dict[tuple[int, int], str] = {}
+            second_cut: dict[tuple[int, int], str] = {}
+            if self.cut_mode == "cut":
+                for r0, c0 in crossing:
+                    text = m.text[r0][c0]
+                    half = (len(text) + 1) // 2
+                    first_cut[(r0, c0)], second_cut[(r0, c0)] = text[:half], text[half:]
+            part_a = m.table(list(range(k)), first_cut)
+            if part_a.wrap(aW, aH)[1] <= aH:
+                rest = (list(range(m.header_rows)) if self.repeat_header else []) + list(range(k, m.n))
+                return [part_a, PageBreak(), m.table(rest, second_cut)]
+        return []
+
+    def draw(self) -> None:  # only reached when never split, which wrap() prevents
+        self._full.drawOn(self.canv, 0, 0)
+
+
+def render_pdf(doc: ReportDoc, rng: random.Random) -> bytes:
+    buf = io.BytesIO()
+    pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=22 * mm,
+                            bottomMargin=20 * mm, title=doc.title or "", author=doc.agency or "")
+    tables = {g.table_id: g for g in grids(doc.fv)}
+    story: list[Flowable] = []
+    for kind, text in doc.blocks:
+        if kind == "table":
+            m = _Matrix(doc, tables[text])
+            if text == "t3":
+                story.append(PageCrossingTable(m, rng.choice(["cut", "repeat"]), rng.random() < 0.5))
+            else:
+                story.append(m.table(list(range(m.n))))
+            story.append(Spacer(1, 6))
+        else:
+            style = {"title": _TITLE, "h": _HEAD, "p": _BODY}[kind]
+            story.append(Paragraph(html.escape(text, quote=False), style))
+
+    def footer(canvas, _doc) -> None:
+        canvas.setFont(FONT, 9)
+        canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {canvas.getPageNumber()} -")
+
+    pdf.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
