@@ -72,7 +72,8 @@ class Downloader:
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise Oversized(request.url, f"Content-Length {declared} > {self.max_bytes}",
-                                status=r.status_code)
+                                status=r.status_code, etag=r.headers.get("etag"),
+                                last_modified=r.headers.get("last-modified"))
             body = bytearray()
             # iter_bytes decompresses: the cap applies to what we would store (gzip bombs too).
             for chunk in r.iter_bytes():
@@ -81,7 +82,8 @@ class Downloader:
                     if tally:
                         tally.add(bytes_downloaded=r.num_bytes_downloaded)
                     raise Oversized(request.url, f"body over {self.max_bytes} bytes",
-                                    status=r.status_code)
+                                    status=r.status_code, etag=r.headers.get("etag"),
+                                    last_modified=r.headers.get("last-modified"))
             if tally:
                 tally.add(bytes_downloaded=r.num_bytes_downloaded,
                           not_modified=int(r.status_code == 304))

@@ -106,6 +106,14 @@ class RobotsBlocked(FetchError):
 class Oversized(FetchError):
     reason = "oversized"
 
+    def __init__(self, url: str, detail: str = "", status: int | None = None,
+                 etag: str | None = None, last_modified: str | None = None) -> None:
+        super().__init__(url, detail, status)
+        # Validators of the oversized body: a re-crawl asks "still the same?" and, on 304,
+        # knows it is still oversized without downloading it again.
+        self.etag = etag
+        self.last_modified = last_modified
+
 
 class TooManyRedirects(FetchError):
     reason = "too_many_redirects"
@@ -218,19 +226,28 @@ class ConditionalMiddleware:
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
         state = self.fetch_log.state(request.url) if self.enabled and request.conditional else None
-        # Only revalidate what we still hold: a 304 for bytes we lost would be useless.
-        if state and state.sha256 and self.store.exists(state.sha256):
+        # Revalidate only what we still hold (a 304 for lost bytes is useless), or a body
+        # known to be over the size cap (a 304 then spares downloading it to find out again).
+        known_oversized = bool(state and state.error and state.error.startswith(Oversized.reason))
+        if state and (known_oversized or (state.sha256 and self.store.exists(state.sha256))):
             headers = dict(request.headers)
             if state.etag:
                 headers["If-None-Match"] = state.etag
             if state.last_modified:
                 headers["If-Modified-Since"] = state.last_modified
-            if state.etag or state.last_modified:
-                request = replace(request, headers=headers)
+            request = replace(request, headers=headers)
         else:
             state = None
-        response = call_next(request)
+        try:
+            response = call_next(request)
+        except Oversized as exc:
+            self.fetch_log.update(request.url, etag=exc.etag, last_modified=exc.last_modified,
+                                  sha256=None, size=None)
+            raise
         if response.status == 304 and state is not None:
+            if known_oversized:
+                raise Oversized(request.url, "unchanged since found over the size cap",
+                                status=304, etag=state.etag, last_modified=state.last_modified)
             self.fetch_log.update(request.url, status=304, error=None, fetched_at=response.fetched_at)
             log.debug("%s: not modified, reusing %s", request.url, state.sha256)
             return replace(

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlun
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .titles import normalise_title
+from .titles import is_truncated, normalise_title
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,10 @@ def links(tree: LexborHTMLParser, base: str) -> list[Link]:
             continue
         title = normalise_title(a.attributes.get("title"))
         text = normalise_title(a.text(deep=True))
-        out.append(Link(url, title if len(title) >= len(text) else text))
+        # Lists cut long titles ("…年度报…") and keep the whole one in the title attribute.
+        if title and (is_truncated(text) or len(title) >= len(text)):
+            text = title
+        out.append(Link(url, text))
     return out
 
 

@@ -96,11 +96,17 @@ def is_report_title(title: str | None) -> bool:
     text = normalise_title(title)
     return bool(
         text
+        and not is_truncated(text)
         and _REPORT_WORD.search(text)
         and _SUBJECT.search(text)
         and year_hint(text) is not None
         and not _LOOKALIKE.search(text)
     )
+
+
+def is_truncated(text: str | None) -> bool:
+    """A title a list cut short, ending in an ellipsis (…, ..., ．．)."""
+    return bool(_TRUNCATED.search(normalise_title(text)))
 
 
 def may_be_report_link(text: str | None) -> bool:
@@ -113,8 +119,7 @@ def may_be_report_link(text: str | None) -> bool:
         return False
     if is_report_title(text):
         return True
-    truncated = bool(_TRUNCATED.search(text))
-    return truncated and bool(_SUBJECT.search(text) or _REPORT_WORD.search(text) or "年度" in text)
+    return is_truncated(text) and bool(_SUBJECT.search(text) or _REPORT_WORD.search(text) or "年度" in text)
 
 
 @dataclass(frozen=True)
