@@ -17,8 +17,15 @@ from assets.read.sniff import sniff_media
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Block", "Document", "Paragraph", "Table", "UnreadableDocument",
-    "read_bytes", "read_file", "sniff_media", "resolve_media",
+    "Block",
+    "Document",
+    "Paragraph",
+    "Table",
+    "UnreadableDocument",
+    "read_bytes",
+    "read_file",
+    "resolve_media",
+    "sniff_media",
 ]
 
 # What callers (the crawler) may call a file, mapped to the reader that reads it.

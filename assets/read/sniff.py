@@ -11,7 +11,7 @@ from io import BytesIO
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc, .wps, .xls: OLE2 compound files
 _HTML_MARKUP = re.compile(
-    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|table|p|span|br|script)[\s>/]", re.I
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|table|p|span|br|script)[\s>/]", re.IGNORECASE
 )
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
 

@@ -43,10 +43,9 @@ def run_checks(cells: list[CellValue], format_version: str | None) -> list[Check
         present = [a for a in addends if a is not None]
         expected = float(sum(present)) if present else None
         out.append(_result("t3_row_total", row, "total", expected, total))
-    for col in T3_COLUMNS:
-        get = lambda r: v.get(("t3", r, col))  # noqa: E731
-        if not t3_rows:
-            break
+    for col in T3_COLUMNS if t3_rows else ():
+        def get(r: str, col: str = col) -> float | None:
+            return v.get(("t3", r, col))
         expected = _sum([get("received_new"), get("carried_over")])
         actual = _sum([get("result.total"), get("carried_forward")])
         out.append(_result("t3_balance", None, col, expected, actual))

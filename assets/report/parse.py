@@ -17,6 +17,7 @@ from assets.report.checks import run_checks
 from assets.report.formats import columns, detect_format, row_widths
 from assets.report.meta import find_meta
 from assets.report.model import CellValue, Report
+from assets.report.narrative import find_figures
 from assets.report.sections import split_sections
 from assets.report.spec import cells_for
 from assets.report.tables import RawTables, Slot, read_tables
@@ -63,6 +64,7 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
 
     stream = tokenize(doc)
     report.sections = split_sections(doc, stream.headings)
+    report.narrative_figures = find_figures(report.sections)
     probe = read_tables(stream, row_widths("2021", "t2"))
     version, note = detect_format(probe.t2_labels, probe.t3_labels, set(probe.t3))
     if note:

@@ -57,11 +57,11 @@ def _field_tokens(text: str | None, whole_cell: bool) -> list[tuple[Kind, str, i
         if ok and (whole_cell or t != "无"):
             return [("num", t, value)]
     parsed = [parse_value(p) for p in parts]
-    if whole_cell and len(parts) > 1 and all(ok for ok, _ in parsed):
-        # "1 234" in one cell is a number with a stray space; "0 0 0" is three cells.
-        if all(_THOUSANDS_TAIL.match(p) for p in parts[1:]) and len(parts[0]) <= 3:
-            ok, value = parse_value("".join(parts))
-            return [("num", t, value)]
+    # "1 234" in one cell is a number with a stray space; "0 0 0" is three cells.
+    if (whole_cell and len(parts) > 1 and all(ok for ok, _ in parsed)
+            and all(_THOUSANDS_TAIL.match(p) for p in parts[1:]) and len(parts[0]) <= 3):
+        ok, value = parse_value("".join(parts))
+        return [("num", t, value)]
     out: list[tuple[Kind, str, int | float | None]] = []
     label: list[str] = []
     any_number = any(ok and v is not None and p != "无" for p, (ok, v) in zip(parts, parsed))

@@ -71,7 +71,7 @@ def _page(body: str, title: str = "测试局2023年政府信息公开工作年�
     return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><div>"
             f"<p>{title}</p><p>一、总体情况</p><p>2023年，本局公开信息。</p>{t2}{body}{t4}"
             "<p>五、存在的主要问题及改进情况</p><p>无。</p><p>六、其他需要报告的事项</p><p>无。</p>"
-            "</div></body></html>").encode("utf-8")
+            "</div></body></html>").encode()
 
 
 def _cells(report) -> dict[tuple[str, str], CellValue]:
@@ -263,3 +263,26 @@ def test_pre2019_report_has_no_cells() -> None:
             + "\n二、主动公开政府信息情况\n全年主动公开信息1200条。\n")
     report = parse_bytes(text.encode("utf-8"), "old.txt")
     assert report.format_version == "pre2019" and report.cells == []
+
+
+# --- narrative -----------------------------------------------------------------------------
+
+def test_narrative_figures_read_across_wrapped_pdf_lines() -> None:
+    report = parse_file(FIXTURES / "samples" / "huaian-city-government-2024.pdf")
+    figures = {f.figure: f.value for f in report.narrative_figures}
+    assert figures["applications_received"] == 3119
+    assert figures["review_cases"] == 351  # printed '行政复议 351' / '件' over a line break
+    assert figures["processing_fee_yuan"] == 3940
+
+
+def test_narrative_no_applications_is_zero() -> None:
+    report = parse_file(FIXTURES / "seeds" / "001_4b6701448024cc37.txt")
+    assert {f.figure: f.value for f in report.narrative_figures}["applications_received"] == 0
+
+
+def test_huaian_parse_well_under_a_second() -> None:
+    import time
+    t0 = time.perf_counter()
+    report = parse_file(FIXTURES / "samples" / "huaian-city-government-2024.pdf")
+    assert report.error is None
+    assert time.perf_counter() - t0 < 1.0
