@@ -52,6 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.server.host
         arrived = time.monotonic()
         with host.lock:
+            host.arrivals.append(self.path)
             host.in_flight += 1
             host.max_in_flight = max(host.max_in_flight, host.in_flight)
         try:
@@ -128,7 +129,8 @@ class Host:
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
-        self.hits: list[Hit] = []
+        self.hits: list[Hit] = []  # answered requests
+        self.arrivals: list[str] = []  # paths of requests as they arrive (before any delay)
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
