@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from demo import portals
 from demo.doc import ReportDoc
-from demo.model import APPLICANTS, broken_rules, cell_keys
+from demo.model import broken_rules, cell_keys
 from demo.narrative import Block, generated_blocks, seed_blocks
 from demo.render_docx import render_docx
 from demo.render_html import report_body

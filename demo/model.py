@@ -109,7 +109,7 @@ def _values(table: str, row: str, cols: tuple[str, ...]) -> list[Cell]:
 
 def t2_grid(fv: str) -> Grid:
     g = Grid("t2", 4)
-    block = lambda item: g.rows.append([_h(f"第二十条第（{item}）项", colspan=4)])  # noqa: E731
+    block = lambda item: g.rows.append([_h(f"第二十条第（{item}）项", colspan=4)])
     if fv == "2021":
         block("一")
         g.rows.append([_h("信息内容"), _h("本年制发件数"), _h("本年废止件数"), _h("现行有效件数")])
@@ -203,7 +203,7 @@ def _v(cells: Cells, key: str) -> float:
 def broken_rules(cells: Cells, fv: str) -> list[str]:
     """The rule names (as in assets.report.model.CheckResult) that these cells break."""
     broken = []
-    t3 = lambda row, col: _v(cells, f"t3|{row}|{col}")  # noqa: E731
+    t3 = lambda row, col: _v(cells, f"t3|{row}|{col}")
     rows = ["received_new", "carried_over", *result_leaves(fv), "result.total", "carried_forward"]
     if any(t3(r, "total") != sum(t3(r, c) for c in APPLICANTS) for r in rows):
         broken.append("t3_row_total")

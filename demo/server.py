@@ -42,7 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "TRS WCM/7.0"
     sys_version = ""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: object) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
     def do_HEAD(self) -> None:
