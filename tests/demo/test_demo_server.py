@@ -73,7 +73,7 @@ def test_chinese_file_names_are_served_from_percent_encoded_urls(bases, truth):
 
 def test_gbk_pages_declare_gb2312_and_send_no_charset(bases, truth):
     doc = next(t for t in truth if "gbk" in t["quirks"] and t["media"] == "html")
-    status, headers, body = get(bases[doc["host"]] + doc["url_path"])
+    _, headers, body = get(bases[doc["host"]] + doc["url_path"])
     assert headers["Content-Type"] == "text/html"
     assert b"charset=gb2312" in body and doc["title"] in body.decode("gb18030")
 
