@@ -14,7 +14,18 @@ from .stats import CrawlStats, SourceStats
 from .store import LocalRawStore, RawStore
 
 __all__ = [
-    "USER_AGENT", "CrawlResult", "CrawlSettings", "CrawlStats", "CrawledDocument", "FetchLog",
-    "Fetcher", "LocalRawStore", "RawStore", "SourceStats", "crawl_sources", "decode_html",
-    "filename_from_content_disposition", "sniff_media",
+    "USER_AGENT",
+    "CrawlResult",
+    "CrawlSettings",
+    "CrawlStats",
+    "CrawledDocument",
+    "FetchLog",
+    "Fetcher",
+    "LocalRawStore",
+    "RawStore",
+    "SourceStats",
+    "crawl_sources",
+    "decode_html",
+    "filename_from_content_disposition",
+    "sniff_media",
 ]

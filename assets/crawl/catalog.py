@@ -16,9 +16,19 @@ from assets.crawl.records import CrawledDocument
 
 _COLUMNS = [f.name for f in fields(CrawledDocument)]
 CATALOG_SCHEMA = {
-    "source": pl.Utf8, "url": pl.Utf8, "final_url": pl.Utf8, "page_url": pl.Utf8, "title": pl.Utf8,
-    "agency_hint": pl.Utf8, "year_hint": pl.Int32, "media": pl.Utf8, "sha256": pl.Utf8,
-    "size": pl.Int64, "content_type": pl.Utf8, "fetched_at": pl.Utf8, "status": pl.Int32,
+    "source": pl.Utf8,
+    "url": pl.Utf8,
+    "final_url": pl.Utf8,
+    "page_url": pl.Utf8,
+    "title": pl.Utf8,
+    "agency_hint": pl.Utf8,
+    "year_hint": pl.Int32,
+    "media": pl.Utf8,
+    "sha256": pl.Utf8,
+    "size": pl.Int64,
+    "content_type": pl.Utf8,
+    "fetched_at": pl.Utf8,
+    "status": pl.Int32,
     "is_correction": pl.Boolean,
 }
 assert list(CATALOG_SCHEMA) == _COLUMNS, "catalog schema must follow CrawledDocument"
@@ -55,7 +65,9 @@ def merge_into_catalog(store_dir: Path, found: list[CrawledDocument]) -> pl.Data
     return merged
 
 
-def documents_for_years(catalog: pl.DataFrame, years: list[int]) -> dict[int, list[CrawledDocument]]:
+def documents_for_years(
+    catalog: pl.DataFrame, years: list[int]
+) -> dict[int, list[CrawledDocument]]:
     """The current documents listed for each of `years` (by the year the portal names)."""
     chosen = catalog.filter(pl.col("current") & pl.col("year_hint").is_in(years))
     out: dict[int, list[CrawledDocument]] = {y: [] for y in years}

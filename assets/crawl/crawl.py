@@ -36,8 +36,9 @@ def default_fetch_log(store: RawStore) -> FetchLog:
     root = getattr(store, "root", None)
     if isinstance(root, Path):
         return FetchLog(root / FETCH_LOG_NAME)
-    log.warning("%r has no local root: fetch log kept in memory, re-crawls will not revalidate",
-                store)
+    log.warning(
+        "%r has no local root: fetch log kept in memory, re-crawls will not revalidate", store
+    )
     return FetchLog(":memory:")
 
 
@@ -91,7 +92,12 @@ def crawl_sources(
     for source in sources:  # in the caller's order, whatever order the threads finished in
         result.documents.extend(found.get(source.name, []))
     total = result.stats.total
-    log.info("crawl done: %d documents, %d requests, %d bytes, %d not modified, %d errors",
-             total.documents, total.requests, total.bytes_downloaded, total.not_modified,
-             len(total.errors))
+    log.info(
+        "crawl done: %d documents, %d requests, %d bytes, %d not modified, %d errors",
+        total.documents,
+        total.requests,
+        total.bytes_downloaded,
+        total.not_modified,
+        len(total.errors),
+    )
     return result

@@ -23,7 +23,9 @@ def crawled_documents(
     def progress(event: str, counts: dict) -> None:
         context.log.debug("%s %s", event, counts)
 
-    result = crawl_sources(sources, storage.raw_store(), settings=politeness.settings(), progress=progress)
+    result = crawl_sources(
+        sources, storage.raw_store(), settings=politeness.settings(), progress=progress
+    )
     catalog = merge_into_catalog(storage.store_dir, result.documents)
     total = result.stats.get("total", {}) if isinstance(result.stats, dict) else {}
     for err in total.get("errors", [])[:50]:
@@ -38,8 +40,11 @@ def crawled_documents(
             "not_modified": total.get("not_modified", 0),
             "errors": len(total.get("errors", [])),
             "per_source": dg.MetadataValue.json(
-                {k: {kk: vv for kk, vv in v.items() if kk != "errors"} for k, v in result.stats.items()
-                 if isinstance(v, dict)}
+                {
+                    k: {kk: vv for kk, vv in v.items() if kk != "errors"}
+                    for k, v in result.stats.items()
+                    if isinstance(v, dict)
+                }
             ),
         }
     )

@@ -67,8 +67,14 @@ class Lead:
 
 
 class SourceCrawl:
-    def __init__(self, source: Source, fetcher: Fetcher, stats: SourceStats,
-                 settings: CrawlSettings, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        fetcher: Fetcher,
+        stats: SourceStats,
+        settings: CrawlSettings,
+        progress: Progress | None = None,
+    ) -> None:
         self.source = source
         self.fetcher = fetcher
         self.stats = stats
@@ -128,12 +134,15 @@ class SourceCrawl:
             if may_be_report_link(link.text):
                 if self.claim(link.url):
                     leads.append(Lead(link.url, link.text, list_url))
-            elif lookalike_word(link.text) and year_hint(link.text) and (
-                "公开" in link.text or "年报" in link.text or "年度报告" in link.text
+            elif (
+                lookalike_word(link.text)
+                and year_hint(link.text)
+                and ("公开" in link.text or "年报" in link.text or "年度报告" in link.text)
             ):
                 self.stats.add(lookalikes_skipped=1)
-                log.debug("%s: look-alike %r (%s) skipped", link.url, link.text,
-                          lookalike_word(link.text))
+                log.debug(
+                    "%s: look-alike %r (%s) skipped", link.url, link.text, lookalike_word(link.text)
+                )
         return leads
 
     def walk_list_pages(self) -> list[Lead]:
@@ -160,8 +169,12 @@ class SourceCrawl:
                     seen.add(next_url)
                     queue.append(next_url)
         if queue:
-            log.info("%s: stopped at max_pages=%d with %d list pages unvisited",
-                     self.source.name, self.source.max_pages, len(queue))
+            log.info(
+                "%s: stopped at max_pages=%d with %d list pages unvisited",
+                self.source.name,
+                self.source.max_pages,
+                len(queue),
+            )
         return leads
 
     def _start_page_is_article(self, url: str, tree) -> list[Lead]:
@@ -230,12 +243,16 @@ class SourceCrawl:
             word = next((lookalike_word(t) for t in candidates if lookalike_word(t)), None)
             if word:
                 self.stats.add(lookalikes_skipped=1)
-            log.info("%s: not a report (%s)", lead.url, f"look-alike {word}" if word else
-                     f"titles {candidates[:3]}")
+            log.info(
+                "%s: not a report (%s)",
+                lead.url,
+                f"look-alike {word}" if word else f"titles {candidates[:3]}",
+            )
             return []
 
         attachments = [
-            link for link in links(tree, response.final_url)
+            link
+            for link in links(tree, response.final_url)
             if is_attachment_link(link) and self.source.allows(link.url)
         ]
         documents: list[CrawledDocument] = []
@@ -265,8 +282,9 @@ class SourceCrawl:
             return None
         return next((n for n in names if is_report_title(n)), page_title)
 
-    def attachment(self, url: str, link_text: str, page_title: str,
-                   page_url: str | None) -> CrawledDocument | None:
+    def attachment(
+        self, url: str, link_text: str, page_title: str, page_url: str | None
+    ) -> CrawledDocument | None:
         response = self.fetch(url)
         if response is None:
             return None
@@ -281,8 +299,9 @@ class SourceCrawl:
             return None
         return self.document(response, title, page_url, media)
 
-    def document(self, response: Response, title: str, page_url: str | None,
-                 media: str) -> CrawledDocument:
+    def document(
+        self, response: Response, title: str, page_url: str | None, media: str
+    ) -> CrawledDocument:
         hints = hints_for(title, self.source.agency)
         year = hints.year_hint or year_hint(response.filename)
         doc = CrawledDocument(
@@ -303,6 +322,13 @@ class SourceCrawl:
         )
         self.stats.add(documents=1, document_bytes_downloaded=response.bytes_downloaded)
         self.progress("document", url=doc.url, title=doc.title, media=media, status=doc.status)
-        log.info("%s: %s report %r (%s, %d bytes, HTTP %d)", doc.url, media, doc.title,
-                 doc.sha256[:12], doc.size, doc.status)
+        log.info(
+            "%s: %s report %r (%s, %d bytes, HTTP %d)",
+            doc.url,
+            media,
+            doc.title,
+            doc.sha256[:12],
+            doc.size,
+            doc.status,
+        )
         return doc

@@ -22,12 +22,26 @@ _BOMS = (
 )
 
 # Declared Chinese charsets that are in practice GBK-or-wider: decode all of them as gb18030.
-_GB_FAMILY = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "ms936", "euc-cn",
-              "csgb2312", "gb18030", "windows-936", "chinese", "iso-ir-58", "hz-gb-2312"}
+_GB_FAMILY = {
+    "gb2312",
+    "gbk",
+    "x-gbk",
+    "gb_2312-80",
+    "gb_2312",
+    "cp936",
+    "ms936",
+    "euc-cn",
+    "csgb2312",
+    "gb18030",
+    "windows-936",
+    "chinese",
+    "iso-ir-58",
+    "hz-gb-2312",
+}
 
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
-_XML_ENCODING = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
 
 
 def normalise_charset(name: str | None) -> str | None:
@@ -74,8 +88,10 @@ def decode_html(data: bytes, content_type: str | None = None, *, url: str = "") 
     """Text of an HTML/XML body: BOM, header charset, markup charset, UTF-8, then gb18030."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
-    declared = [c for c in (charset_from_content_type(content_type), charset_from_markup(data)) if c]
+            return data[len(bom) :].decode(codec, errors="replace")
+    declared = [
+        c for c in (charset_from_content_type(content_type), charset_from_markup(data)) if c
+    ]
     for codec in dict.fromkeys([*declared, "utf-8", "gb18030"]):
         text = _strict(data, codec)
         if text is not None:
@@ -84,5 +100,7 @@ def decode_html(data: bytes, content_type: str | None = None, *, url: str = "") 
             return text
     # Nothing decodes cleanly: keep what the page claims, marking the bad bytes.
     fallback = declared[0] if declared else "gb18030"
-    log.warning("%s: no charset decodes cleanly; using %s with replacement", url or "page", fallback)
+    log.warning(
+        "%s: no charset decodes cleanly; using %s with replacement", url or "page", fallback
+    )
     return data.decode(fallback, errors="replace")

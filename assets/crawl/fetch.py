@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Self
 
 import httpx
 
@@ -71,9 +72,13 @@ class Downloader:
                 tally.add(requests=1)
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
-                raise Oversized(request.url, f"Content-Length {declared} > {self.max_bytes}",
-                                status=r.status_code, etag=r.headers.get("etag"),
-                                last_modified=r.headers.get("last-modified"))
+                raise Oversized(
+                    request.url,
+                    f"Content-Length {declared} > {self.max_bytes}",
+                    status=r.status_code,
+                    etag=r.headers.get("etag"),
+                    last_modified=r.headers.get("last-modified"),
+                )
             body = bytearray()
             # iter_bytes decompresses: the cap applies to what we would store (gzip bombs too).
             for chunk in r.iter_bytes():
@@ -81,13 +86,20 @@ class Downloader:
                 if len(body) > self.max_bytes:
                     if tally:
                         tally.add(bytes_downloaded=r.num_bytes_downloaded)
-                    raise Oversized(request.url, f"body over {self.max_bytes} bytes",
-                                    status=r.status_code, etag=r.headers.get("etag"),
-                                    last_modified=r.headers.get("last-modified"))
+                    raise Oversized(
+                        request.url,
+                        f"body over {self.max_bytes} bytes",
+                        status=r.status_code,
+                        etag=r.headers.get("etag"),
+                        last_modified=r.headers.get("last-modified"),
+                    )
             if tally:
-                tally.add(bytes_downloaded=r.num_bytes_downloaded,
-                          not_modified=int(r.status_code == 304))
-            raw_cd = next((v for k, v in r.headers.raw if k.lower() == b"content-disposition"), None)
+                tally.add(
+                    bytes_downloaded=r.num_bytes_downloaded, not_modified=int(r.status_code == 304)
+                )
+            raw_cd = next(
+                (v for k, v in r.headers.raw if k.lower() == b"content-disposition"), None
+            )
             return Response(
                 url=request.url,
                 final_url=str(r.url),
@@ -104,23 +116,33 @@ class Downloader:
 class Fetcher:
     """Fetch URLs politely; raises `FetchError` (with a `reason`) for anything but 200/304."""
 
-    def __init__(self, store: RawStore, fetch_log: FetchLog,
-                 settings: CrawlSettings | None = None,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        store: RawStore,
+        fetch_log: FetchLog,
+        settings: CrawlSettings | None = None,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.settings = settings = settings or CrawlSettings()
         self.store = store
         self.fetch_log = fetch_log
         self._own_client = client is None
         self.client = client or build_client(settings)
-        self.throttle = ThrottleMiddleware(settings.per_host_concurrency, settings.min_delay,
-                                           settings.max_crawl_delay)
+        self.throttle = ThrottleMiddleware(
+            settings.per_host_concurrency, settings.min_delay, settings.max_crawl_delay
+        )
         middlewares = [RedirectMiddleware(settings.max_redirects)]
         if settings.obey_robots:
             middlewares.append(RobotsMiddleware(settings.user_agent, self.throttle.set_crawl_delay))
         middlewares += [
             ConditionalMiddleware(store, fetch_log, enabled=settings.conditional_requests),
-            RetryMiddleware(settings.retries, settings.backoff_base, settings.backoff_max,
-                            settings.max_retry_after, on_retry_after=self.throttle.defer),
+            RetryMiddleware(
+                settings.retries,
+                settings.backoff_base,
+                settings.backoff_max,
+                settings.max_retry_after,
+                on_retry_after=self.throttle.defer,
+            ),
             self.throttle,
         ]
         self.middlewares = tuple(middlewares)
@@ -141,29 +163,41 @@ class Fetcher:
             raise HTTPStatusFailure(url, detail, status=response.status)
         if response.final_url != url:
             # The conditional middleware keyed the body by the last hop; note where `url` led.
-            self.fetch_log.update(url, status=response.status, final_url=response.final_url,
-                                  sha256=response.sha256, content_type=response.content_type,
-                                  size=len(response.body), error=None)
+            self.fetch_log.update(
+                url,
+                status=response.status,
+                final_url=response.final_url,
+                sha256=response.sha256,
+                content_type=response.content_type,
+                size=len(response.body),
+                error=None,
+            )
         self.fetch_log.record_fetch(
-            url, outcome="not_modified" if response.not_modified else "ok",
-            status=response.status, final_url=response.final_url, sha256=response.sha256,
-            size=len(response.body), bytes_downloaded=response.bytes_downloaded,
+            url,
+            outcome="not_modified" if response.not_modified else "ok",
+            status=response.status,
+            final_url=response.final_url,
+            sha256=response.sha256,
+            size=len(response.body),
+            bytes_downloaded=response.bytes_downloaded,
             content_type=response.content_type,
         )
         return response
 
-    def _log_failure(self, url: str, outcome: str, detail: str, status: int | None,
-                     final_url: str | None = None) -> None:
+    def _log_failure(
+        self, url: str, outcome: str, detail: str, status: int | None, final_url: str | None = None
+    ) -> None:
         log.warning("%s: %s %s", url, outcome, detail)
         self.fetch_log.update(url, status=status, error=f"{outcome}: {detail}")
-        self.fetch_log.record_fetch(url, outcome=outcome, status=status, final_url=final_url,
-                                    error=detail)
+        self.fetch_log.record_fetch(
+            url, outcome=outcome, status=status, final_url=final_url, error=detail
+        )
 
     def close(self) -> None:
         if self._own_client:
             self.client.close()
 
-    def __enter__(self) -> Fetcher:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

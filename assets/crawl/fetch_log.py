@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 _SCHEMA = """
@@ -49,7 +49,7 @@ CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -128,14 +128,22 @@ class FetchLog:
             self._db.execute(
                 "INSERT INTO fetches (url, final_url, status, outcome, error, sha256, size,"
                 " bytes_downloaded, content_type, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (url, final_url, status, outcome, error, sha256, size, bytes_downloaded,
-                 content_type, utc_now()),
+                (
+                    url,
+                    final_url,
+                    status,
+                    outcome,
+                    error,
+                    sha256,
+                    size,
+                    bytes_downloaded,
+                    content_type,
+                    utc_now(),
+                ),
             )
 
     def history(self, url: str) -> list[dict]:
         with self._lock:
-            cur = self._db.execute(
-                "SELECT * FROM fetches WHERE url = ? ORDER BY id", (url,)
-            )
+            cur = self._db.execute("SELECT * FROM fetches WHERE url = ? ORDER BY id", (url,))
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]

@@ -14,8 +14,10 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 _OLE = bytes.fromhex("D0CF11E0A1B11AE1")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|table|p|script|!--)",
-                         re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|table|p|script|!--)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def sniff_media(data: bytes, name_hint: str | None = None) -> str:
@@ -33,11 +35,11 @@ def sniff_media(data: bytes, name_hint: str | None = None) -> str:
         return _zip_media(data)
     if head.startswith(_OLE):
         return _ole_media(data, name_hint)
-    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:4] in (b"GIF8",):
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
         return "image"
     if head.startswith(b"{\\rtf"):
         return "rtf"
-    if _HTML_START.match(data[:2048]) or re.search(rb"<html[\s>]", data[:4096], re.I):
+    if _HTML_START.match(data[:2048]) or re.search(rb"<html[\s>]", data[:4096], re.IGNORECASE):
         return "html"
     return "unknown"
 
@@ -61,11 +63,11 @@ def _ole_media(data: bytes, name_hint: str | None) -> str:
     if ext in ("wps", "et", "dps"):
         return ext
     # Directory entries hold stream names in UTF-16LE.
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") + b"\x00\x00" in data:
-        if "WordDocument".encode("utf-16-le") not in data:
-            return "xls"
-    if "WordDocument".encode("utf-16-le") in data:
+    is_word = "WordDocument".encode("utf-16-le") in data
+    if is_word:
         return "doc"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") + b"\x00\x00" in data:
+        return "xls"
     return ext if ext in ("doc", "xls", "ppt") else "ole"
 
 
@@ -79,8 +81,8 @@ def _extension(name: str | None) -> str | None:
 
 # --- Content-Disposition -------------------------------------------------------------------
 
-_FILENAME_STAR = re.compile(rb"filename\*\s*=\s*([\w!#$%&+^`{}~.-]*)'[\w-]*'([^;]+)", re.I)
-_FILENAME = re.compile(rb"filename\s*=\s*(\"((?:[^\"\\]|\\.)*)\"|[^;]+)", re.I)
+_FILENAME_STAR = re.compile(rb"filename\*\s*=\s*([\w!#$%&+^`{}~.-]*)'[\w-]*'([^;]+)", re.IGNORECASE)
+_FILENAME = re.compile(rb"filename\s*=\s*(\"((?:[^\"\\]|\\.)*)\"|[^;]+)", re.IGNORECASE)
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]+")
 
 
@@ -133,5 +135,9 @@ def sanitise_filename(name: str, max_length: int = 200) -> str | None:
         return None
     if len(name) > max_length:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: max_length - len(ext) - 1] + "." + ext) if dot and len(ext) <= 8 else name[:max_length]
+        name = (
+            (stem[: max_length - len(ext) - 1] + "." + ext)
+            if dot and len(ext) <= 8
+            else name[:max_length]
+        )
     return name

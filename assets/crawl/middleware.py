@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -80,8 +80,15 @@ def chain(middlewares: Sequence[Middleware], terminal: Handler) -> Handler:
     """Nest `middlewares` (outermost first) around `terminal`."""
     handler = terminal
     for mw in reversed(middlewares):
-        handler = (lambda m, nxt: (lambda req: m(req, nxt)))(mw, handler)
+        handler = _bind(mw, handler)
     return handler
+
+
+def _bind(middleware: Middleware, call_next: Handler) -> Handler:
+    def handle(request: Request) -> Response:
+        return middleware(request, call_next)
+
+    return handle
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -106,8 +113,14 @@ class RobotsBlocked(FetchError):
 class Oversized(FetchError):
     reason = "oversized"
 
-    def __init__(self, url: str, detail: str = "", status: int | None = None,
-                 etag: str | None = None, last_modified: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        detail: str = "",
+        status: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
         super().__init__(url, detail, status)
         # Validators of the oversized body: a re-crawl asks "still the same?" and, on 304,
         # knows it is still oversized without downloading it again.
@@ -165,8 +178,9 @@ class RobotsMiddleware:
     Crawl-delay is passed to `on_crawl_delay(host, seconds)` (the throttle).
     """
 
-    def __init__(self, user_agent: str,
-                 on_crawl_delay: Callable[[str, float], None] | None = None) -> None:
+    def __init__(
+        self, user_agent: str, on_crawl_delay: Callable[[str, float], None] | None = None
+    ) -> None:
         self.user_agent = user_agent
         self.on_crawl_delay = on_crawl_delay
         self._rules: dict[str, Protego | None] = {}
@@ -241,14 +255,22 @@ class ConditionalMiddleware:
         try:
             response = call_next(request)
         except Oversized as exc:
-            self.fetch_log.update(request.url, etag=exc.etag, last_modified=exc.last_modified,
-                                  sha256=None, size=None)
+            self.fetch_log.update(
+                request.url, etag=exc.etag, last_modified=exc.last_modified, sha256=None, size=None
+            )
             raise
         if response.status == 304 and state is not None:
             if known_oversized:
-                raise Oversized(request.url, "unchanged since found over the size cap",
-                                status=304, etag=state.etag, last_modified=state.last_modified)
-            self.fetch_log.update(request.url, status=304, error=None, fetched_at=response.fetched_at)
+                raise Oversized(
+                    request.url,
+                    "unchanged since found over the size cap",
+                    status=304,
+                    etag=state.etag,
+                    last_modified=state.last_modified,
+                )
+            self.fetch_log.update(
+                request.url, status=304, error=None, fetched_at=response.fetched_at
+            )
             log.debug("%s: not modified, reusing %s", request.url, state.sha256)
             return replace(
                 response,
@@ -296,8 +318,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now_dt = datetime.fromtimestamp(now if now is not None else time.time(), timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now_dt = datetime.fromtimestamp(now if now is not None else time.time(), UTC)
     return max(0.0, (when - now_dt).total_seconds())
 
 
@@ -311,10 +333,15 @@ class RetryMiddleware:
     exceeds `max_retry_after`, when the URL is given up.
     """
 
-    def __init__(self, retries: int, backoff_base: float, backoff_max: float,
-                 max_retry_after: float,
-                 on_retry_after: Callable[[str, float], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        retries: int,
+        backoff_base: float,
+        backoff_max: float,
+        max_retry_after: float,
+        on_retry_after: Callable[[str, float], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.retries = retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -323,7 +350,7 @@ class RetryMiddleware:
         self.sleep = sleep
 
     def backoff(self, attempt: int) -> float:
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** attempt))
+        ceiling = min(self.backoff_max, self.backoff_base * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
@@ -336,25 +363,41 @@ class RetryMiddleware:
                     kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection"
                     raise TransportFailure(request.url, f"{kind}: {exc!r}") from exc
                 delay = self.backoff(attempt)
-                log.info("%s: %r; retry %d/%d in %.2fs", request.url, exc, attempt + 1,
-                         self.retries, delay)
+                log.info(
+                    "%s: %r; retry %d/%d in %.2fs",
+                    request.url,
+                    exc,
+                    attempt + 1,
+                    self.retries,
+                    delay,
+                )
             else:
                 if response.status not in RETRY_STATUSES or attempt >= self.retries:
                     return response
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if retry_after is not None:
                     if retry_after > self.max_retry_after:
-                        log.warning("%s: %d with Retry-After %.0fs (over %.0fs); giving up",
-                                    request.url, response.status, retry_after,
-                                    self.max_retry_after)
+                        log.warning(
+                            "%s: %d with Retry-After %.0fs (over %.0fs); giving up",
+                            request.url,
+                            response.status,
+                            retry_after,
+                            self.max_retry_after,
+                        )
                         return response
                     delay = retry_after
                     if self.on_retry_after:
                         self.on_retry_after(host_of(request.url), retry_after)
                 else:
                     delay = self.backoff(attempt)
-                log.info("%s: HTTP %d; retry %d/%d in %.2fs", request.url, response.status,
-                         attempt + 1, self.retries, delay)
+                log.info(
+                    "%s: HTTP %d; retry %d/%d in %.2fs",
+                    request.url,
+                    response.status,
+                    attempt + 1,
+                    self.retries,
+                    delay,
+                )
                 if request.tally:
                     request.tally.add(retries=1)
             attempt += 1
@@ -375,8 +418,13 @@ class _HostSlot:
 class ThrottleMiddleware:
     """At most `concurrency` requests in flight per host, starts at least `delay` apart."""
 
-    def __init__(self, concurrency: int, delay: float, max_delay: float,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        concurrency: int,
+        delay: float,
+        max_delay: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.concurrency = max(1, concurrency)
         self.default_delay = delay
         self.max_delay = max_delay
@@ -420,8 +468,24 @@ class ThrottleMiddleware:
 
 
 __all__ = [
-    "ConditionalMiddleware", "FetchError", "HTTPStatusFailure", "Handler", "Middleware",
-    "Oversized", "RedirectMiddleware", "Request", "Response", "RetryMiddleware",
-    "RobotsBlocked", "RobotsMiddleware", "Tally", "ThrottleMiddleware", "TooManyRedirects",
-    "TransportFailure", "chain", "host_of", "parse_retry_after", "utc_now",
+    "ConditionalMiddleware",
+    "FetchError",
+    "HTTPStatusFailure",
+    "Handler",
+    "Middleware",
+    "Oversized",
+    "RedirectMiddleware",
+    "Request",
+    "Response",
+    "RetryMiddleware",
+    "RobotsBlocked",
+    "RobotsMiddleware",
+    "Tally",
+    "ThrottleMiddleware",
+    "TooManyRedirects",
+    "TransportFailure",
+    "chain",
+    "host_of",
+    "parse_retry_after",
+    "utc_now",
 ]

@@ -24,7 +24,9 @@ class Link:
 
 
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd")
-_ATTACHMENT_PATH_HINT = re.compile(r"download|downfile|down\.|attach|fujian|getfile|file\.do", re.I)
+_ATTACHMENT_PATH_HINT = re.compile(
+    r"download|downfile|down\.|attach|fujian|getfile|file\.do", re.IGNORECASE
+)
 
 
 def parse_html(text: str) -> LexborHTMLParser:
@@ -63,8 +65,12 @@ def links(tree: LexborHTMLParser, base: str) -> list[Link]:
 def page_title_candidates(tree: LexborHTMLParser) -> list[str]:
     """Where CMSes put an article's title, most specific first."""
     found: list[str] = []
-    for sel in ('meta[name="ArticleTitle"]', 'meta[name="articletitle"]', 'meta[name="title"]',
-                'meta[property="og:title"]'):
+    for sel in (
+        'meta[name="ArticleTitle"]',
+        'meta[name="articletitle"]',
+        'meta[name="title"]',
+        'meta[property="og:title"]',
+    ):
         node = tree.css_first(sel)
         if node and node.attributes.get("content"):
             found.append(node.attributes["content"])
@@ -88,8 +94,16 @@ def text_without_links(tree: LexborHTMLParser) -> str:
     return normalise_title(body.text(deep=True, separator=" ") if body else "")
 
 
-REPORT_MARKERS = ("总体情况", "主动公开", "依申请公开", "收到和处理", "行政复议", "行政诉讼",
-                  "存在的主要问题", "其他需要报告")
+REPORT_MARKERS = (
+    "总体情况",
+    "主动公开",
+    "依申请公开",
+    "收到和处理",
+    "行政复议",
+    "行政诉讼",
+    "存在的主要问题",
+    "其他需要报告",
+)
 
 
 def report_marker_count(text: str) -> int:
@@ -116,7 +130,7 @@ def is_attachment_link(link: Link) -> bool:
 
 # --- pagination -----------------------------------------------------------------------------
 
-_CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
+_CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.IGNORECASE)
 _JS_VAR = re.compile(r"\b(?:var|let|const)?\s*(\w+)\s*=\s*[\"']?(\d+)[\"']?\s*;")
 _NEXT_WORDS = ("下一页", "下页", "尾页", "末页", "最后一页", "next", "last", ">", ">>", "»")
 _PAGE_PARAM = re.compile(r"(?i)^(page|pageno|pageindex|pagenum|curpage|currentpage|p|pn|pageNo)$")
@@ -143,8 +157,11 @@ def create_page_html(html: str, page_url: str) -> list[str]:
         if not ints:
             continue
         first_int_at, count = ints[0]
-        words = [a for a in args[first_int_at + 1:] if a and not a.isdigit() and a not in variables
-                 and re.fullmatch(r"[\w.-]+", a)]
+        words = [
+            a
+            for a in args[first_int_at + 1 :]
+            if a and not a.isdigit() and a not in variables and re.fullmatch(r"[\w.-]+", a)
+        ]
         prefix, ext = (words + ["index", "html"])[:2] if len(words) >= 2 else ("index", "html")
         base = urljoin(page_url, "./")
         for n in range(count):
@@ -154,7 +171,10 @@ def create_page_html(html: str, page_url: str) -> list[str]:
 
 def _with_param(url: str, name: str, value: int) -> str:
     parts = urlsplit(url)
-    query = [(k, str(value) if k == name else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [
+        (k, str(value) if k == name else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
@@ -173,7 +193,11 @@ def _same_list(a: str, b: str) -> bool:
     if pa.path == pb.path:
         return True
     da, db = pa.path.rsplit("/", 1), pb.path.rsplit("/", 1)
-    return da[0] == db[0] and bool(_TRS_PAGE.match("/" + da[-1])) and bool(_TRS_PAGE.match("/" + db[-1]))
+    return (
+        da[0] == db[0]
+        and bool(_TRS_PAGE.match("/" + da[-1]))
+        and bool(_TRS_PAGE.match("/" + db[-1]))
+    )
 
 
 def pagination_links(tree: LexborHTMLParser, html: str, page_url: str) -> list[str]:
@@ -203,15 +227,19 @@ def _pages_up_to(last_url: str) -> list[str]:
     m = re.search(r"/([A-Za-z]+)_(\d+)\.(s?html?)$", path)
     if m:
         prefix, last, ext = m.group(1), int(m.group(2)), m.group(3)
-        return [urljoin(last_url, f"{prefix}.{ext}" if n == 0 else f"{prefix}_{n}.{ext}")
-                for n in range(0, last)]
+        return [
+            urljoin(last_url, f"{prefix}.{ext}" if n == 0 else f"{prefix}_{n}.{ext}")
+            for n in range(last)
+        ]
     return []
 
 
 # --- data endpoints (XML / JSON) ------------------------------------------------------------
 
-_RECORD = re.compile(r"<record[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
-_TOTAL = re.compile(r"<total(?:record|count)?>\s*(\d+)\s*</total(?:record|count)?>", re.I)
+_RECORD = re.compile(
+    r"<record[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.DOTALL | re.IGNORECASE
+)
+_TOTAL = re.compile(r"<total(?:record|count)?>\s*(\d+)\s*</total(?:record|count)?>", re.IGNORECASE)
 
 
 def data_endpoint_links(text: str, base: str) -> tuple[list[Link], int | None]:
@@ -277,8 +305,12 @@ def _strip_tags(text: str) -> str:
 def fill_template(template: str, page: int, size: int) -> str:
     """A data-endpoint URL for 1-based `page`: {start} {end} are 1-based record numbers."""
     start = (page - 1) * size + 1
-    return (template.replace("{start}", str(start)).replace("{end}", str(start + size - 1))
-            .replace("{size}", str(size)).replace("{page}", str(page)))
+    return (
+        template.replace("{start}", str(start))
+        .replace("{end}", str(start + size - 1))
+        .replace("{size}", str(size))
+        .replace("{page}", str(page))
+    )
 
 
 def iter_unique(items: list[Link]) -> Iterator[Link]:

@@ -78,8 +78,10 @@ class CrawlStats:
         return total
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total.to_dict(),
-                "sources": {name: s.to_dict() for name, s in self.sources.items()}}
+        return {
+            "total": self.total.to_dict(),
+            "sources": {name: s.to_dict() for name, s in self.sources.items()},
+        }
 
 
 assert set(_COUNTERS) <= {f.name for f in fields(SourceStats)}

@@ -14,20 +14,60 @@ from dataclasses import dataclass
 _REPORT_WORD = re.compile(r"年度报告|年报|工作报告|年度报")
 _SUBJECT = re.compile(r"信息公开|政务公开")
 LOOKALIKE_WORDS = (
-    "通知", "要点", "解读", "图解", "指南", "目录", "一图", "图读", "意见", "方案", "办法",
-    "公示", "征求", "征集", "考核", "评估", "评议", "问卷", "新闻发布", "发布会", "培训",
-    "会议", "视频", "动漫", "H5", "政策问答", "说明会",
+    "通知",
+    "要点",
+    "解读",
+    "图解",
+    "指南",
+    "目录",
+    "一图",
+    "图读",
+    "意见",
+    "方案",
+    "办法",
+    "公示",
+    "征求",
+    "征集",
+    "考核",
+    "评估",
+    "评议",
+    "问卷",
+    "新闻发布",
+    "发布会",
+    "培训",
+    "会议",
+    "视频",
+    "动漫",
+    "H5",
+    "政策问答",
+    "说明会",
 )
-_LOOKALIKE = re.compile("|".join(map(re.escape, LOOKALIKE_WORDS)), re.I)
+_LOOKALIKE = re.compile("|".join(map(re.escape, LOOKALIKE_WORDS)), re.IGNORECASE)
 _CORRECTION = re.compile(r"更正|修订|修正|更新版|更新|勘误|重新发布")
 
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2",
-              "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "Ｏ": "0",
+    "O": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _CN_YEAR = re.compile(r"([〇○零ＯO一二三四五六七八九]{4})\s*年")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年|年度)?")
 _TRUNCATED = re.compile(r"(\.{2,}|…+|．{2,})\s*$")
-_EDGE_NOISE = re.compile(r"^[\s\[\]【】〔〕()（）《》<>\"'“”‘’:：·•、,，.。-]+|[\s\[\]【】〔〕()（）《》<>\"'“”‘’:：·•、,，.。-]+$")
-_ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|jpe?g|png)$", re.I)
+_EDGE_NOISE = re.compile(
+    r"^[\s\[\]【】〔〕()（）《》<>\"'“”‘’:：·•、,，.。-]+|[\s\[\]【】〔〕()（）《》<>\"'“”‘’:：·•、,，.。-]+$"
+)
+_ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|jpe?g|png)$", re.IGNORECASE)
 
 
 def normalise_title(text: str | None) -> str:
@@ -119,7 +159,9 @@ def may_be_report_link(text: str | None) -> bool:
         return False
     if is_report_title(text):
         return True
-    return is_truncated(text) and bool(_SUBJECT.search(text) or _REPORT_WORD.search(text) or "年度" in text)
+    return is_truncated(text) and bool(
+        _SUBJECT.search(text) or _REPORT_WORD.search(text) or "年度" in text
+    )
 
 
 @dataclass(frozen=True)
@@ -132,5 +174,6 @@ class TitleHints:
 
 def hints_for(title: str, default_agency: str | None = None) -> TitleHints:
     clean = normalise_title(title)
-    return TitleHints(clean, year_hint(clean), agency_hint(clean, default_agency),
-                      is_correction(clean))
+    return TitleHints(
+        clean, year_hint(clean), agency_hint(clean, default_agency), is_correction(clean)
+    )

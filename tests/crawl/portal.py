@@ -43,12 +43,12 @@ class Hit:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         host = self.server.host
         arrived = time.monotonic()
         with host.lock:
@@ -61,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
             with host.lock:
                 host.in_flight -= 1
 
-    def _answer(self, host: "Host", arrived: float) -> None:
+    def _answer(self, host: Host, arrived: float) -> None:
         route = host.routes.get(self.path)
         headers = {k: v for k, v in self.headers.items()}
         if route is None:
@@ -85,8 +85,10 @@ class _Handler(BaseHTTPRequestHandler):
         validators = {"ETag": etag, "Last-Modified": LAST_MODIFIED} if route.validators else {}
         if route.validators and (
             self.headers.get("If-None-Match") == etag
-            or (not self.headers.get("If-None-Match")
-                and self.headers.get("If-Modified-Since") == LAST_MODIFIED)
+            or (
+                not self.headers.get("If-None-Match")
+                and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+            )
         ):
             self._send(304, b"", validators)
             host.record(Hit(self.path, 304, headers, arrived, 0))
@@ -98,8 +100,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, route.body, extra, route.content_length, route.raw_headers)
         host.record(Hit(self.path, 200, headers, arrived, len(route.body)))
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str],
-              content_length: bool = True, raw_headers: list[tuple[str, bytes]] = ()) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str],
+        content_length: bool = True,
+        raw_headers: list[tuple[str, bytes]] = (),
+    ) -> None:
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -121,7 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    host: "Host"
+    host: Host
 
 
 class Host:
@@ -136,7 +144,9 @@ class Host:
         self.max_in_flight = 0
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.host = self
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def base(self) -> str:
@@ -167,7 +177,7 @@ class Host:
 
 
 def pdf_bytes(label: str, pad: int = 0) -> bytes:
-    return (b"%PDF-1.4\n% " + label.encode("utf-8") + b"\n" + b"0" * pad + b"\n%%EOF\n")
+    return b"%PDF-1.4\n% " + label.encode("utf-8") + b"\n" + b"0" * pad + b"\n%%EOF\n"
 
 
 def docx_bytes(text: str) -> bytes:
@@ -185,19 +195,25 @@ REPORT_BODY = """<p>一、总体情况</p><p>（一）主动公开 本年共主�
 
 
 def html_page(title: str, body: str, charset: str = "utf-8", extra_head: str = "") -> str:
-    return (f'<!DOCTYPE html><html><head><meta charset="{charset}">'
-            f'<meta name="ArticleTitle" content="{title}">{extra_head}'
-            f"<title>{title}_卫辉市人民政府</title></head><body>"
-            '<div class="nav"><a href="/">首页</a><a href="/xxgk/">主动公开</a>'
-            '<a href="/ysq/">依申请公开</a></div>'
-            f"<h1>{title}</h1><div class=\"TRS_Editor\">{body}</div></body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="{charset}">'
+        f'<meta name="ArticleTitle" content="{title}">{extra_head}'
+        f"<title>{title}_卫辉市人民政府</title></head><body>"
+        '<div class="nav"><a href="/">首页</a><a href="/xxgk/">主动公开</a>'
+        '<a href="/ysq/">依申请公开</a></div>'
+        f'<h1>{title}</h1><div class="TRS_Editor">{body}</div></body></html>'
+    )
 
 
 def list_page(entries: list[tuple[str, str]], footer: str = "") -> str:
-    items = "".join(f'<li><a href="{href}" title="{title}">{title[:18]}…</a><span>2024-01-15</span></li>'
-                    for href, title in entries)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>'
-            f'<body><ul class="list">{items}</ul>{footer}</body></html>')
+    items = "".join(
+        f'<li><a href="{href}" title="{title}">{title[:18]}…</a><span>2024-01-15</span></li>'
+        for href, title in entries
+    )
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>'
+        f'<body><ul class="list">{items}</ul>{footer}</body></html>'
+    )
 
 
 @dataclass
@@ -228,33 +244,52 @@ def build_portal(crawl_delay: str = "0.01", retry_after: str = "1") -> FixturePo
 
     # ---- host A: TRS lists index.html, index_1.html, index_2.html (createPageHTML) --------
     a.routes["/robots.txt"] = Route(
-        f"User-agent: *\nDisallow: /private/\nCrawl-delay: {crawl_delay}\n".encode(),
-        "text/plain")
+        f"User-agent: *\nDisallow: /private/\nCrawl-delay: {crawl_delay}\n".encode(), "text/plain"
+    )
     footer = '<div class="page"><script>createPageHTML(3, {cur}, "index", "html");</script></div>'
-    a.routes["/xxgk/nb/index.html"] = Route(list_page([
-        ("./202401/t20240115_1.html", "卫辉市应急管理局2023年政府信息公开工作年度报告"),
-        ("./202401/t20240116_2.html", "卫辉市应急管理局2023年政府信息公开工作年度报告解读"),
-        ("/private/t20240101_9.html", "卫辉市财政局2023年政府信息公开工作年度报告"),
-    ], footer.format(cur=0)).encode())
-    a.routes["/xxgk/nb/index_1.html"] = Route(list_page([
-        ("./202401/t20240117_3.html", GBK_TITLE),
-        ("./202401/t20240118_4.html", "卫辉市水利局2022年政府信息公开工作年度报告"),
-    ], footer.format(cur=1)).encode())
-    a.routes["/xxgk/nb/index_2.html"] = Route(list_page([
-        ("./202401/t20240119_5.html", "卫辉市卫生健康委员会2023年政府信息公开工作年度报告"),
-        (b.url("/art/2024/1/1/art_99.html"), "卫辉市外站2023年政府信息公开工作年度报告"),
-    ], footer.format(cur=2)).encode())
+    a.routes["/xxgk/nb/index.html"] = Route(
+        list_page(
+            [
+                ("./202401/t20240115_1.html", "卫辉市应急管理局2023年政府信息公开工作年度报告"),
+                ("./202401/t20240116_2.html", "卫辉市应急管理局2023年政府信息公开工作年度报告解读"),
+                ("/private/t20240101_9.html", "卫辉市财政局2023年政府信息公开工作年度报告"),
+            ],
+            footer.format(cur=0),
+        ).encode()
+    )
+    a.routes["/xxgk/nb/index_1.html"] = Route(
+        list_page(
+            [
+                ("./202401/t20240117_3.html", GBK_TITLE),
+                ("./202401/t20240118_4.html", "卫辉市水利局2022年政府信息公开工作年度报告"),
+            ],
+            footer.format(cur=1),
+        ).encode()
+    )
+    a.routes["/xxgk/nb/index_2.html"] = Route(
+        list_page(
+            [
+                ("./202401/t20240119_5.html", "卫辉市卫生健康委员会2023年政府信息公开工作年度报告"),
+                (b.url("/art/2024/1/1/art_99.html"), "卫辉市外站2023年政府信息公开工作年度报告"),
+            ],
+            footer.format(cur=2),
+        ).encode()
+    )
 
     # An article whose body is the report, with its PDF as well: two documents.
     t = "卫辉市应急管理局2023年政府信息公开工作年度报告"
-    a.routes["/xxgk/nb/202401/t20240115_1.html"] = Route(html_page(
-        t, REPORT_BODY + '<p>附件：<a href="/files/yjj2023.pdf">应急管理局年报.pdf</a></p>').encode())
+    a.routes["/xxgk/nb/202401/t20240115_1.html"] = Route(
+        html_page(
+            t, REPORT_BODY + '<p>附件：<a href="/files/yjj2023.pdf">应急管理局年报.pdf</a></p>'
+        ).encode()
+    )
     a.routes["/files/yjj2023.pdf"] = Route(pdf_bytes("yjj2023"), "application/pdf")
     expected[a.url("/xxgk/nb/202401/t20240115_1.html")] = t
     expected[a.url("/files/yjj2023.pdf")] = t
     # The look-alike: never opened, never recorded.
-    a.routes["/xxgk/nb/202401/t20240116_2.html"] = Route(html_page(
-        "卫辉市应急管理局2023年政府信息公开工作年度报告解读", "<p>解读</p>").encode())
+    a.routes["/xxgk/nb/202401/t20240116_2.html"] = Route(
+        html_page("卫辉市应急管理局2023年政府信息公开工作年度报告解读", "<p>解读</p>").encode()
+    )
     a.routes["/private/t20240101_9.html"] = Route(html_page("x", REPORT_BODY).encode())
 
     # A GBK page that declares gb2312 and holds 镕 (outside GB2312).
@@ -264,26 +299,39 @@ def build_portal(crawl_delay: str = "0.01", retry_after: str = "1") -> FixturePo
 
     # An article that only links its report: a download.jsp answering octet-stream with a
     # raw-GBK Content-Disposition file name. The page itself is no document.
-    a.routes["/xxgk/nb/202401/t20240118_4.html"] = Route(html_page(
-        "卫辉市水利局2022年政府信息公开工作年度报告",
-        '<p>详见附件：<a href="/attach/download.jsp?id=7">点击下载</a></p>').encode())
+    a.routes["/xxgk/nb/202401/t20240118_4.html"] = Route(
+        html_page(
+            "卫辉市水利局2022年政府信息公开工作年度报告",
+            '<p>详见附件：<a href="/attach/download.jsp?id=7">点击下载</a></p>',
+        ).encode()
+    )
     a.routes["/attach/download.jsp?id=7"] = Route(
-        docx_bytes("水利局年报"), "application/octet-stream",
-        raw_headers=[("Content-Disposition",
-                      b'attachment; filename="' + GBK_ATTACHMENT_NAME.encode("gbk") + b'"')])
+        docx_bytes("水利局年报"),
+        "application/octet-stream",
+        raw_headers=[
+            (
+                "Content-Disposition",
+                b'attachment; filename="' + GBK_ATTACHMENT_NAME.encode("gbk") + b'"',
+            )
+        ],
+    )
     expected[a.url("/attach/download.jsp?id=7")] = GBK_ATTACHMENT_NAME.removesuffix(".docx")
 
     # An article with an oversized PDF (no Content-Length: the stream is cut) and a PDF that
     # answers 503 once, then 200.
     t = "卫辉市卫生健康委员会2023年政府信息公开工作年度报告"
-    a.routes["/xxgk/nb/202401/t20240119_5.html"] = Route(html_page(
-        t, '<p><a href="/files/wjw2023.pdf">年报全文.pdf</a></p>'
-           '<p><a href="/files/wjw2023-scan.pdf">扫描件.pdf</a></p>'
-           '<p><a href="/files/wjw2023-tujie.pdf">图解.pdf</a></p>').encode())
-    a.routes["/files/wjw2023.pdf"] = Route(pdf_bytes("wjw2023"), "application/pdf",
-                                           statuses=[503])
-    a.routes["/files/wjw2023-scan.pdf"] = Route(pdf_bytes("scan", pad=300_000), "application/pdf",
-                                                content_length=False)
+    a.routes["/xxgk/nb/202401/t20240119_5.html"] = Route(
+        html_page(
+            t,
+            '<p><a href="/files/wjw2023.pdf">年报全文.pdf</a></p>'
+            '<p><a href="/files/wjw2023-scan.pdf">扫描件.pdf</a></p>'
+            '<p><a href="/files/wjw2023-tujie.pdf">图解.pdf</a></p>',
+        ).encode()
+    )
+    a.routes["/files/wjw2023.pdf"] = Route(pdf_bytes("wjw2023"), "application/pdf", statuses=[503])
+    a.routes["/files/wjw2023-scan.pdf"] = Route(
+        pdf_bytes("scan", pad=300_000), "application/pdf", content_length=False
+    )
     a.routes["/files/wjw2023-tujie.pdf"] = Route(pdf_bytes("tujie"), "application/pdf")
     expected[a.url("/files/wjw2023.pdf")] = t
     b.routes["/art/2024/1/1/art_99.html"] = Route(html_page("外站", REPORT_BODY).encode())
@@ -295,15 +343,34 @@ def build_portal(crawl_delay: str = "0.01", retry_after: str = "1") -> FixturePo
             nav += f'<a href="/col/list.jsp?page={n + 1}">下一页</a><a href="/col/list.jsp?page=3">尾页</a>'
         return list_page(entries, f'<div class="pages">{nav}</div>').encode()
 
-    b.routes["/col/list.jsp?page=1"] = Route(paged(1, [
-        ("/art/2024/1/10/art_1.html", "卫辉市发展和改革委员会2023年政府信息公开工作年度报告")]))
-    b.routes["/col/list.jsp?page=2"] = Route(paged(2, [
-        ("/art/2023/3/1/art_2.html", "卫辉市发展和改革委员会2022年政府信息公开工作年度报告（更正）")]))
-    b.routes["/col/list.jsp?page=3"] = Route(paged(3, [
-        ("/art/2022/1/20/art_3.html", "2021年政府信息公开工作年度报告")]))
-    for path, title in (("/art/2024/1/10/art_1.html", "卫辉市发展和改革委员会2023年政府信息公开工作年度报告"),
-                        ("/art/2023/3/1/art_2.html", "卫辉市发展和改革委员会2022年政府信息公开工作年度报告（更正）"),
-                        ("/art/2022/1/20/art_3.html", "2021年政府信息公开工作年度报告")):
+    b.routes["/col/list.jsp?page=1"] = Route(
+        paged(
+            1,
+            [("/art/2024/1/10/art_1.html", "卫辉市发展和改革委员会2023年政府信息公开工作年度报告")],
+        )
+    )
+    b.routes["/col/list.jsp?page=2"] = Route(
+        paged(
+            2,
+            [
+                (
+                    "/art/2023/3/1/art_2.html",
+                    "卫辉市发展和改革委员会2022年政府信息公开工作年度报告（更正）",
+                )
+            ],
+        )
+    )
+    b.routes["/col/list.jsp?page=3"] = Route(
+        paged(3, [("/art/2022/1/20/art_3.html", "2021年政府信息公开工作年度报告")])
+    )
+    for path, title in (
+        ("/art/2024/1/10/art_1.html", "卫辉市发展和改革委员会2023年政府信息公开工作年度报告"),
+        (
+            "/art/2023/3/1/art_2.html",
+            "卫辉市发展和改革委员会2022年政府信息公开工作年度报告（更正）",
+        ),
+        ("/art/2022/1/20/art_3.html", "2021年政府信息公开工作年度报告"),
+    ):
         b.routes[path] = Route(html_page(title, REPORT_BODY).encode())
         expected[b.url(path)] = title
     # The correction answers 429 first, with a Retry-After.
@@ -318,17 +385,24 @@ def build_portal(crawl_delay: str = "0.01", retry_after: str = "1") -> FixturePo
     ]
     for page, chunk in ((1, records[:2]), (2, records[2:])):
         start = (page - 1) * 2 + 1
-        xml = ('<?xml version="1.0" encoding="UTF-8"?><datastore><nextgroup><![CDATA[]]></nextgroup>'
-               "<recordset>" + "".join(
-                   f'<record><![CDATA[<li><a href="{h}" title="{t}" target="_blank">{t}</a></li>]]></record>'
-                   for h, t in chunk) + "</recordset><totalrecord>3</totalrecord></datastore>")
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?><datastore><nextgroup><![CDATA[]]></nextgroup>'
+            "<recordset>"
+            + "".join(
+                f'<record><![CDATA[<li><a href="{h}" title="{t}" target="_blank">{t}</a></li>]]></record>'
+                for h, t in chunk
+            )
+            + "</recordset><totalrecord>3</totalrecord></datastore>"
+        )
         path = f"/module/web/jpage/dataproxy.jsp?startrecord={start}&endrecord={start + 1}&perpage=2&columnid=7"
         b.routes[path] = Route(xml.encode(), "text/xml;charset=UTF-8", validators=False)
     b.routes["/col/col7/index.html"] = Route(
-        list_page([], '<div id="div7"></div><script src="/js/jpage.js"></script>').encode())
+        list_page([], '<div id="div7"></div><script src="/js/jpage.js"></script>').encode()
+    )
     t = "卫辉市统计局2023年政府信息公开工作年度报告"
-    b.routes["/art/2024/2/1/art_11.html"] = Route(html_page(
-        t, '<a href="/picture/0/tjj2023.pdf">附件</a>').encode())
+    b.routes["/art/2024/2/1/art_11.html"] = Route(
+        html_page(t, '<a href="/picture/0/tjj2023.pdf">附件</a>').encode()
+    )
     b.routes["/picture/0/tjj2023.pdf"] = Route(pdf_bytes("tjj2023"), "application/pdf")
     expected[b.url("/picture/0/tjj2023.pdf")] = t
     b.routes["/art/2024/2/2/art_12.html"] = Route(html_page(records[1][1], "<img src=x>").encode())
@@ -336,9 +410,14 @@ def build_portal(crawl_delay: str = "0.01", retry_after: str = "1") -> FixturePo
     expected[b.url("/art/2023/2/1/art_13.html")] = records[2][1]
 
     return FixturePortal(
-        a=a, b=b, expected=expected,
+        a=a,
+        b=b,
+        expected=expected,
         oversized_url=a.url("/files/wjw2023-scan.pdf"),
         robots_blocked_url=a.url("/private/t20240101_9.html"),
-        lookalike_urls=[a.url("/xxgk/nb/202401/t20240116_2.html"), b.url("/art/2024/2/2/art_12.html"),
-                        a.url("/files/wjw2023-tujie.pdf")],
+        lookalike_urls=[
+            a.url("/xxgk/nb/202401/t20240116_2.html"),
+            b.url("/art/2024/2/2/art_12.html"),
+            a.url("/files/wjw2023-tujie.pdf"),
+        ],
     )

@@ -25,12 +25,12 @@ def test_gbk_page_declared_gb2312_decodes_as_gb18030():
 
 
 def test_bom_wins_over_declarations():
-    data = codecs.BOM_UTF8 + '<meta charset="gbk">镕'.encode("utf-8")
+    data = codecs.BOM_UTF8 + '<meta charset="gbk">镕'.encode()
     assert decode_html(data, "text/html; charset=gbk").endswith("镕")
 
 
 def test_undeclared_page_tries_utf8_then_gb18030():
-    assert decode_html("政府信息公开".encode("utf-8")) == "政府信息公开"
+    assert decode_html("政府信息公开".encode()) == "政府信息公开"
     assert decode_html("政府信息公开".encode("gbk")) == "政府信息公开"
 
 
@@ -61,17 +61,28 @@ def test_content_disposition_rfc5987_name():
 
 
 def test_content_disposition_raw_gbk_and_utf8_bytes():
-    assert filename_from_content_disposition(
-        b'attachment; filename="' + "年度报告.pdf".encode("gbk") + b'"') == "年度报告.pdf"
-    assert filename_from_content_disposition(
-        b"attachment; filename=" + "年度报告.docx".encode("utf-8")) == "年度报告.docx"
-    assert filename_from_content_disposition(
-        'attachment; filename="%E5%B9%B4%E6%8A%A5.pdf"') == "年报.pdf"
+    assert (
+        filename_from_content_disposition(
+            b'attachment; filename="' + "年度报告.pdf".encode("gbk") + b'"'
+        )
+        == "年度报告.pdf"
+    )
+    assert (
+        filename_from_content_disposition(b"attachment; filename=" + "年度报告.docx".encode())
+        == "年度报告.docx"
+    )
+    assert (
+        filename_from_content_disposition('attachment; filename="%E5%B9%B4%E6%8A%A5.pdf"')
+        == "年报.pdf"
+    )
 
 
 def test_content_disposition_name_cannot_escape_as_a_path():
     assert filename_from_content_disposition('attachment; filename="../../etc/passwd"') == "passwd"
-    assert filename_from_content_disposition('attachment; filename="C:\\\\x\\\\a:b?.pdf"') == "a_b_.pdf"
+    assert (
+        filename_from_content_disposition('attachment; filename="C:\\\\x\\\\a:b?.pdf"')
+        == "a_b_.pdf"
+    )
     assert filename_from_content_disposition("inline") is None
     assert sanitise_filename("..") is None
     assert len(sanitise_filename("长" * 500 + ".pdf")) == 200

@@ -6,12 +6,11 @@ import time
 
 import pytest
 
-from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources, decode_html
+from assets.crawl import LocalRawStore, crawl_sources, decode_html
 from assets.crawl.settings import USER_AGENT
 
 from .conftest import fast_settings, portal_sources
 from .portal import GBK_ATTACHMENT_NAME, GBK_TITLE, FixturePortal, build_portal
-
 
 # One crawl of one portal serves the read-only tests of this module (the 429's Retry-After
 # costs a second); the re-crawl tests start their own portal and store.
@@ -23,8 +22,12 @@ def crawled(tmp_path_factory):
     store = LocalRawStore(tmp_path_factory.mktemp("raw"))
     events: list[tuple[str, dict]] = []
     started = time.monotonic()
-    result = crawl_sources(portal_sources(portal), store, settings=fast_settings(),
-                           progress=lambda e, info: events.append((e, info)))
+    result = crawl_sources(
+        portal_sources(portal),
+        store,
+        settings=fast_settings(),
+        progress=lambda e, info: events.append((e, info)),
+    )
     yield portal, store, (result, events, time.monotonic() - started)
     portal.stop()
 
@@ -100,8 +103,11 @@ def test_robots_disallow_is_obeyed_and_counted(portal, first_crawl):
     assert not portal.a.hits_for("/private/t20240101_9.html")
     stats = result.stats.sources["卫辉市人民政府"]
     assert stats.robots_blocked == 1
-    assert {"url": portal.robots_blocked_url, "reason": "robots_blocked",
-            "detail": "disallowed by robots.txt"} in stats.errors
+    assert {
+        "url": portal.robots_blocked_url,
+        "reason": "robots_blocked",
+        "detail": "disallowed by robots.txt",
+    } in stats.errors
 
 
 def test_links_to_hosts_the_source_does_not_allow_are_not_followed(portal, first_crawl):
@@ -124,13 +130,15 @@ def test_oversized_file_is_cut_off_and_recorded(portal, store, first_crawl):
     result, _, _ = first_crawl
     stats = result.stats.sources["卫辉市人民政府"]
     assert stats.oversized == 1
-    assert any(e["url"] == portal.oversized_url and e["reason"] == "oversized"
-               for e in stats.errors)
+    assert any(
+        e["url"] == portal.oversized_url and e["reason"] == "oversized" for e in stats.errors
+    )
     assert portal.oversized_url not in {d.url for d in result.documents}
 
 
 def test_gbk_page_declared_gb2312_is_recorded_and_decodes_with_its_rare_character(
-        portal, store, first_crawl):
+    portal, store, first_crawl
+):
     result, _, _ = first_crawl
     doc = next(d for d in result.documents if d.title == GBK_TITLE)
     assert doc.media == "html"
@@ -150,7 +158,10 @@ def test_hints_year_agency_and_correction_from_titles(portal, first_crawl):
     by_url = {d.url: d for d in result.documents}
     emergency = by_url[portal.a.url("/xxgk/nb/202401/t20240115_1.html")]
     assert (emergency.year_hint, emergency.agency_hint, emergency.is_correction) == (
-        2023, "卫辉市应急管理局", False)
+        2023,
+        "卫辉市应急管理局",
+        False,
+    )
     corrected = by_url[portal.b.url("/art/2023/3/1/art_2.html")]
     assert (corrected.year_hint, corrected.is_correction) == (2022, True)
     untitled = by_url[portal.b.url("/art/2022/1/20/art_3.html")]
@@ -169,14 +180,21 @@ def test_stats_and_progress_account_for_the_crawl(portal, first_crawl):
     assert total.requests == len(portal.a.hits) + len(portal.b.hits)
     assert total.bytes_downloaded > 0 and total.not_modified == 0
     assert total.retries == 2  # the 503 and the 429
-    assert {e for e, _ in events} >= {"source_started", "list_page", "article_page", "document",
-                                      "error", "source_finished"}
+    assert {e for e, _ in events} >= {
+        "source_started",
+        "list_page",
+        "article_page",
+        "document",
+        "error",
+        "source_finished",
+    }
     assert sum(1 for e, _ in events if e == "document") == len(result.documents)
     assert elapsed < 5
 
 
 def test_fetch_log_records_validators_and_history(portal, store, first_crawl):
     from assets.crawl import FetchLog
+
     log = FetchLog(store.root / "fetch_log.sqlite3")
     state = log.state(portal.a.url("/files/yjj2023.pdf"))
     assert state.status == 200 and state.etag and state.last_modified and state.sha256

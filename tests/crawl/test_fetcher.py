@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
 import pytest
 
-from assets.crawl import FetchLog, Fetcher, LocalRawStore, SourceStats
+from assets.crawl import Fetcher, FetchLog, LocalRawStore, SourceStats
 from assets.crawl.middleware import (
     HTTPStatusFailure,
     Oversized,
@@ -45,7 +46,7 @@ def test_robots_crawl_delay_spaces_requests_to_a_host(host: Host, make_fetcher):
     for n in range(4):
         fetcher.fetch(host.url(f"/p{n}.html"))
     starts = [h.at for h in host.hits if h.path.startswith("/p")]
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 0.09, gaps
 
 
@@ -72,8 +73,9 @@ def test_per_host_concurrency_limit_holds_under_many_threads(host: Host, make_fe
     for n in range(6):
         host.routes[f"/slow{n}"] = Route(b"<html>x</html>", delay=0.1)
     fetcher = make_fetcher(per_host_concurrency=2)
-    threads = [threading.Thread(target=fetcher.fetch, args=(host.url(f"/slow{n}"),))
-               for n in range(6)]
+    threads = [
+        threading.Thread(target=fetcher.fetch, args=(host.url(f"/slow{n}"),)) for n in range(6)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -116,7 +118,10 @@ def test_redirects_are_followed_and_final_url_recorded(host: Host, make_fetcher)
     host.routes["/new"] = Route(b"<html>moved</html>")
     response = make_fetcher().fetch(host.url("/old"))
     assert (response.url, response.final_url, response.body) == (
-        host.url("/old"), host.url("/new"), b"<html>moved</html>")
+        host.url("/old"),
+        host.url("/new"),
+        b"<html>moved</html>",
+    )
 
 
 def test_redirect_loop_stops_at_the_limit(host: Host, make_fetcher):

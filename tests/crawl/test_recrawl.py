@@ -20,12 +20,23 @@ def fresh_portal() -> Iterator[FixturePortal]:
 
 
 def _key(d):
-    return (d.source, d.url, d.final_url, d.page_url, d.title, d.sha256, d.media, d.year_hint,
-            d.agency_hint, d.is_correction)
+    return (
+        d.source,
+        d.url,
+        d.final_url,
+        d.page_url,
+        d.title,
+        d.sha256,
+        d.media,
+        d.year_hint,
+        d.agency_hint,
+        d.is_correction,
+    )
 
 
 def test_recrawl_of_unchanged_portal_downloads_no_document(
-        fresh_portal: FixturePortal, store: LocalRawStore, settings: CrawlSettings):
+    fresh_portal: FixturePortal, store: LocalRawStore, settings: CrawlSettings
+):
     portal = fresh_portal
     first = crawl_sources(portal_sources(portal), store, settings=settings)
     seen_a, seen_b = len(portal.a.hits), len(portal.b.hits)
@@ -39,18 +50,22 @@ def test_recrawl_of_unchanged_portal_downloads_no_document(
     # Every answer with a body came from the data endpoint, which sends no validators; the
     # oversized file is known unchanged by its ETag and not streamed again to be cut off.
     assert {h.path.split("?")[0] for h in second_hits if h.status == 200} == {
-        "/module/web/jpage/dataproxy.jsp"}
+        "/module/web/jpage/dataproxy.jsp"
+    }
     assert t2.bytes_downloaded == sum(h.bytes_sent for h in second_hits)
     assert t2.not_modified == sum(1 for h in second_hits if h.status == 304)
     assert t2.oversized == 1 and t2.robots_blocked == 1
-    print(f"\nfirst crawl: {t1.requests} requests, {t1.bytes_downloaded} bytes "
-          f"({t1.document_bytes_downloaded} of documents); re-crawl: {t2.requests} requests, "
-          f"{t2.bytes_downloaded} bytes ({t2.document_bytes_downloaded} of documents), "
-          f"{t2.not_modified} answered 304")
+    print(
+        f"\nfirst crawl: {t1.requests} requests, {t1.bytes_downloaded} bytes "
+        f"({t1.document_bytes_downloaded} of documents); re-crawl: {t2.requests} requests, "
+        f"{t2.bytes_downloaded} bytes ({t2.document_bytes_downloaded} of documents), "
+        f"{t2.not_modified} answered 304"
+    )
 
 
 def test_changed_document_is_downloaded_again_on_recrawl(
-        fresh_portal: FixturePortal, store: LocalRawStore, settings: CrawlSettings):
+    fresh_portal: FixturePortal, store: LocalRawStore, settings: CrawlSettings
+):
     portal = fresh_portal
     first = crawl_sources(portal_sources(portal), store, settings=settings)
     portal.a.routes["/files/yjj2023.pdf"].body = b"%PDF-1.4\n% corrected edition\n%%EOF\n"
@@ -64,7 +79,8 @@ def test_changed_document_is_downloaded_again_on_recrawl(
 
 
 def test_recrawl_without_the_store_objects_downloads_again(
-        fresh_portal: FixturePortal, tmp_path, settings: CrawlSettings):
+    fresh_portal: FixturePortal, tmp_path, settings: CrawlSettings
+):
     # A fetch log whose objects are gone must not send validators it cannot use.
     store = LocalRawStore(tmp_path / "raw")
     first = crawl_sources(portal_sources(fresh_portal), store, settings=settings)
