@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from io import BytesIO
 from pathlib import Path
 
@@ -112,12 +111,10 @@ def test_pdf_table_crossing_pages_joins_cut_label() -> None:
     assert table.grid[2][1] is None
 
 
-def test_pdf_real_report_tables_cross_pages_and_stay_fast() -> None:
+def test_pdf_real_report_tables_cross_pages() -> None:
+    # Speed (pdfplumber on table pages only) is measured in benchmarks/, not asserted here.
     data = (SAMPLES / "huaian-city-government-2024.pdf").read_bytes()
-    t0 = time.perf_counter()
     doc = read_pdf(data, "huaian.pdf")
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 1.0, f"{elapsed:.2f}s: pdfplumber should run on table pages only"
     t3 = next(t for t in doc.tables if any("本年新收" in (c or "") for r in t.grid for c in r))
     assert t3.pages == (4, 5)
     assert any(r[1] == "（四）无法提供" for r in t3.grid)
