@@ -27,23 +27,28 @@ def crawled_documents(
         sources, storage.raw_store(), settings=politeness.settings(), progress=progress
     )
     catalog = merge_into_catalog(storage.store_dir, result.documents)
-    total = result.stats.get("total", {}) if isinstance(result.stats, dict) else {}
-    for err in total.get("errors", [])[:50]:
-        context.log.warning("crawl error: %s", err)
+    total = result.stats.total
+    for err in total.errors[:50]:
+        context.log.warning("crawl error: %s %s %s", err["url"], err["reason"], err["detail"])
     return dg.MaterializeResult(
         metadata={
             "sources": len(sources),
             "documents_found": len(result.documents),
             "catalog_documents": catalog.height,
-            "requests": total.get("requests", 0),
-            "bytes_downloaded": total.get("bytes_downloaded", 0),
-            "not_modified": total.get("not_modified", 0),
-            "errors": len(total.get("errors", [])),
+            "list_pages": total.list_pages,
+            "article_pages": total.article_pages,
+            "requests": total.requests,
+            "bytes_downloaded": total.bytes_downloaded,
+            "document_bytes_downloaded": total.document_bytes_downloaded,
+            "not_modified": total.not_modified,
+            "lookalikes_skipped": total.lookalikes_skipped,
+            "robots_blocked": total.robots_blocked,
+            "errors": len(total.errors),
+            "errors_by_reason": dg.MetadataValue.json(total.errors_by_reason),
             "per_source": dg.MetadataValue.json(
                 {
-                    k: {kk: vv for kk, vv in v.items() if kk != "errors"}
-                    for k, v in result.stats.items()
-                    if isinstance(v, dict)
+                    name: {k: v for k, v in s.to_dict().items() if k != "errors"}
+                    for name, s in result.stats.sources.items()
                 }
             ),
         }

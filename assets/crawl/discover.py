@@ -21,6 +21,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
+
 from assets.sources.config import Source
 
 from .encoding import decode_html
@@ -64,6 +66,7 @@ class Lead:
     url: str
     title: str
     list_url: str | None
+    fetched: Response | None = None  # a start page already fetched as a list page
 
 
 class SourceCrawl:
@@ -161,7 +164,7 @@ class SourceCrawl:
             tree = parse_html(text)
             found = self._leads_from(links(tree, response.final_url), url)
             if not found and url in self.source.start:
-                found = self._start_page_is_article(url, tree)
+                found = self._start_page_is_article(response, tree)
             leads.extend(found)
             self.progress("list_page", url=url, leads=len(found), status=response.status)
             for next_url in pagination_links(tree, text, response.final_url):
@@ -177,12 +180,10 @@ class SourceCrawl:
             )
         return leads
 
-    def _start_page_is_article(self, url: str, tree) -> list[Lead]:
+    def _start_page_is_article(self, response: Response, tree: LexborHTMLParser) -> list[Lead]:
         # A source may name a report page directly as its start.
         title = next((t for t in page_title_candidates(tree) if is_report_title(t)), None)
-        if title and self.claim(url + "#article"):
-            return [Lead(url, title, None)]
-        return []
+        return [Lead(response.url, title, None, fetched=response)] if title else []
 
     def walk_data_endpoint(self) -> list[Lead]:
         template = self.source.list_url_template
@@ -223,7 +224,7 @@ class SourceCrawl:
         if is_attachment_link(Link(lead.url, lead.title)):
             doc = self.attachment(lead.url, lead.title, lead.title, lead.list_url)
             return [doc] if doc else []
-        response = self.fetch(lead.url)
+        response = lead.fetched or self.fetch(lead.url)
         if response is None:
             return []
         media = sniff_media(response.body, response.filename or response.final_url)

@@ -15,6 +15,8 @@ _REPORT_WORD = re.compile(r"年度报告|年报|工作报告|年度报")
 _SUBJECT = re.compile(r"信息公开|政务公开")
 LOOKALIKE_WORDS = (
     "通知",
+    "通报",
+    "发布情况",
     "要点",
     "解读",
     "图解",

@@ -56,6 +56,7 @@ def test_report_titles_are_recognised(title):
         "2023年政府工作报告",  # the government work report: no 信息公开
         "政府信息公开工作年度报告",  # no year
         "2023年政府信息公开工作年度报告目录",
+        "关于2021年度政府信息公开工作年度报告发布情况的通报",
     ],
 )
 def test_lookalikes_are_rejected(title):

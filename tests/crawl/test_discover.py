@@ -1,0 +1,93 @@
+"""Discovery rules on small one-host portals: page budget, failures, start pages."""
+
+from __future__ import annotations
+
+from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
+from assets.sources.config import parse_sources
+
+from .portal import REPORT_BODY, Host, Route, html_page, list_page, pdf_bytes
+
+
+def _source(host: Host, start: str, **extra: object) -> list:
+    lines = "".join(f"{k} = {v!r}\n" for k, v in extra.items())
+    return parse_sources(f'[[source]]\nname = "测试"\nstart = ["{host.url(start)}"]\n{lines}')
+
+
+def test_list_walk_stops_at_max_pages(host: Host, store: LocalRawStore, settings: CrawlSettings):
+    footer = '<script>createPageHTML(5, {n}, "index", "html");</script>'
+    for n in range(5):
+        name = "index.html" if n == 0 else f"index_{n}.html"
+        host.routes[f"/nb/{name}"] = Route(list_page([], footer.format(n=n)).encode())
+    result = crawl_sources(_source(host, "/nb/index.html", max_pages=2), store, settings=settings)
+    assert [h.path for h in host.hits if h.path.startswith("/nb/")] == [
+        "/nb/index.html",
+        "/nb/index_1.html",
+    ]
+    assert result.stats.total.list_pages == 2
+
+
+def test_a_failing_entry_is_recorded_and_the_crawl_goes_on(
+    host: Host, store: LocalRawStore, settings: CrawlSettings
+):
+    host.routes["/nb/index.html"] = Route(
+        list_page(
+            [
+                ("/a/1.html", "甲局2023年政府信息公开工作年度报告"),
+                ("/a/2.html", "乙局2023年政府信息公开工作年度报告"),
+                ("/a/3.pdf", "丙局2023年政府信息公开工作年度报告"),
+            ]
+        ).encode()
+    )
+    host.routes["/a/2.html"] = Route(
+        html_page("乙局2023年政府信息公开工作年度报告", REPORT_BODY).encode()
+    )
+    host.routes["/a/3.pdf"] = Route(pdf_bytes("丙"), "application/pdf")
+    result = crawl_sources(_source(host, "/nb/index.html"), store, settings=settings)
+    assert sorted(d.url for d in result.documents) == [host.url("/a/2.html"), host.url("/a/3.pdf")]
+    pdf = next(d for d in result.documents if d.media == "pdf")
+    assert pdf.page_url == host.url("/nb/index.html")  # linked straight from the list
+    assert result.stats.total.errors == [
+        {"url": host.url("/a/1.html"), "reason": "http_status", "detail": "HTTP 404"}
+    ]
+
+
+def test_start_url_that_is_itself_a_report_page_is_recorded(
+    host: Host, store: LocalRawStore, settings: CrawlSettings
+):
+    title = "甲局2023年政府信息公开工作年度报告"
+    host.routes["/art/1.html"] = Route(html_page(title, REPORT_BODY).encode())
+    result = crawl_sources(_source(host, "/art/1.html"), store, settings=settings)
+    [doc] = result.documents
+    assert (doc.url, doc.title, doc.media, doc.page_url) == (
+        host.url("/art/1.html"),
+        title,
+        "html",
+        None,
+    )
+    assert doc.status == 200 and len(host.hits_for("/art/1.html")) == 1
+
+
+def test_article_that_only_links_its_pdf_is_not_an_html_document(
+    host: Host, store: LocalRawStore, settings: CrawlSettings
+):
+    title = "甲局2023年政府信息公开工作年度报告"
+    host.routes["/nb/index.html"] = Route(list_page([("/a/1.html", title)]).encode())
+    host.routes["/a/1.html"] = Route(
+        html_page(title, '<p>附件：<a href="/f/1.pdf">甲局年报</a></p>').encode()
+    )
+    host.routes["/f/1.pdf"] = Route(pdf_bytes("甲"), "application/octet-stream")
+    result = crawl_sources(_source(host, "/nb/index.html"), store, settings=settings)
+    [doc] = result.documents
+    assert (doc.media, doc.title, doc.page_url) == ("pdf", title, host.url("/a/1.html"))
+
+
+def test_attachment_link_answering_with_a_page_is_an_error_not_a_document(
+    host: Host, store: LocalRawStore, settings: CrawlSettings
+):
+    title = "甲局2023年政府信息公开工作年度报告"
+    host.routes["/nb/index.html"] = Route(list_page([("/a/1.html", title)]).encode())
+    host.routes["/a/1.html"] = Route(html_page(title, '<a href="/f/1.pdf">全文</a>').encode())
+    host.routes["/f/1.pdf"] = Route(b"<!DOCTYPE html><html><body>file not found</body></html>")
+    result = crawl_sources(_source(host, "/nb/index.html"), store, settings=settings)
+    assert result.documents == []
+    assert result.stats.total.errors_by_reason == {"attachment_is_html": 1}
