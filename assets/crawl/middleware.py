@@ -211,6 +211,15 @@ class RobotsMiddleware:
         robots_url = host + "/robots.txt"
         try:
             response = call_next(Request(robots_url, tally=request.tally))
+            # This sits below the redirect middleware, so follow robots.txt's own redirects
+            # (http → https is common) here: up to five hops, as RFC 9309 asks.
+            for _ in range(5):
+                location = response.headers.get("location")
+                if response.status not in _REDIRECTS or not location:
+                    break
+                response = call_next(
+                    Request(urljoin(response.final_url, location.strip()), tally=request.tally)
+                )
         except FetchError as exc:
             log.warning("%s: cannot fetch robots.txt (%s); crawling as if allowed", robots_url, exc)
             return None

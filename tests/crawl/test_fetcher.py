@@ -175,3 +175,11 @@ def test_parse_retry_after_takes_seconds_or_an_http_date():
     assert parse_retry_after("120") == 120
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480) == 10
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_robots_txt_redirect_is_followed(host: Host, make_fetcher):
+    host.routes["/robots.txt"] = Route(statuses=[301], headers={"Location": "/real-robots.txt"})
+    host.routes["/real-robots.txt"] = Route(b"User-agent: *\nDisallow: /x/\n", "text/plain")
+    host.routes["/x/a.html"] = Route(b"<html>x</html>")
+    with pytest.raises(RobotsBlocked):
+        make_fetcher().fetch(host.url("/x/a.html"))
