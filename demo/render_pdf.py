@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import random
+import re
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -47,6 +48,11 @@ _STYLE = [("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1),
           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
 
 
+# A printed value (digits, separators, placeholders) stays a plain string; anything else is a
+# label and goes in a Paragraph so it wraps inside its cell, as Word does.
+_VALUE = re.compile(r"[-+]?[0-9０-９][0-9０-９,，.\s]*|[—–\-/／无]")
+
+
 class _Matrix:
     """A grid as reportlab wants it: a full matrix of texts plus span boxes."""
 
@@ -65,7 +71,8 @@ class _Matrix:
         index = {r: i for i, r in enumerate(rows)}
         data = []
         for r in rows:
-            data.append([Paragraph(html.escape(t, quote=False), _LABEL if len(t) > 6 else _CELL) if t and not t[0].isdigit() else t
+            data.append([t if not t or _VALUE.fullmatch(t) else
+                         Paragraph(html.escape(t, quote=False), _LABEL if len(t) > 6 else _CELL)
                          for t in self.text[r]])
         style = list(_STYLE)
         for r0, c0, r1, c1 in self.spans:

@@ -135,9 +135,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
     import polars as pl
 
-    frame = Warehouse(args.warehouse, lock_timeout=args.wait).query(args.query)
+    try:
+        frame = Warehouse(args.warehouse, lock_timeout=args.wait).query(args.query)
+    except duckdb.Error as exc:
+        print(f"gongkai sql: {exc}", file=sys.stderr)
+        return 2
     with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
         print(frame)
     return 0

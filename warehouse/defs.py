@@ -49,7 +49,7 @@ def warehouse_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage
     for year in years:
         staged = storage.staged_reports_dir(year)
         frames = ReportFrames.read_parquet(staged) if staged.exists() else ReportFrames.empty()
-        summary = warehouse.load_year(year, frames, run_id=context.run_id)
+        summary = warehouse.load_year(year, frames, run_id=context.run.run_id)
         if summary.skipped_reason:
             context.log.warning(summary.skipped_reason)
         loaded[str(year)] = {

@@ -163,6 +163,10 @@ def _first_numeric_col(row: tuple[str | None, ...]) -> int:
     return len(row)
 
 
+# Words only a header row holds (applicant columns, the t2 block head, the t4 result columns).
+_HEADER_WORDS = re.compile(r"申请人情况|自然人|商业企业|科研机构|法人或其他组织|信息内容|结果维持|尚未审结")
+
+
 def join_tables_across_pages(blocks: list[Block]) -> list[Block]:
     """Join a table cut by a page break with its continuation on the next page.
 
@@ -189,9 +193,23 @@ def join_tables_across_pages(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _row_text(row: list[str | None] | tuple[str | None, ...]) -> str:
+    return _squash("".join(c for c in row if c))
+
+
+def _drop_repeated_header(top: Table, cont: list[list[str | None]]) -> list[list[str | None]]:
+    """Word repeats a table's header rows after a page break; they are not a continuation."""
+    header = {_row_text(r) for r in top.grid[:4] if not _has_numbers(r)} - {""}
+    while cont and not _has_numbers(tuple(cont[0])) and (
+        _row_text(cont[0]) in header or _HEADER_WORDS.search(_row_text(cont[0]))
+    ):
+        cont = cont[1:]
+    return cont
+
+
 def _join(top: Table, bottom: Table) -> Table:
     rows = [list(r) for r in top.grid]
-    cont = [list(r) for r in bottom.grid]
+    cont = _drop_repeated_header(top, [list(r) for r in bottom.grid])
     if rows and cont:
         last, first = rows[-1], cont[0]
         if not _has_numbers(tuple(first)) or not _has_numbers(tuple(last)):

@@ -37,7 +37,7 @@ def test_consistency_rules_are_asset_checks_on_the_warehouse():
 
 def test_duckdb_writer_runs_in_the_serialised_pool():
     node = defs.resolve_assets_def("warehouse_reports")
-    assert {spec.pool for spec in node.specs} == {"duckdb"} or node.op.pool == "duckdb"
+    assert node.op.pool == "duckdb"
 
 
 def test_nightly_covers_this_and_last_year_and_weekly_every_year():
@@ -47,10 +47,10 @@ def test_nightly_covers_this_and_last_year_and_weekly_every_year():
     when = datetime(2026, 2, 3, 2, 0)
     with dg.build_schedule_context(scheduled_execution_time=when) as ctx:
         request = nightly.evaluate_tick(ctx).run_requests[0]
-    assert request.tags == partition_range_tags([2025, 2026]) and request.run_key == "nightly-2026-02-03"
+    assert partition_range_tags([2025, 2026]).items() <= request.tags.items() and request.run_key == "nightly-2026-02-03"
     with dg.build_schedule_context(scheduled_execution_time=when) as ctx:
         request = weekly.evaluate_tick(ctx).run_requests[0]
-    assert request.tags == partition_range_tags([FIRST_YEAR, 2026])
+    assert partition_range_tags([FIRST_YEAR, 2026]).items() <= request.tags.items()
 
 
 def test_main_job_selects_crawl_parse_and_load():

@@ -188,3 +188,16 @@ def test_text_lines_kept_with_tabs_and_gb18030() -> None:
     data = "规章\t0\t0\t0\n\n\t\n行政许可\t5".encode("gb18030")
     doc = read_bytes(data, "a.txt")
     assert [b.text for b in doc.blocks] == ["规章\t0\t0\t0", "\t", "行政许可\t5"]
+
+
+def test_pdf_header_repeated_after_page_break_is_not_glued_to_the_cut_row() -> None:
+    # A demo PDF (Word-style) whose t3 breaks right after （六）2 and repeats its header rows.
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "demo/site/county/uploadfile/2025/0313/202503130079926645.pdf"
+    doc = read_pdf(path.read_bytes(), path.name)
+    (t3,) = [t for t in doc.tables if any("本年新收" in (c or "") for r in t.grid for c in r)]
+    fee_row = next(r for r in t3.grid if any("缴纳费用" in (c or "") for c in r))
+    assert list(fee_row[-7:]) == ["2", "0", "0", "0", "0", "0", "2"]
+    assert fee_row[0] is None  # not the repeated corner cell （本列数据的勾稽关系…）
+    assert not any("申请人情况" in (c or "") for r in t3.grid[3:] for c in r)
