@@ -14,16 +14,16 @@ COMMENT ON VIEW canonical_cell IS 'Every cell of the canonical report of each ag
 
 CREATE OR REPLACE VIEW applications AS
 SELECT report_id, agency, division, year, format_version,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'total')           AS received,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'natural_person')  AS from_natural_persons,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'commercial')      AS from_businesses,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'research')        AS from_research,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'public_interest') AS from_public_interest,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'legal_service')   AS from_legal_services,
-       max(value) FILTER (row_id = 'received_new' AND col_id = 'other_org')       AS from_other_orgs,
-       max(value) FILTER (row_id = 'carried_over' AND col_id = 'total')           AS carried_over,
-       max(value) FILTER (row_id = 'result.total' AND col_id = 'total')           AS answered,
-       max(value) FILTER (row_id = 'carried_forward' AND col_id = 'total')        AS carried_forward
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'total'))::BIGINT AS received,
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'natural_person'))::BIGINT AS from_natural_persons,
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'commercial'))::BIGINT AS from_businesses,
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'research'))::BIGINT AS from_research,
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'public_interest'))::BIGINT AS from_public_interest,
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'legal_service'))::BIGINT AS from_legal_services,
+       (max(value) FILTER (row_id = 'received_new' AND col_id = 'other_org'))::BIGINT AS from_other_orgs,
+       (max(value) FILTER (row_id = 'carried_over' AND col_id = 'total'))::BIGINT AS carried_over,
+       (max(value) FILTER (row_id = 'result.total' AND col_id = 'total'))::BIGINT AS answered,
+       (max(value) FILTER (row_id = 'carried_forward' AND col_id = 'total'))::BIGINT AS carried_forward
 FROM canonical_cell
 WHERE table_id = 't3'
 GROUP BY ALL;
@@ -31,13 +31,14 @@ COMMENT ON VIEW applications IS 'Applications received per agency and year, by a
 
 CREATE OR REPLACE VIEW outcomes AS
 SELECT report_id, agency, division, year, format_version,
-       max(value) FILTER (row_id = 'result.granted')                   AS granted,
-       max(value) FILTER (row_id = 'result.partly_granted')            AS partly_granted,
-       sum(value) FILTER (row_id LIKE 'result.denied.%')               AS denied,
-       sum(value) FILTER (row_id LIKE 'result.unable.%')               AS unable,
-       sum(value) FILTER (row_id LIKE 'result.rejected.%')             AS rejected,
-       sum(value) FILTER (row_id = 'result.other' OR row_id LIKE 'result.other.%') AS other,
-       max(value) FILTER (row_id = 'result.total')                     AS total
+       (max(value) FILTER (row_id = 'result.granted'))::BIGINT AS granted,
+       (max(value) FILTER (row_id = 'result.partly_granted'))::BIGINT AS partly_granted,
+       (sum(value) FILTER (row_id LIKE 'result.denied.%'))::BIGINT AS denied,
+       (sum(value) FILTER (row_id LIKE 'result.unable.%'))::BIGINT AS unable,
+       (sum(value) FILTER (row_id LIKE 'result.rejected.%'))::BIGINT AS rejected,
+       coalesce(max(value) FILTER (row_id = 'result.other'),
+                sum(value) FILTER (row_id LIKE 'result.other.%'))::BIGINT AS other,
+       (max(value) FILTER (row_id = 'result.total'))::BIGINT AS total
 FROM canonical_cell
 WHERE table_id = 't3' AND col_id = 'total'
 GROUP BY ALL;
@@ -45,11 +46,11 @@ COMMENT ON VIEW outcomes IS 'How applications were answered per agency and year 
 
 CREATE OR REPLACE VIEW review_litigation AS
 SELECT report_id, agency, division, year,
-       max(value) FILTER (row_id = 'review' AND col_id = 'total')                  AS reviews,
-       max(value) FILTER (row_id = 'review' AND col_id = 'corrected')              AS reviews_corrected,
-       max(value) FILTER (row_id = 'litigation_direct' AND col_id = 'total')       AS lawsuits_direct,
-       max(value) FILTER (row_id = 'litigation_after_review' AND col_id = 'total') AS lawsuits_after_review,
-       max(value) FILTER (row_id LIKE 'litigation%' AND col_id = 'corrected')      AS lawsuits_corrected
+       (max(value) FILTER (row_id = 'review' AND col_id = 'total'))::BIGINT AS reviews,
+       (max(value) FILTER (row_id = 'review' AND col_id = 'corrected'))::BIGINT AS reviews_corrected,
+       (max(value) FILTER (row_id = 'litigation_direct' AND col_id = 'total'))::BIGINT AS lawsuits_direct,
+       (max(value) FILTER (row_id = 'litigation_after_review' AND col_id = 'total'))::BIGINT AS lawsuits_after_review,
+       (sum(value) FILTER (row_id LIKE 'litigation%' AND col_id = 'corrected'))::BIGINT AS lawsuits_corrected
 FROM canonical_cell
 WHERE table_id = 't4'
 GROUP BY ALL;

@@ -141,3 +141,16 @@ def test_years_and_media_cover_the_demo(demo_runs):
     assert by_year == dict(Counter(t["year"] for t in TRUTH))
     runs = wh.query("SELECT count(DISTINCT run_id) AS n FROM load_log")
     assert runs["n"][0] == 2
+
+
+def test_analyst_views_add_up_to_the_true_cells(demo_runs):
+    wh = demo_runs["warehouse"]
+    expected: Counter = Counter()
+    for truth in TRUTH:
+        report = found(demo_runs, truth)
+        if report["is_canonical"]:
+            expected[truth["year"]] += truth["cells"]["t3|received_new|total"] or 0
+    got = dict(wh.query("SELECT year, sum(received)::BIGINT FROM applications GROUP BY year").iter_rows())
+    assert got == dict(expected)
+    outcomes = wh.query("SELECT count(*) AS n FROM outcomes WHERE total IS NULL")
+    assert outcomes["n"][0] == 0
