@@ -18,8 +18,8 @@ from warehouse.loader import DEFAULT_PATH, Warehouse, WarehouseLocked
 log = logging.getLogger("gongkai")
 
 EXAMPLE_QUERY = """\
-SELECT year, count(*) AS agencies, sum(received) AS applications_received,
-       sum(answered) AS answered, sum(carried_forward) AS carried_forward
+SELECT year, count(*) AS agencies, sum(received)::BIGINT AS applications_received,
+       sum(answered)::BIGINT AS answered, sum(carried_forward)::BIGINT AS carried_forward
 FROM applications GROUP BY year ORDER BY year"""
 
 
