@@ -33,3 +33,7 @@ lint: install
 
 clean:
 	rm -rf $(VENV) .dagster data warehouse/*.duckdb
+
+## Figures beside their targets (accuracy, speed, crawl, warehouse scale, faults).
+benchmark: install
+	$(BIN)/python -m benchmarks

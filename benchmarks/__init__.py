@@ -1,0 +1,1 @@
+"""Benchmarks: figures and targets side by side. Run `python -m benchmarks [NAME ...]`."""
