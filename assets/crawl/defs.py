@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.crawl.catalog import merge_into_catalog
 from assets.crawl.crawl import crawl_sources
+from assets.crawl.progress import ProgressReporter, combine
 from pipelines.resources import CrawlPoliteness, GongkaiStorage
 
 
@@ -20,12 +21,19 @@ def crawled_documents(
 ) -> dg.MaterializeResult:
     sources = storage.load_sources()
 
-    def progress(event: str, counts: dict) -> None:
-        context.log.debug("%s %s", event, counts)
+    def log_event(event: str, info: dict) -> None:
+        if event != "fetch":  # one line per page, document or error; fetches only counted
+            context.log.debug("%s %s", event, info)
 
-    result = crawl_sources(
-        sources, storage.raw_store(), settings=politeness.settings(), progress=progress
-    )
+    # A bar on a terminal (`gongkai run` in a shell), a line every 10 s into the run's log
+    # otherwise (daemon runs, CI).
+    with ProgressReporter(len(sources), emit=context.log.info) as reporter:
+        result = crawl_sources(
+            sources,
+            storage.raw_store(),
+            settings=politeness.settings(),
+            progress=combine(reporter, log_event),
+        )
     catalog = merge_into_catalog(storage.store_dir, result.documents)
     total = result.stats.total
     for err in total.errors[:50]:

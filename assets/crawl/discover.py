@@ -106,7 +106,7 @@ class SourceCrawl:
     def fetch(self, url: str) -> Response | None:
         """Fetch `url`, or record why not and return None."""
         try:
-            return self.fetcher.fetch(url, tally=self.stats)
+            response = self.fetcher.fetch(url, tally=self.stats)
         except FetchError as exc:
             if isinstance(exc, RobotsBlocked):
                 self.stats.add(robots_blocked=1)
@@ -115,6 +115,8 @@ class SourceCrawl:
             self.stats.error(url, exc.reason, exc.detail)
             self.progress("error", url=url, reason=exc.reason, detail=exc.detail)
             return None
+        self.progress("fetch", url=url, status=response.status, bytes=response.bytes_downloaded)
+        return response
 
     # -- the walk ------------------------------------------------------------------------
 
