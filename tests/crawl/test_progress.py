@@ -57,7 +57,7 @@ def test_plain_progress_logs_lines_at_most_every_interval():
     reporter.close()
     reporter.close()  # idempotent
     assert len(lines) == 2 and all("\r" not in line for line in lines)
-    assert "1/1 sources" in lines[-1] and "3 pages" in lines[-1]
+    assert "1/1 sources" in lines[-1] and "2 pages" in lines[-1]
 
 
 def test_a_non_tty_stream_gets_plain_lines_by_default():
