@@ -49,7 +49,8 @@ CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    # Microseconds: two crawls in one second must still order a URL's versions (catalog).
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)

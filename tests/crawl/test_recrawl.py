@@ -1,15 +1,17 @@
-"""Re-crawling an unchanged portal: conditional requests, no document downloaded again."""
+"""Re-crawls: an unchanged portal downloads no document again; changed and new reports are\npicked up and reach the catalog as current versions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import polars as pl
 import pytest
 
 from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
+from assets.crawl.catalog import documents_for_years, merge_into_catalog
 
 from .conftest import portal_sources
-from .portal import FixturePortal, build_portal
+from .portal import REPORT_BODY, FixturePortal, Route, build_portal, html_page, pdf_bytes
 
 
 @pytest.fixture
@@ -89,3 +91,70 @@ def test_recrawl_without_the_store_objects_downloads_again(
     second = crawl_sources(portal_sources(fresh_portal), store, settings=settings)
     again = next(d for d in second.documents if d.url == doc.url)
     assert again.status == 200 and store.exists(doc.sha256)
+
+
+def test_changed_report_becomes_the_current_version_in_the_catalog(
+    fresh_portal: FixturePortal, store: LocalRawStore, settings: CrawlSettings
+):
+    portal = fresh_portal
+    first = crawl_sources(portal_sources(portal), store, settings=settings)
+    merge_into_catalog(store.root, first.documents)
+    path = "/files/yjj2023.pdf"
+    first_hit = portal.a.hits_for(path)[-1]
+    portal.a.routes[path].body = pdf_bytes("yjj2023 corrected edition")  # a new ETag
+
+    second = crawl_sources(portal_sources(portal), store, settings=settings)
+    catalog = merge_into_catalog(store.root, second.documents)
+
+    url = portal.a.url(path)
+    hit = portal.a.hits_for(path)[-1]
+    assert hit.status == 200 and hit.headers.get("If-None-Match")  # asked, and it had changed
+    assert first_hit.status == 200 and not first_hit.headers.get("If-None-Match")
+    versions = catalog.filter(pl.col("url") == url).sort("fetched_at")
+    assert versions.height == 2
+    assert versions["current"].to_list() == [False, True]
+    new = versions.row(1, named=True)
+    assert store.get(new["sha256"]) == portal.a.routes[path].body
+    assert store.exists(versions.row(0, named=True)["sha256"])  # the old version is kept
+    # Every other document was revalidated: one current row each, nothing else downloaded.
+    assert catalog.filter(pl.col("current")).height == len(portal.expected)
+    assert second.stats.total.document_bytes_downloaded == new["size"]
+    current = documents_for_years(catalog, [2023])[2023]
+    assert [d.sha256 for d in current if d.url == url] == [new["sha256"]]
+
+
+def test_new_report_on_the_portal_is_picked_up_on_recrawl(
+    fresh_portal: FixturePortal, store: LocalRawStore, settings: CrawlSettings
+):
+    portal = fresh_portal
+    first = crawl_sources(portal_sources(portal), store, settings=settings)
+    merge_into_catalog(store.root, first.documents)
+
+    # The department publishes its 2024 report: a new entry on the first list page.
+    title = "卫辉市发展和改革委员会2024年政府信息公开工作年度报告"
+    portal.b.routes["/art/2025/1/20/art_5.html"] = Route(
+        html_page(title, REPORT_BODY + '<p><a href="/files/fgw2024.pdf">附件.pdf</a></p>').encode()
+    )
+    portal.b.routes["/files/fgw2024.pdf"] = Route(pdf_bytes("fgw2024"), "application/pdf")
+    portal.b.routes["/col/list.jsp?page=1"].body = portal.b.routes[
+        "/col/list.jsp?page=1"
+    ].body.replace(
+        b'<ul class="list">',
+        f'<ul class="list"><li><a href="/art/2025/1/20/art_5.html" title="{title}">{title}</a></li>'.encode(),
+    )
+
+    second = crawl_sources(portal_sources(portal), store, settings=settings)
+    catalog = merge_into_catalog(store.root, second.documents)
+
+    new_urls = {portal.b.url("/art/2025/1/20/art_5.html"), portal.b.url("/files/fgw2024.pdf")}
+    fresh = {d.url for d in second.documents if d.status == 200}
+    assert fresh == new_urls  # the new report downloaded, everything else a 304
+    assert catalog.height == len(portal.expected) + 2
+    added = catalog.filter(pl.col("url").is_in(list(new_urls)))
+    assert added["current"].all() and set(added["year_hint"]) == {2024}
+    assert set(added["agency_hint"]) == {"卫辉市发展和改革委员会"}
+    docs_2024 = documents_for_years(catalog, [2024])[2024]
+    assert {d.url for d in docs_2024} == new_urls
+    t1, t2 = first.stats.total, second.stats.total
+    assert t2.document_bytes_downloaded == sum(d.size for d in second.documents if d.status == 200)
+    assert t2.bytes_downloaded < t1.bytes_downloaded
