@@ -5,6 +5,8 @@
 3. t3_result_total result.total = sum of the result leaf rows, per column
 4. t4_row_total    total = upheld + corrected + other + pending, on each t4 row
 
+and, soft (``soft=True``), the figures the narrative states against the table: narrative_*.
+
 A broken rule is a finding to record, never a reason to change the numbers. ``passed`` is
 None when an operand is NULL (rule 1 counts empty applicant cells as nothing when the row
 prints its total and at least one applicant value, as real reports leave unused columns blank).
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assets.report.model import CellValue, CheckResult
+from assets.report.model import CellValue, CheckResult, NarrativeFigure
 
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
               "other_org")
@@ -59,4 +61,51 @@ def run_checks(cells: list[CellValue], format_version: str | None) -> list[Check
             continue
         expected = _sum(v.get(("t4", row, c)) for c in ("upheld", "corrected", "other", "pending"))
         out.append(_result("t4_row_total", row, "total", expected, v.get(("t4", row, "total"))))
+    return out
+
+
+# --- narrative against table (soft) ---------------------------------------------------------
+# (rule, figure, t3/t4 rows whose `total` column adds up to what the narrative states)
+_NARRATIVE_RULES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("narrative_applications_received", "applications_received", (("t3", "received_new"),)),
+    ("narrative_applications_answered", "applications_answered", (("t3", "result.total"),)),
+    ("narrative_granted", "granted", (("t3", "result.granted"),)),
+    ("narrative_partly_granted", "partly_granted", (("t3", "result.partly_granted"),)),
+    ("narrative_granted_or_partly", "granted_or_partly",
+     (("t3", "result.granted"), ("t3", "result.partly_granted"))),
+    ("narrative_carried_forward", "carried_forward", (("t3", "carried_forward"),)),
+    ("narrative_reviews", "review_cases", (("t4", "review"),)),
+    ("narrative_lawsuits", "litigation_cases",
+     (("t4", "litigation_direct"), ("t4", "litigation_after_review"))),
+)
+
+
+def narrative_checks(figures: list[NarrativeFigure], cells: list[CellValue]) -> list[CheckResult]:
+    """Soft checks: each figure the narrative states against the table cells it summarises.
+
+    ``expected`` is the narrative's figure, ``actual`` the table's. Real reports disagree with
+    themselves (a narrative counting carried-over applications as received, a typo): a
+    disagreement is recorded with ``soft=True``, never fatal. "Received" also agrees when the
+    narrative counts new plus carried-over applications and says so by matching their sum.
+    """
+    if not cells:
+        return []
+    v = {(c.table_id, c.row_id, c.col_id): c.value for c in cells}
+    stated = {f.figure: f.value for f in reversed(figures)}  # the first statement wins
+    out: list[CheckResult] = []
+    for rule, figure, rows in _NARRATIVE_RULES:
+        if figure not in stated:
+            continue
+        keys = [(t, r, "total") for t, r in rows]
+        if not all(k in v for k in keys):
+            continue
+        actual = _sum(v[k] for k in keys)
+        if figure == "applications_received" and actual is not None:
+            with_carried = _sum([actual, v.get(("t3", "carried_over", "total"))])
+            if with_carried is not None and abs(with_carried - stated[figure]) < _EPS:
+                actual = with_carried
+        row = rows[0][1] if len(rows) == 1 else None
+        checked = _result(rule, row, "total", stated[figure], actual)
+        out.append(CheckResult(checked.rule, checked.row_id, checked.col_id, checked.expected,
+                               checked.actual, checked.passed, soft=True))
     return out

@@ -173,7 +173,7 @@ def build_frames(
         checks.extend(
             {"report_id": rid, "agency": agency, "year": year, "rule": k.rule, "row_id": k.row_id,
              "col_id": k.col_id, "expected": k.expected, "actual": k.actual, "passed": k.passed}
-            for k in rep.checks
+            for k in rep.checks if not k.soft  # soft (narrative_*) checks: not in check_result until it has a soft column
         )
         figures.extend(
             {"report_id": rid, "figure": f.figure, "value": f.value, "text": f.text, "section_id": f.section_id}

@@ -32,6 +32,7 @@ class CheckResult:
     expected: float | None
     actual: float | None
     passed: bool | None  # None: not assessable (an operand is NULL)
+    soft: bool = False  # a soft check (narrative against table): a disagreement is a finding only
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class NarrativeFigure:
     value: float
     text: str  # the sentence it came from
     section_id: str | None = None
+    pre2019: bool = False  # stated by a pre-2019 report, which has no tables to hold it against
 
 
 @dataclass
@@ -59,10 +61,12 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # why the file could not be read; then cells are empty
     needs_ocr: bool = False
+    division: str | None = None  # where the agency sits, full name: 江苏省宿迁市沭阳县
+    division_code: str | None = None  # its 6-digit administrative code: 321322
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def failed(cls, source: str, reason: str, media: str | None = None) -> "Report":
+    def failed(cls, source: str, reason: str, media: str | None = None) -> Report:
         return cls(source=source, media=media, error=reason)

@@ -2,23 +2,26 @@
 cannot be read gives ``Report(error=...)``.
 
     parse_file(path) -> Report
-    parse_bytes(data, source, *, media=None, title_hint=None, agency_hint=None, year_hint=None)
+    parse_bytes(data, source, *, media=None, title_hint=None, agency_hint=None, year_hint=None,
+                division_hint=None)
     parse_document(doc, ...) -> Report   # a Document already read
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from assets.read import UnreadableDocument, read_bytes
 from assets.read.document import Document
-from assets.report.checks import run_checks
+from assets.report.checks import narrative_checks, run_checks
+from assets.report.division import resolve_division
 from assets.report.formats import columns, detect_format, row_widths
 from assets.report.meta import find_meta
 from assets.report.model import CellValue, Report
 from assets.report.narrative import find_figures
-from assets.report.sections import split_sections
+from assets.report.sections import split_pre2019_sections, split_sections
 from assets.report.spec import cells_for
 from assets.report.tables import RawTables, Slot, read_tables
 from assets.report.tokens import tokenize
@@ -37,7 +40,7 @@ def parse_file(path: str | Path, **hints) -> Report:
 
 def parse_bytes(data: bytes, source: str, *, media: str | None = None,
                 title_hint: str | None = None, agency_hint: str | None = None,
-                year_hint: int | None = None) -> Report:
+                year_hint: int | None = None, division_hint: str | None = None) -> Report:
     try:
         doc = read_bytes(data, source, media=media, title_hint=title_hint)
     except UnreadableDocument as exc:
@@ -48,14 +51,15 @@ def parse_bytes(data: bytes, source: str, *, media: str | None = None,
         return Report.failed(source, f"reader failed: {type(exc).__name__}: {exc}", media)
     try:
         return parse_document(doc, title_hint=title_hint, agency_hint=agency_hint,
-                              year_hint=year_hint)
+                              year_hint=year_hint, division_hint=division_hint)
     except Exception as exc:
         log.exception("%s: report parsing failed", source)
         return Report.failed(source, f"parser failed: {type(exc).__name__}: {exc}", doc.media)
 
 
 def parse_document(doc: Document, *, title_hint: str | None = None,
-                   agency_hint: str | None = None, year_hint: int | None = None) -> Report:
+                   agency_hint: str | None = None, year_hint: int | None = None,
+                   division_hint: str | None = None) -> Report:
     report = Report(source=doc.source, media=doc.media, needs_ocr=doc.needs_ocr,
                     warnings=list(doc.warnings))
     meta, notes = find_meta(doc, title_hint or doc.title_hint, agency_hint, year_hint)
@@ -63,8 +67,6 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
     report.warnings.extend(notes)
 
     stream = tokenize(doc)
-    report.sections = split_sections(doc, stream.headings)
-    report.narrative_figures = find_figures(report.sections)
     probe = read_tables(stream, row_widths("2021", "t2"))
     version, note = detect_format(probe.t2_labels, probe.t3_labels, set(probe.t3))
     if note:
@@ -75,14 +77,38 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
         else:
             report.warnings.append("tables found but their labels name no format")
     report.format_version = version
+    if version == "pre2019":
+        report.sections = split_pre2019_sections(doc)
+        report.narrative_figures = find_figures(report.sections, pre2019=True)
+        if _CITYWIDE.search(doc.text[:6000]):
+            report.warnings.append("figures cover the whole area (全市/全县 汇总各部门), "
+                                   "not the government's own")
+    else:
+        report.sections = split_sections(doc, stream.headings)
+        report.narrative_figures = find_figures(report.sections)
     if version in ("2019", "2021"):
         raw = read_tables(stream, row_widths(version, "t2"))
         report.warnings.extend(raw.warnings)
         report.cells = build_cells(raw, version, report.warnings)
         report.checks = run_checks(report.cells, version)
+        report.checks.extend(narrative_checks(report.narrative_figures, report.cells))
     elif doc.needs_ocr:
         report.warnings.append("no text to read the tables from (needs OCR)")
+    division = resolve_division(report.agency, text=_head(report.title, doc.text),
+                                hint=division_hint)
+    if division is not None:
+        report.division, report.division_code = division.name, division.code
     return report
+
+
+# A city or county report that sums up the whole area: 全市共受理…, 汇总各县区、各部门.
+_CITYWIDE = re.compile(r"(?:全市|全县|全区|全省|全州)(?:各级行政机关|各县区|各部门)?[^。]{0,12}?"
+                       r"(?:共|累计|合计)?(?:受理|收到|接到)|汇总(?:了)?(?:各|全)")
+
+
+def _head(title: str | None, text: str) -> str:
+    """What the division resolver reads besides the agency: the title and the opening text."""
+    return f"{title or ''}\n{text[:3000]}"
 
 
 def _has_text(doc: Document) -> bool:

@@ -12,13 +12,14 @@ import re
 from assets.read.document import Document, Paragraph
 from assets.read.pdf import is_page_number
 from assets.report.model import Section
-from assets.report.outline import clean_line
+from assets.report.outline import PRE2019_ITEMS, clean_line, pre2019_heading_of
 
 _TABLE_SECTIONS = {"s2", "s3", "s4"}
 _PROSE_END = re.compile(r"[。；！？]$")
 
 
-def split_sections(doc: Document, headings: dict[int, str]) -> list[Section]:
+def split_sections(doc: Document, headings: dict[int, str], *,
+                   tables_are_text: bool = False) -> list[Section]:
     parts: dict[str, list[str]] = {}
     current = "preamble"
     for i, block in enumerate(doc.blocks):
@@ -26,12 +27,12 @@ def split_sections(doc: Document, headings: dict[int, str]) -> list[Section]:
             continue
         if i in headings:
             current = headings[i]
-            parts.setdefault(current, []).append(clean_line(block.text))
+            parts.setdefault(current, []).append(clean_line(block.text))  # s6 may open twice
             continue
         text = block.text.strip()
         if not text or is_page_number(text) or text.startswith("[bookmark"):
             continue
-        if current in _TABLE_SECTIONS and not _is_prose(text):
+        if current in _TABLE_SECTIONS and not tables_are_text and not _is_prose(text):
             continue
         parts.setdefault(current, []).append(text)
     order = ["preamble", "s1", "s2", "s3", "s4", "s5", "s6"]
@@ -42,3 +43,23 @@ def _is_prose(text: str) -> bool:
     if "\t" in text or "|" in text:
         return False
     return len(text) >= 30 and bool(_PROSE_END.search(text))
+
+
+def pre2019_headings(doc: Document) -> dict[int, str]:
+    """Block index → section id of the old outline's headings (see outline.PRE2019_ITEMS)."""
+    out: dict[int, str] = {}
+    last = -1
+    for i, block in enumerate(doc.blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        item = pre2019_heading_of(block.text, last)
+        if item is not None:
+            out[i] = PRE2019_ITEMS[item][1]
+            last = item
+    return out
+
+
+def split_pre2019_sections(doc: Document) -> list[Section]:
+    """Sections of a report without standard tables: every line is prose (small tables of
+    a pre-2019 report are kept as their text)."""
+    return split_sections(doc, pre2019_headings(doc), tables_are_text=True)

@@ -44,7 +44,7 @@ def test_every_cell_equals_label(path: Path, label: dict) -> None:
 @pytest.mark.parametrize("path,label", LABELLED, ids=[p.name for p, _ in LABELLED])
 def test_consistency_rules_pass_where_labels_say_so(path: Path, label: dict) -> None:
     report = parse_file(path)
-    broken = {c.rule for c in report.checks if c.passed is False}
+    broken = {c.rule for c in report.checks if c.passed is False and not c.soft}
     assert broken == set(label.get("broken_rules") or [])
 
 
