@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
@@ -122,12 +122,19 @@ class SourceCrawl:
 
     def run(self) -> list[CrawledDocument]:
         self.progress("source_started", start=list(self.source.start))
-        leads = self.walk_list_pages() + self.walk_data_endpoint()
-        documents: list[CrawledDocument] = []
-        workers = max(1, self.settings.per_host_concurrency)
+        # Entries are opened while the list walk goes on. Twice as many workers as the host's
+        # request slots: while some wait on the network, others parse and store, and the
+        # fetcher's throttle still holds the host to its limit.
+        workers = 2 * max(1, self.settings.per_host_concurrency)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="article") as pool:
-            for found in pool.map(self.open_lead, leads):
-                documents.extend(found)
+            futures: list[Future[list[CrawledDocument]]] = []
+
+            def open_leads(leads: list[Lead]) -> None:
+                futures.extend(pool.submit(self.open_lead, lead) for lead in leads)
+
+            self.walk_list_pages(open_leads)
+            self.walk_data_endpoint(open_leads)
+            documents = [doc for future in futures for doc in future.result()]
         self.progress("source_finished", documents=len(documents))
         return documents
 
@@ -150,7 +157,8 @@ class SourceCrawl:
                 )
         return leads
 
-    def walk_list_pages(self) -> list[Lead]:
+    def walk_list_pages(self, open_leads: Callable[[list[Lead]], None] | None = None) -> list[Lead]:
+        """Read the list pages; hand each page's leads to `open_leads` at once, and return all."""
         queue = list(dict.fromkeys(self.source.start))
         seen = set(queue)
         leads: list[Lead] = []
@@ -168,6 +176,8 @@ class SourceCrawl:
             if not found and url in self.source.start:
                 found = self._start_page_is_article(response, tree)
             leads.extend(found)
+            if open_leads:
+                open_leads(found)
             self.progress("list_page", url=url, leads=len(found), status=response.status)
             for next_url in pagination_links(tree, text, response.final_url):
                 if next_url not in seen and self.source.allows(next_url):
@@ -187,7 +197,9 @@ class SourceCrawl:
         title = next((t for t in page_title_candidates(tree) if is_report_title(t)), None)
         return [Lead(response.url, title, None, fetched=response)] if title else []
 
-    def walk_data_endpoint(self) -> list[Lead]:
+    def walk_data_endpoint(
+        self, open_leads: Callable[[list[Lead]], None] | None = None
+    ) -> list[Lead]:
         template = self.source.list_url_template
         if not template:
             return []
@@ -204,6 +216,8 @@ class SourceCrawl:
             entries, total = data_endpoint_links(text, response.final_url)
             found = self._leads_from(entries, url)
             leads.extend(found)
+            if open_leads:
+                open_leads(found)
             self.progress("list_page", url=url, leads=len(found), status=response.status)
             fresh = [e.url for e in entries if e.url not in seen]
             seen.update(fresh)

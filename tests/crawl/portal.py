@@ -34,6 +34,9 @@ class Route:
 
 @dataclass
 class Hit:
+    """A request the host answered, recorded before the answer is sent: a client that has
+    its response can always see the hit."""
+
     path: str
     status: int
     headers: dict[str, str]
@@ -65,8 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
         route = host.routes.get(self.path)
         headers = {k: v for k, v in self.headers.items()}
         if route is None:
-            self._send(404, b"not found", {"Content-Type": "text/plain"})
             host.record(Hit(self.path, 404, headers, arrived, 9))
+            self._send(404, b"not found", {"Content-Type": "text/plain"})
             return
         if route.delay:
             time.sleep(route.delay)
@@ -78,8 +81,8 @@ class _Handler(BaseHTTPRequestHandler):
                 extra["Retry-After"] = route.retry_after
             if status in (301, 302):
                 extra["Location"] = route.headers.get("Location", "/")
-            self._send(status, b"busy", extra)
             host.record(Hit(self.path, status, headers, arrived, 4))
+            self._send(status, b"busy", extra)
             return
         etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
         validators = {"ETag": etag, "Last-Modified": LAST_MODIFIED} if route.validators else {}
@@ -90,15 +93,15 @@ class _Handler(BaseHTTPRequestHandler):
                 and self.headers.get("If-Modified-Since") == LAST_MODIFIED
             )
         ):
-            self._send(304, b"", validators)
             host.record(Hit(self.path, 304, headers, arrived, 0))
+            self._send(304, b"", validators)
             return
         extra = dict(route.headers)
         if route.content_type:
             extra["Content-Type"] = route.content_type
         extra.update(validators)
-        self._send(200, route.body, extra, route.content_length, route.raw_headers)
         host.record(Hit(self.path, 200, headers, arrived, len(route.body)))
+        self._send(200, route.body, extra, route.content_length, route.raw_headers)
 
     def _send(
         self,
