@@ -361,6 +361,10 @@ def main(argv: list[str]) -> int:
         f"{args.pdf_kb} kB + list pages), {args.latency_ms:.0f} ms per response; "
         f"{CONCURRENCY} in flight per host, no delay → ceiling {ceiling_per_host:.0f} pages/s per host"
     )
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (wall-clock "
+        "figures suffer when other work shares the CPUs; CPU per page does not)"
+    )
     rows = []
     with (
         Portal(n, args.articles, args.pdf_kb * 1000, latency) as portal,
