@@ -30,6 +30,7 @@ class Route:
     content_length: bool = True  # False: close-delimited body (no Content-Length)
     delay: float = 0.0  # seconds to wait before answering (concurrency tests)
     raw_headers: list[tuple[str, bytes]] = field(default_factory=list)  # non-ASCII header bytes
+    trickle: float = 0.0  # seconds between 1 kB chunks of the body (a slow, live connection)
 
 
 @dataclass
@@ -101,7 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
             extra["Content-Type"] = route.content_type
         extra.update(validators)
         host.record(Hit(self.path, 200, headers, arrived, len(route.body)))
-        self._send(200, route.body, extra, route.content_length, route.raw_headers)
+        self._send(200, route.body, extra, route.content_length, route.raw_headers, route.trickle)
 
     def _send(
         self,
@@ -110,6 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str],
         content_length: bool = True,
         raw_headers: list[tuple[str, bytes]] = (),
+        trickle: float = 0.0,
     ) -> None:
         self.send_response(status)
         for k, v in headers.items():
@@ -125,6 +127,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if status != 304 and body:
             try:
+                if trickle:
+                    for i in range(0, len(body), 1024):
+                        self.wfile.write(body[i : i + 1024])
+                        self.wfile.flush()
+                        time.sleep(trickle)
+                    return
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the crawler hung up on an oversized body: that is the point

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
 from assets.sources.config import parse_sources
 
+from .conftest import fast_settings
 from .portal import REPORT_BODY, Host, Route, html_page, list_page, pdf_bytes
 
 
@@ -91,3 +92,28 @@ def test_attachment_link_answering_with_a_page_is_an_error_not_a_document(
     result = crawl_sources(_source(host, "/nb/index.html"), store, settings=settings)
     assert result.documents == []
     assert result.stats.total.errors_by_reason == {"attachment_is_html": 1}
+
+
+def test_slow_body_within_the_read_timeout_is_kept_and_a_silent_one_is_an_error(
+    host: Host, store: LocalRawStore
+):
+    title = "丁局2023年政府信息公开工作年度报告"
+    host.routes["/nb/index.html"] = Route(list_page([("/a/4.html", title)]).encode())
+    host.routes["/a/4.html"] = Route(
+        html_page(
+            title,
+            '<p><a href="/f/slow.pdf">年报.pdf</a></p><p><a href="/f/silent.pdf">扫描件.pdf</a></p>',
+        ).encode()
+    )
+    # 8 chunks 0.1 s apart: 0.8 s in all, yet never 0.3 s without a byte.
+    host.routes["/f/slow.pdf"] = Route(pdf_bytes("slow", pad=7000), "application/pdf", trickle=0.1)
+    # Headers only after 1 s: beyond the read timeout on every attempt.
+    host.routes["/f/silent.pdf"] = Route(pdf_bytes("silent"), "application/pdf", delay=1.0)
+    settings = fast_settings(read_timeout=0.3, retries=1)
+    result = crawl_sources(_source(host, "/nb/index.html"), store, settings=settings)
+    assert [d.url for d in result.documents] == [host.url("/f/slow.pdf")]
+    assert store.get(result.documents[0].sha256) == host.routes["/f/slow.pdf"].body
+    [error] = result.stats.total.errors
+    assert error["url"] == host.url("/f/silent.pdf") and error["reason"] == "transport"
+    assert "timeout" in error["detail"]
+    assert host.arrivals.count("/f/silent.pdf") == 2  # tried, retried once, given up
