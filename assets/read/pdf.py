@@ -2,7 +2,9 @@
 
 pdfplumber is slow (~80 ms a page), pypdfium2 text is fast (~3 ms a page): read every page's
 text with pypdfium2, and run pdfplumber only on the pages whose text holds table labels.
-A PDF with no text layer (a scan, 图片版) is flagged ``needs_ocr``: no OCR happens here.
+Pages with no text layer (a scan, 图片版) are read by OCR (`assets.read.ocr`) when Tesseract
+is installed; otherwise the document is flagged ``needs_ocr``. A table page where pdfplumber
+finds no ruled table is read by word positions (`assets.read.layout`): a borderless table.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
+from assets.read.layout import Word, layout_blocks
 
 log = logging.getLogger(__name__)
 
@@ -49,24 +52,24 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             textpage.close()
             page.close()
         meta_title = (pdf.get_metadata_dict() or {}).get("Title") or None
+        doc = Document(source=source, media="pdf", title_hint=title_hint or meta_title)
+        if not page_texts:
+            raise UnreadableDocument("the PDF has no pages")
+        blank = [i for i, t in enumerate(page_texts) if len(_squash(t)) < _MIN_TEXT_PER_PAGE]
+        ocred = _ocr_pages(pdf, blank, doc)
     finally:
         pdf.close()
-
-    doc = Document(source=source, media="pdf", title_hint=title_hint or meta_title)
-    if not page_texts:
-        raise UnreadableDocument("the PDF has no pages")
-    blank = [i + 1 for i, t in enumerate(page_texts) if len(_squash(t)) < _MIN_TEXT_PER_PAGE]
-    if len(blank) == len(page_texts):
+    if blank and len(ocred) < len(blank):
         doc.needs_ocr = True
-        doc.warnings.append(
-            f"no text layer on any of {len(page_texts)} pages (a scanned PDF): needs OCR"
-        )
-        return doc
-    if blank:
-        doc.warnings.append(f"pages without a text layer (not read): {blank}")
-        doc.needs_ocr = True
+        unread = [i + 1 for i in blank if i not in ocred]
+        if len(blank) == len(page_texts) and not ocred:
+            doc.warnings.append(
+                f"no text layer on any of {len(page_texts)} pages (a scanned PDF): needs OCR"
+                + (f" ({_ocr_missing_reason()})" if _ocr_missing_reason() else ""))
+            return doc
+        doc.warnings.append(f"pages without a text layer (not read): {unread}")
 
-    table_pages = _pages_with_tables(page_texts)
+    table_pages = _pages_with_tables(page_texts) - set(blank)
     plumbed: dict[int, list[Block]] = {}
     if table_pages:
         with pdfplumber.open(BytesIO(data)) as plumber:
@@ -77,13 +80,57 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
                 finally:
                     page.close()
     for i, text in enumerate(page_texts):
-        if i in plumbed:
+        if i in ocred:
+            doc.blocks.extend(ocred[i])
+        elif i in plumbed:
             doc.blocks.extend(plumbed[i])
-        else:
+        elif i not in blank:
             doc.blocks.extend(_lines(text, i + 1))
     doc.blocks = join_tables_across_pages(doc.blocks)
-    log.debug("%s: %d pages, pdfplumber on %s", source, len(page_texts), sorted(table_pages))
+    log.debug("%s: %d pages, pdfplumber on %s, OCR on %s", source, len(page_texts),
+              sorted(table_pages), sorted(ocred))
     return doc
+
+
+def _ocr_missing_reason() -> str | None:
+    from assets.read.ocr import tesseract_missing
+    return tesseract_missing()
+
+
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[int], doc: Document) -> dict[int, list[Block]]:
+    """OCR the pages without a text layer, when Tesseract is here; {} otherwise."""
+    if not pages:
+        return {}
+    from assets.read.ocr import ocr_page, tesseract_missing
+    reason = tesseract_missing()
+    if reason:
+        log.info("%s: %d pages need OCR: %s", doc.source, len(pages), reason)
+        return {}
+    out: dict[int, list[Block]] = {}
+    for i in pages:
+        page = pdf[i]
+        try:
+            blocks = ocr_page(page, i + 1)
+            if len(_squash("".join(_block_text(b) for b in blocks))) >= _MIN_TEXT_PER_PAGE:
+                out[i] = blocks  # else: nothing legible on the page, it stays unread
+        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document
+            log.warning("%s: OCR of page %d failed: %s", doc.source, i + 1, exc)
+        finally:
+            page.close()
+    if out:
+        doc.warnings.append(f"pages read by OCR (tesseract {_lang()}): {[i + 1 for i in sorted(out)]}")
+    return out
+
+
+def _block_text(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return block.text
+    return "".join(c or "" for row in block.grid for c in row)
+
+
+def _lang() -> str:
+    from assets.read.ocr import OCR_LANG
+    return OCR_LANG
 
 
 def _squash(text: str) -> str:
@@ -145,11 +192,22 @@ def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
         text = line["text"].strip()
         if text and not is_page_number(text):
             items.append((line["top"], Paragraph(text, page=page_no)))
+    if not found:
+        # No ruled table on a page whose text names table rows: a borderless table, read by
+        # word positions (unless no table shows up that way either).
+        blocks = layout_blocks(_page_words(page), page_no)
+        if any(isinstance(b, Table) and b.n_cols > 2 for b in blocks):
+            return blocks
     items.sort(key=lambda it: it[0])
     out: list[Block] = []
     for _, item in items:
         out.extend(item if isinstance(item, list) else [item])
     return out
+
+
+def _page_words(page: pdfplumber.page.Page) -> list[Word]:
+    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
+            for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)]
 
 
 def _has_numbers(row: tuple[str | None, ...]) -> bool:

@@ -1,0 +1,202 @@
+"""Tables from word positions: for PDF tables without rules (text in columns) and OCR words.
+
+A page's words become lines (by vertical overlap), each line segments (split at wide gaps).
+A run of lines with several segments is a table; its value columns are found by clustering
+the centres of the numeric segments, so an empty cell keeps its place (an empty slot, "").
+Each table row is ``[label, v1, …, vk]``: the text left of the first value column is the
+label (a label that wraps adds a label-only row), header text sits in its nearest column.
+Lines that are not part of a table (prose, headings, page numbers) are Paragraphs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from assets.read.document import Block, Paragraph, Table
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+_VALUE = re.compile(r"^[-+]?[0-9０-９][0-9０-９,，.．]*$|^[—–\-/／－]+$|^无$")
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、.*(情况|事项|问题|措施)")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
+
+
+def is_value(text: str) -> bool:
+    return bool(_VALUE.match(text.strip()))
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words in lines, top to bottom, each line left to right. A word joins a line when its
+    centre lies within the line's vertical extent."""
+    lines: list[tuple[float, float, list[Word]]] = []
+    for w in sorted(words, key=lambda w: (w.yc, w.x0)):
+        for i, (top, bottom, members) in enumerate(lines):
+            if top <= w.yc <= bottom or (w.top <= (top + bottom) / 2 <= w.bottom):
+                members.append(w)
+                lines[i] = (min(top, w.top), max(bottom, w.bottom), members)
+                break
+        else:
+            lines.append((w.top, w.bottom, [w]))
+    lines.sort(key=lambda t: (t[0] + t[1]) / 2)
+    return [sorted(m, key=lambda w: w.x0) for _, _, m in lines]
+
+
+def segments(line: list[Word], gap: float) -> list[Word]:
+    """Merge words closer than ``gap``; a value never merges with its neighbours."""
+    out: list[Word] = []
+    for w in line:
+        prev = out[-1] if out else None
+        if (prev is not None and w.x0 - prev.x1 < gap and not is_value(w.text)
+                and not is_value(prev.text)):
+            sep = " " if re.search(r"[A-Za-z0-9]$", prev.text) and re.match(r"[A-Za-z0-9]", w.text) else ""
+            out[-1] = Word(prev.text + sep + w.text, prev.x0, max(prev.x1, w.x1),
+                           min(prev.top, w.top), max(prev.bottom, w.bottom))
+        else:
+            out.append(w)
+    return out
+
+
+def _columns(centres: list[float], tol: float) -> list[float]:
+    """1-D clusters of x centres; each column is its cluster's median."""
+    cols: list[list[float]] = []
+    for x in sorted(centres):
+        if cols and x - cols[-1][-1] <= tol:
+            cols[-1].append(x)
+        else:
+            cols.append([x])
+    return [statistics.median(c) for c in cols]
+
+
+def _fill_missing(cols: list[float]) -> list[float]:
+    """Columns no value was printed in (a column left empty on every row), where the others
+    are evenly spaced: a gap of k pitches between two found columns holds k-1 more."""
+    if len(cols) < 4:
+        return cols
+    gaps = [b - a for a, b in itertools.pairwise(cols)]
+    pitch = min(gaps)
+    if sum(1 for g in gaps if abs(g - pitch) <= 0.15 * pitch) < 3:
+        return cols
+    out = [cols[0]]
+    for a, g in zip(cols, gaps):
+        k = round(g / pitch)
+        if k >= 2 and abs(g - k * pitch) <= 0.15 * pitch:
+            out.extend(a + i * g / k for i in range(1, k))
+        out.append(a + g)
+    return out
+
+
+def layout_blocks(words: list[Word], page_no: int | None = None, *,
+                  min_value_rows: int = 1) -> list[Block]:
+    """Paragraphs and borderless tables of one page, in reading order."""
+    words = [w for w in words if w.text.strip()]
+    if not words:
+        return []
+    h = statistics.median(w.height for w in words)
+    lines = [segments(line, gap=statistics.median(w.height for w in line)) for line in group_lines(words)]
+    tabular = [len(segs) >= 2 and not _is_prose(segs) and not _is_page_number(segs) for segs in lines]
+    # A single-segment line between two tabular lines is a wrapped label (or a block head).
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if not tabular[i]:
+            i += 1
+            continue
+        j = i
+        k = i + 1
+        while k < len(lines):
+            if tabular[k]:
+                j = k
+                k += 1
+            elif _SECTION_HEADING.match(_text(lines[k])) or _is_page_number(lines[k]):
+                break
+            elif k + 1 < len(lines) and (tabular[k + 1] or (k + 2 < len(lines) and tabular[k + 2]
+                                                            and not tabular[k + 1] and
+                                                            not _SECTION_HEADING.match(_text(lines[k + 1])))):
+                k += 1
+            else:
+                break
+        runs.append((i, j))
+        i = j + 1
+    out: list[Block] = []
+    pos = 0
+    for a, b in runs:
+        out.extend(_paragraphs(lines[pos:a], page_no))
+        table = _table(lines[a:b + 1], h, page_no, min_value_rows)
+        if table is None:
+            out.extend(_paragraphs(lines[a:b + 1], page_no))
+        else:
+            out.append(table)
+        pos = b + 1
+    out.extend(_paragraphs(lines[pos:], page_no))
+    return out
+
+
+def _text(segs: list[Word]) -> str:
+    return "".join(s.text for s in segs).strip()
+
+
+def _is_page_number(segs: list[Word]) -> bool:
+    """'- 3 -', '第3页', '3/6' (split in segments or not); a bare number is left alone."""
+    text = " ".join(s.text for s in segs)
+    return len(segs) <= 3 and bool(_PAGE_NUMBER.match(text)) and bool(re.search(r"[-—–第页/]", text))
+
+
+def _is_prose(segs: list[Word]) -> bool:
+    """A line of running text that happens to have a gap (justified prose): long, no values."""
+    return not any(is_value(s.text) for s in segs) and len(segs) <= 3 and len(_text(segs)) > 30
+
+
+def _paragraphs(lines: list[list[Word]], page_no: int | None) -> list[Block]:
+    out: list[Block] = []
+    for segs in lines:
+        text = " ".join(s.text for s in segs).strip()
+        if text and not _PAGE_NUMBER.match(text):
+            out.append(Paragraph(text, page=page_no))
+    return out
+
+
+def _table(lines: list[list[Word]], h: float, page_no: int | None, min_value_rows: int) -> Table | None:
+    value_rows = [segs for segs in lines if any(is_value(s.text) for s in segs)]
+    n_values = sum(is_value(s.text) for segs in value_rows for s in segs)
+    if len(value_rows) < min_value_rows and n_values < 5 or n_values < 5:
+        return None  # justified prose with a year in it, not a table
+    first_value_x = {min(s.x0 for s in segs if is_value(s.text)) for segs in value_rows}
+    label_edge = min(first_value_x)  # everything left of the first value is label text
+    centres = [s.xc for segs in value_rows for s in segs if is_value(s.text) and s.x0 >= label_edge - h]
+    cols = _fill_missing(_columns(centres, tol=1.5 * h))
+    grid: list[tuple[str, ...]] = []
+    for segs in lines:
+        row = [""] * (len(cols) + 1)
+        label: list[str] = []
+        for s in segs:
+            if not is_value(s.text) and s.x1 <= label_edge + 0.5 * h:
+                label.append(s.text)
+                continue
+            c = min(range(len(cols)), key=lambda k: abs(cols[k] - s.xc))
+            row[c + 1] = (row[c + 1] + s.text) if row[c + 1] and not is_value(s.text) else (row[c + 1] or s.text)
+        row[0] = "".join(label)
+        grid.append(tuple(row))
+    return Table(grid=tuple(grid), page=page_no, pages=(page_no,) if page_no else ())
