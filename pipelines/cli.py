@@ -1,8 +1,10 @@
-"""The `gongkai` command line: run the pipeline, serve the demo, parse files, query the warehouse."""
+"""The `gongkai` command line: run the pipeline, re-parse stored years, serve the demo, parse
+files, query and export the warehouse."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -35,23 +37,25 @@ def dagster_home() -> Path:
 
 
 def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], *,
-                 politeness: dict | None = None, verbose: bool = False) -> bool:
-    """Run the main job through Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
+                 politeness: dict | None = None, verbose: bool = False,
+                 job_name: str = "gongkai_main") -> bool:
+    """Run a job (the main one, or `gongkai_reparse`) over a range of year partitions through
+    Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
     import dagster as dg
 
     from pipelines.definitions import defs
     from pipelines.partitions import partition_range_tags
 
     dagster_home()
-    job = defs.resolve_job_def("gongkai_main")
+    job = defs.resolve_job_def(job_name)
     storage_config = {"sources": str(sources), "store": str(store), "warehouse": str(warehouse)}
+    resources = {"storage": {"config": storage_config}}
+    if job_name == "gongkai_main":  # the only job that crawls
+        resources["politeness"] = {"config": politeness or {}}
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             run_config={
-                "resources": {
-                    "storage": {"config": storage_config},
-                    "politeness": {"config": politeness or {}},
-                },
+                "resources": resources,
                 # The run's full event log is in DAGSTER_HOME and the UI; the terminal gets
                 # warnings, or everything with --verbose.
                 "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
@@ -113,6 +117,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_reparse(args: argparse.Namespace) -> int:
+    years = parse_years(args.years)
+    ok = run_pipeline(Path(args.sources), Path(args.store), Path(args.warehouse), years,
+                      verbose=args.verbose, job_name="gongkai_reparse")
+    print_summary(Warehouse(args.warehouse), Path(args.store), years)
+    return 0 if ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.export import export_parquet
+
+    written = export_parquet(Warehouse(args.warehouse, lock_timeout=args.wait), Path(args.parquet))
+    for name, rows in written.items():
+        print(f"{name}: {rows:,} rows")
+    print(f"written to {Path(args.parquet).resolve()}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.server import render_sources, serve_demo
 
@@ -136,14 +158,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     paths: list[Path] = []
     for p in map(Path, args.paths):
         paths.extend(sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
         for path in paths:
             report = parse_file(path)
             out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
-    finally:
-        if args.out:
-            out.close()
     return 0
 
 
@@ -181,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="year partitions to parse and load, e.g. 2019-2024 (default: %(default)s)")
     run.set_defaults(func=cmd_run)
 
+    reparse = sub.add_parser(
+        "reparse", help="re-parse and reload stored documents of some years, without crawling "
+        "(the gongkai_reparse job: backfills after a parser change)")
+    reparse.add_argument("--sources", default=os.environ.get("GONGKAI_SOURCES", str(DEFAULT_SOURCES)),
+                         help="sources (for their division hints; default: %(default)s)")
+    storage_args(reparse)
+    reparse.add_argument("--years", required=True, help="year partitions, e.g. 2015-2018")
+    reparse.set_defaults(func=cmd_reparse)
+
     demo = sub.add_parser("demo", help="`run` over the bundled demo portal, served on 127.0.0.1")
     storage_args(demo)
     demo.add_argument("--years", default=f"2019-{this_year}", help="default: %(default)s")
@@ -197,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--max-rows", type=int, default=50)
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
     sql.set_defaults(func=cmd_sql)
+
+    export = sub.add_parser("export", help="write the warehouse as Parquet: fact cells partitioned "
+                            "by year (fact_cell/year=2023/…), report, agency, cell, check_result")
+    export.add_argument("--parquet", required=True, metavar="DIR", help="directory to write")
+    export.add_argument("--warehouse", default=os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH)))
+    export.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -1,7 +1,7 @@
 -- gongkai warehouse: one narrow fact table keyed by report and canonical cell, with the
 -- documents, sections and consistency checks beside it. Views (views.sql) carry the
 -- analyst's vocabulary on top. Every statement is idempotent: the loader runs this file
--- on each connection that writes.
+-- on each snapshot it writes (ALTER … IF NOT EXISTS brings older warehouses up to date).
 
 CREATE TABLE IF NOT EXISTS cell (
     table_id  VARCHAR NOT NULL,
@@ -21,7 +21,15 @@ CREATE TABLE IF NOT EXISTS report (
     report_id        VARCHAR PRIMARY KEY,
     partition_year   INTEGER NOT NULL,
     agency           VARCHAR,
+    agency_norm      VARCHAR,
+    agency_id        VARCHAR,
     division         VARCHAR,
+    division_code    VARCHAR,
+    province         VARCHAR,
+    prefecture       VARCHAR,
+    county           VARCHAR,
+    level            VARCHAR,
+    agency_kind      VARCHAR,
     year             INTEGER,
     format_version   VARCHAR,
     title            VARCHAR,
@@ -45,6 +53,21 @@ CREATE TABLE IF NOT EXISTS report (
 COMMENT ON TABLE report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
 COMMENT ON COLUMN report.report_id IS 'Stable id: hash of the URL and the content sha256';
 COMMENT ON COLUMN report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
+ALTER TABLE report ADD COLUMN IF NOT EXISTS agency_norm VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS agency_id VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS division_code VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS province VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS prefecture VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS county VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS level VARCHAR;
+ALTER TABLE report ADD COLUMN IF NOT EXISTS agency_kind VARCHAR;
+COMMENT ON COLUMN report.agency IS 'The agency name as the report (or else the portal) gives it';
+COMMENT ON COLUMN report.agency_norm IS 'The name with width and spacing normalised (NFKC, no whitespace); wording as published';
+COMMENT ON COLUMN report.agency_id IS 'The publishing agency (table agency): normalised name within its division';
+COMMENT ON COLUMN report.division IS 'Administrative division the agency sits in (resolved, or the source''s division)';
+COMMENT ON COLUMN report.division_code IS 'Division code (GB/T 2260, 12 digits) where resolved';
+COMMENT ON COLUMN report.level IS 'province, prefecture, county or township';
+COMMENT ON COLUMN report.agency_kind IS 'government, general_office, or the department''s sector';
 COMMENT ON COLUMN report.year IS 'The report year as the document itself states it (the year the activity happened, published early the next year)';
 COMMENT ON COLUMN report.source IS 'Name of the source (sources/*.toml) whose crawl found the document';
 COMMENT ON COLUMN report.source_url IS 'URL the document was fetched from (after redirects)';
@@ -56,18 +79,22 @@ COMMENT ON COLUMN report.superseded_by IS 'report_id of the canonical report tha
 COMMENT ON COLUMN report.cells_read IS 'Number of table cells with a value (not NULL)';
 COMMENT ON COLUMN report.error IS 'Why the document could not be read (then it has no cells); NULL when it was read';
 
+-- No PRIMARY KEY: an index over tens of millions of rows slows every load and scan. The key
+-- (report_id, table_id, row_id, col_id) is checked by the loader before anything is written.
 CREATE TABLE IF NOT EXISTS fact_cell (
-    report_id VARCHAR NOT NULL,
-    agency    VARCHAR,
-    year      INTEGER,
-    table_id  VARCHAR NOT NULL,
-    row_id    VARCHAR NOT NULL,
-    col_id    VARCHAR NOT NULL,
-    value     DOUBLE,
-    raw       VARCHAR,
-    PRIMARY KEY (report_id, table_id, row_id, col_id)
+    report_id      VARCHAR NOT NULL,
+    partition_year INTEGER,
+    agency         VARCHAR,
+    year           INTEGER,
+    table_id       VARCHAR NOT NULL,
+    row_id         VARCHAR NOT NULL,
+    col_id         VARCHAR NOT NULL,
+    value          DOUBLE,
+    raw            VARCHAR
 );
-COMMENT ON TABLE fact_cell IS 'One row per report and canonical table cell (see cell). value NULL means the cell was empty or unreadable, never zero.';
+ALTER TABLE fact_cell ADD COLUMN IF NOT EXISTS partition_year INTEGER;
+COMMENT ON TABLE fact_cell IS 'One row per report and canonical table cell (see cell); key report_id, table_id, row_id, col_id (unique, checked on load). value NULL means the cell was empty or unreadable, never zero.';
+COMMENT ON COLUMN fact_cell.partition_year IS 'The year partition of the report (report.partition_year)';
 COMMENT ON COLUMN fact_cell.value IS 'The number as printed (placeholders — - / 无 read as 0); NULL when empty';
 COMMENT ON COLUMN fact_cell.raw IS 'The cell text as printed';
 
@@ -81,6 +108,7 @@ COMMENT ON TABLE report_section IS 'The narrative of each report by section: pre
 
 CREATE TABLE IF NOT EXISTS check_result (
     report_id VARCHAR NOT NULL,
+    partition_year INTEGER,
     agency    VARCHAR,
     year      INTEGER,
     rule      VARCHAR NOT NULL,
@@ -91,6 +119,7 @@ CREATE TABLE IF NOT EXISTS check_result (
     passed    BOOLEAN
 );
 COMMENT ON TABLE check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
+ALTER TABLE check_result ADD COLUMN IF NOT EXISTS partition_year INTEGER;
 COMMENT ON COLUMN check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total';
 COMMENT ON COLUMN check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
 
@@ -111,3 +140,31 @@ CREATE TABLE IF NOT EXISTS load_log (
     run_id         VARCHAR
 );
 COMMENT ON TABLE load_log IS 'One row per load of a year partition: when, how much, by which Dagster run';
+
+CREATE TABLE IF NOT EXISTS agency (
+    agency_id        VARCHAR PRIMARY KEY,
+    name             VARCHAR NOT NULL,
+    name_normalised  VARCHAR NOT NULL,
+    names_published  VARCHAR[],
+    division         VARCHAR,
+    division_code    VARCHAR,
+    province         VARCHAR,
+    prefecture       VARCHAR,
+    county           VARCHAR,
+    level            VARCHAR,
+    kind             VARCHAR,
+    first_year       INTEGER,
+    last_year        INTEGER,
+    reports          INTEGER NOT NULL,
+    canonical_reports INTEGER NOT NULL
+);
+COMMENT ON TABLE agency IS 'One row per publishing agency (normalised name within its division), rebuilt from the report rows on every load';
+COMMENT ON COLUMN agency.name IS 'The name as published, in its latest report';
+COMMENT ON COLUMN agency.name_normalised IS 'Width and spacing normalised (NFKC, no whitespace); wording as published (人民政府办公室 and 政府办 stay apart)';
+COMMENT ON COLUMN agency.names_published IS 'Every spelling its reports used';
+COMMENT ON COLUMN agency.division_code IS 'Division code (GB/T 2260) where resolved';
+COMMENT ON COLUMN agency.level IS 'province, prefecture, county or township';
+COMMENT ON COLUMN agency.kind IS 'government, general_office, or the department''s sector';
+COMMENT ON COLUMN agency.first_year IS 'First report year found';
+COMMENT ON COLUMN agency.reports IS 'Report documents found (any year, any copy)';
+COMMENT ON COLUMN agency.canonical_reports IS 'Agency-years with a canonical report';

@@ -7,8 +7,10 @@ the store; the warehouse loader reads them. The column sets here are the warehou
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -16,11 +18,24 @@ import polars as pl
 from assets.crawl.records import CrawledDocument
 from assets.report.model import Report
 
+try:  # assets/report/division.py: where an agency sits (added beside this module)
+    from assets.report import division as _division
+except ImportError:  # pragma: no cover - until it lands, the division columns stay NULL
+    _division = None
+
 REPORT_SCHEMA = {
     "report_id": pl.Utf8,
     "partition_year": pl.Int32,
     "agency": pl.Utf8,
+    "agency_norm": pl.Utf8,
+    "agency_id": pl.Utf8,
     "division": pl.Utf8,
+    "division_code": pl.Utf8,
+    "province": pl.Utf8,
+    "prefecture": pl.Utf8,
+    "county": pl.Utf8,
+    "level": pl.Utf8,
+    "agency_kind": pl.Utf8,
     "year": pl.Int32,
     "format_version": pl.Utf8,
     "title": pl.Utf8,
@@ -85,7 +100,7 @@ class ReportFrames:
     narrative_figure: pl.DataFrame
 
     @classmethod
-    def empty(cls) -> "ReportFrames":
+    def empty(cls) -> ReportFrames:
         return cls(
             report=pl.DataFrame(schema=REPORT_SCHEMA),
             fact_cell=pl.DataFrame(schema=FACT_CELL_SCHEMA),
@@ -106,7 +121,7 @@ class ReportFrames:
             tmp.replace(directory / f"{name}.parquet")
 
     @classmethod
-    def read_parquet(cls, directory: Path) -> "ReportFrames":
+    def read_parquet(cls, directory: Path) -> ReportFrames:
         return cls(**{f.name: pl.read_parquet(directory / f"{f.name}.parquet") for f in fields(cls)})
 
 
@@ -115,11 +130,81 @@ def report_id(url: str, sha256: str) -> str:
     return hashlib.sha256(f"{url}\n{sha256}".encode()).hexdigest()[:20]
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_agency(name: str | None) -> str | None:
+    """The agency name with width and spacing normalised: NFKC (full-width → half-width, PDF
+    Kangxi radicals → the common character), whitespace removed. Wording is left as published
+    (人民政府办公室 and 政府办 stay two names)."""
+    if name is None:
+        return None
+    norm = _SPACE.sub("", unicodedata.normalize("NFKC", name))
+    return norm or None
+
+
+def agency_id(agency_norm: str | None, division_code: str | None) -> str | None:
+    """Stable key of a publishing agency: its normalised name within its division."""
+    if agency_norm is None:
+        return None
+    return hashlib.sha256(f"{division_code or ''}|{agency_norm}".encode()).hexdigest()[:16]
+
+
+def with_agency_keys(report: pl.DataFrame) -> pl.DataFrame:
+    """Add ``agency_norm`` and ``agency_id`` where a frame lacks them (frames staged before
+    these columns existed); the division columns a frame lacks stay NULL."""
+    for name, dtype in REPORT_SCHEMA.items():
+        if name not in report.columns:
+            report = report.with_columns(pl.lit(None, dtype=dtype).alias(name))
+    if report.is_empty():
+        return report
+    pairs = report.select("agency", "division_code").unique()
+    keys = {
+        (a, d): (normalise_agency(a), agency_id(normalise_agency(a), d))
+        for a, d in pairs.iter_rows()
+    }
+    lookup = pl.DataFrame(
+        [(a, d, n, k) for (a, d), (n, k) in keys.items()],
+        schema={"agency": pl.Utf8, "division_code": pl.Utf8, "_norm": pl.Utf8, "_id": pl.Utf8},
+        orient="row",
+    )
+    return (
+        report.join(lookup, on=["agency", "division_code"], how="left", nulls_equal=True,
+              maintain_order="left")
+        .with_columns(
+            agency_norm=pl.coalesce("agency_norm", "_norm"), agency_id=pl.coalesce("agency_id", "_id")
+        )
+        .drop("_norm", "_id")
+    )
+
+
+def _division_of(agency: str | None, rep: Report, hint: str | None, title: str | None) -> dict:
+    """Division code, names, level and agency kind, from the report stage when it set them,
+    else resolved from the agency name, the title and the source's division hint."""
+    code = getattr(rep, "division_code", None)
+    name = getattr(rep, "division", None) or hint
+    out = {"division": name, "division_code": code, "province": None, "prefecture": None,
+           "county": None, "level": None, "agency_kind": None}
+    if _division is None or agency is None:
+        return out
+    found = _resolve_division(agency, title, name)
+    if found is not None:
+        out.update(division=found.name or name, division_code=code or found.code,
+                   province=found.province, prefecture=found.prefecture, county=found.county,
+                   level=found.level)
+    out["agency_kind"] = _division.agency_kind(agency)
+    return out
+
+
+def _resolve_division(agency: str, text: str | None, hint: str | None):
+    return _division.resolve_division(agency, text=text, hint=hint)
+
+
 def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     parsed = datetime.fromisoformat(value)
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def build_frames(
@@ -130,21 +215,24 @@ def build_frames(
 ) -> ReportFrames:
     """Flatten parsed reports of one year partition into warehouse-shaped frames."""
     divisions = divisions or {}
-    parsed_at = parsed_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    parsed_at = parsed_at or datetime.now(UTC).replace(tzinfo=None)
     reports, cells, sections, checks, figures = [], [], [], [], []
     for doc, rep in parsed:
         rid = report_id(doc.final_url, doc.sha256)
         agency = rep.agency or doc.agency_hint
         year = rep.year or doc.year_hint
+        title = rep.title or doc.title
         reports.append(
             {
                 "report_id": rid,
                 "partition_year": partition_year,
                 "agency": agency,
-                "division": divisions.get(doc.source),
+                "agency_norm": None,
+                "agency_id": None,
+                **_division_of(agency, rep, divisions.get(doc.source), title),
                 "year": year,
                 "format_version": rep.format_version,
-                "title": rep.title or doc.title,
+                "title": title,
                 "source": doc.source,
                 "source_url": doc.final_url,
                 "page_url": doc.page_url,
@@ -179,7 +267,7 @@ def build_frames(
             {"report_id": rid, "figure": f.figure, "value": f.value, "text": f.text, "section_id": f.section_id}
             for f in rep.narrative_figures
         )
-    report = pl.DataFrame(reports, schema=REPORT_SCHEMA)
+    report = with_agency_keys(pl.DataFrame(reports, schema=REPORT_SCHEMA))
     # The same bytes at the same URL reached twice (two list pages) are one report.
     report = report.unique(subset="report_id", keep="first", maintain_order=True)
     return ReportFrames(
@@ -194,17 +282,18 @@ def build_frames(
 
 
 def mark_canonical(report: pl.DataFrame) -> pl.DataFrame:
-    """Choose one canonical report per agency and year, and say why for every row.
+    """Choose one canonical report per agency (``agency_id``) and year, and say why for every row.
 
     Order of preference: readable; a correction (更正) over the post it corrects; more cells
     read; the preferred media (html > docx > pdf > doc); fetched later; report_id (stable).
     """
     if report.is_empty():
         return report
+    report = with_agency_keys(report)
     ranked = report.with_columns(
         _readable=pl.col("error").is_null() & ~pl.col("needs_ocr"),
         _media_rank=pl.col("media").replace_strict(MEDIA_PREFERENCE, default=9, return_dtype=pl.Int32),
-        _group=pl.concat_str([pl.col("agency").fill_null("?"), pl.col("year").cast(pl.Utf8).fill_null("?")], separator="|"),
+        _group=pl.concat_str([pl.col("agency_id").fill_null("?"), pl.col("year").cast(pl.Utf8).fill_null("?")], separator="|"),
     ).sort(
         ["_group", "_readable", "is_correction", "cells_read", "_media_rank", "fetched_at", "report_id"],
         descending=[False, True, True, True, False, True, False],
@@ -224,7 +313,7 @@ def mark_canonical(report: pl.DataFrame) -> pl.DataFrame:
                 row["is_canonical"] = False
                 row["canonical_reason"] = reason if row["_readable"] else (row["error"] and "unreadable: " + row["error"][:120] or "needs OCR")
             continue
-        best["canonical_reason"] = "only report for agency and year" if len(members) == 1 else "chosen over %d other(s)" % (len(members) - 1)
+        best["canonical_reason"] = "only report for agency and year" if len(members) == 1 else f"chosen over {len(members) - 1} other(s)"
         for row in members[1:]:
             row["superseded_by"] = best["report_id"]
             row["canonical_reason"] = _why_not(row, best)

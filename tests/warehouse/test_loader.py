@@ -3,10 +3,11 @@ import sys
 import textwrap
 
 import duckdb
+import polars as pl
 import pytest
 
 from assets.report.frames import ReportFrames, build_frames
-from warehouse.loader import Warehouse, WarehouseLocked
+from warehouse.loader import LoadRejected, Warehouse, WarehouseLocked
 
 
 def counts(wh: Warehouse) -> dict[str, int]:
@@ -44,16 +45,30 @@ def test_reloading_a_year_replaces_that_year_and_nothing_else(wh, parsed_factory
     assert value["value"].to_list() == [9.0]
 
 
-def test_failed_load_leaves_the_previous_state(wh, parsed_factory):
+def test_repeated_fact_key_is_rejected_and_leaves_the_previous_state(wh, parsed_factory):
     wh.load_year(2023, build_frames([parsed_factory("甲局", 2023)], 2023))
     before = counts(wh)
     frames = build_frames([parsed_factory("乙局", 2023)], 2023)
-    # A fact row whose key repeats breaks the primary key in the middle of the load.
     broken = ReportFrames(**{**frames.tables(), "fact_cell": frames.fact_cell.vstack(frames.fact_cell.head(1))})
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(LoadRejected, match="repeats"):
         wh.load_year(2023, broken)
     assert counts(wh) == before
     assert wh.query("SELECT agency FROM report")["agency"].to_list() == ["甲局"]
+
+
+def test_failure_in_the_middle_of_a_load_leaves_the_previous_state(wh, parsed_factory):
+    wh.load_year(2022, build_frames([parsed_factory("丙局", 2022)], 2022))
+    wh.load_year(2023, build_frames([parsed_factory("甲局", 2023)], 2023))
+    before = counts(wh)
+    frames = build_frames([parsed_factory("乙局", 2023)], 2023)
+    # A section row without text breaks a NOT NULL constraint after report and fact_cell went in.
+    broken = ReportFrames(**{**frames.tables(), "report_section": frames.report_section.with_columns(
+        text=pl.lit(None, dtype=pl.Utf8))})
+    with pytest.raises(duckdb.ConstraintException):
+        wh.load_years({2022: build_frames([parsed_factory("丁局", 2022)], 2022), 2023: broken})
+    assert counts(wh) == before
+    assert wh.query("SELECT agency FROM report ORDER BY ALL")["agency"].to_list() == ["丙局", "甲局"]
+    assert sorted(p.name for p in wh.path.parent.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_empty_parse_does_not_wipe_a_loaded_year(wh, parsed_factory):
@@ -71,26 +86,49 @@ def test_unreadable_document_is_recorded_with_its_reason(wh, parsed_factory):
                    "cells_read": 0}
 
 
-def test_locked_warehouse_waits_then_fails_with_a_clear_message(tmp_path):
+def hold(code: str) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_second_writer_waits_then_fails_with_a_clear_message(tmp_path):
     path = tmp_path / "w.duckdb"
     Warehouse(path).setup()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import duckdb, sys, time
-            con = duckdb.connect({str(path)!r})
+    holder = hold(f"""
+        import time
+        from warehouse.loader import Warehouse
+        with Warehouse({str(path)!r}).writer():
             print("locked", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True)
+    """)
     try:
-        assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(WarehouseLocked, match="locked by another process"):
-            with Warehouse(path, lock_timeout=1).connect():
-                pass
+        with pytest.raises(WarehouseLocked, match="a load holds"):
+            Warehouse(path, lock_timeout=1).setup()
+        with Warehouse(path).connect() as con:  # readers are not kept out by a load
+            assert con.execute("SELECT count(*) FROM cell").fetchone()[0] == 229
     finally:
         holder.kill()
         holder.wait()
-    with Warehouse(path, lock_timeout=5).connect() as con:  # free again once the holder is gone
+    Warehouse(path, lock_timeout=5).setup()  # free again once the holder is gone
+
+
+def test_read_write_session_on_the_live_file_makes_a_load_wait_then_fail(tmp_path):
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).setup()
+    holder = hold(f"""
+        import duckdb, time
+        con = duckdb.connect({str(path)!r})
+        print("locked", flush=True)
+        time.sleep(30)
+    """)
+    try:
+        with pytest.raises(WarehouseLocked, match="open analyst sessions read-only"):
+            Warehouse(path, lock_timeout=1).setup()
+    finally:
+        holder.kill()
+        holder.wait()
+    with Warehouse(path, lock_timeout=5).connect() as con:
         assert con.execute("SELECT count(*) FROM cell").fetchone()[0] == 229
 
 

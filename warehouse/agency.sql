@@ -1,0 +1,22 @@
+-- Rebuild the agency dimension from every report row (run by the loader inside each load,
+-- after the years are replaced). Attributes come from the agency's latest report that has them.
+DELETE FROM agency;
+INSERT INTO agency
+SELECT agency_id,
+       arg_max(agency, (coalesce(year, partition_year), is_canonical, report_id)) AS name,
+       any_value(agency_norm) AS name_normalised,
+       list(DISTINCT agency ORDER BY agency) AS names_published,
+       arg_max(division, coalesce(year, partition_year)) FILTER (division IS NOT NULL) AS division,
+       any_value(division_code) AS division_code,
+       arg_max(province, coalesce(year, partition_year)) FILTER (province IS NOT NULL) AS province,
+       arg_max(prefecture, coalesce(year, partition_year)) FILTER (prefecture IS NOT NULL) AS prefecture,
+       arg_max(county, coalesce(year, partition_year)) FILTER (county IS NOT NULL) AS county,
+       arg_max(level, coalesce(year, partition_year)) FILTER (level IS NOT NULL) AS level,
+       arg_max(agency_kind, coalesce(year, partition_year)) FILTER (agency_kind IS NOT NULL) AS kind,
+       min(year) AS first_year,
+       max(year) AS last_year,
+       count(*) AS reports,
+       count(DISTINCT year) FILTER (is_canonical) AS canonical_reports
+FROM report
+WHERE agency_id IS NOT NULL
+GROUP BY agency_id;
