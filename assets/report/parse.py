@@ -87,7 +87,8 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
         report.sections = split_sections(doc, stream.headings)
         report.narrative_figures = find_figures(report.sections)
     if version in ("2019", "2021"):
-        raw = read_tables(stream, row_widths(version, "t2"))
+        # The probe read the tables with the 2021 row widths already: reuse it.
+        raw = probe if version == "2021" else read_tables(stream, row_widths(version, "t2"))
         report.warnings.extend(raw.warnings)
         report.cells = build_cells(raw, version, report.warnings)
         report.checks = run_checks(report.cells, version)
