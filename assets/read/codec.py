@@ -1,6 +1,7 @@
 """Decode the bytes of HTML pages and text files ourselves: portals mislabel their charsets.
 
-Order: BOM, the page's own ``<meta charset>``, UTF-8, then GB18030. A page that declares
+Order: BOM, UTF-8 when the bytes are valid UTF-8 (a page declaring gbk may be UTF-8), the
+page's own ``<meta charset>``, then GB18030. A page that declares
 gb2312 or gbk often holds GBK-only characters (镕), so both are read as gb18030, their superset.
 """
 
@@ -42,7 +43,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace"), enc
     tried: list[str] = []
-    for enc in (declared, "utf-8", "gb18030"):
+    # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the page declares: GBK text is almost
+    # never valid UTF-8, while GB18030 "decodes" UTF-8 bytes into mojibake without an error.
+    order = ("utf-8", declared, "gb18030") if not data.isascii() else (declared, "utf-8", "gb18030")
+    for enc in order:
         if not enc or enc in tried:
             continue
         tried.append(enc)

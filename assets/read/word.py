@@ -32,6 +32,7 @@ def read_docx(data: bytes, source: str, title_hint: str | None = None) -> Docume
         raise UnreadableDocument(f"not a readable DOCX: {exc}") from exc
     blocks: list[Block] = []
     _walk_body(word.element.body, word, blocks)
+    blocks = join_split_tables(blocks)
     core_title = (word.core_properties.title or "").strip() or None
     return Document(source=source, media="docx", blocks=blocks, title_hint=title_hint or core_title)
 
@@ -49,6 +50,27 @@ def _walk_body(element, parent, blocks: list[Block]) -> None:
         elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
             # Content controls wrap ordinary body content.
             _walk_body(child, parent, blocks)
+
+
+def join_split_tables(blocks: list[Block]) -> list[Block]:
+    """One table split in two (Word's 拆分表格, or a page-break workaround): two tables with
+    nothing but empty paragraphs between them and the same number of columns are one. Header
+    rows the second part repeats are dropped; its spans move down with its rows."""
+    from assets.read.pdf import _drop_repeated_header
+
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if isinstance(block, Table) and isinstance(prev, Table) and prev.n_cols == block.n_cols:
+            rest = _drop_repeated_header(prev, [list(r) for r in block.grid])
+            skipped = block.n_rows - len(rest)
+            offset = prev.n_rows - skipped
+            spans = dict(prev.spans)
+            spans.update({(r + offset, c): v for (r, c), v in block.spans.items() if r >= skipped})
+            out[-1] = Table(grid=prev.grid + tuple(tuple(r) for r in rest), spans=spans)
+        else:
+            out.append(block)
+    return out
 
 
 def read_docx_table(table: DocxTable) -> Table | None:
