@@ -3,7 +3,8 @@
     read_bytes(data, source) -> Document      # media sniffed from the bytes
     read_file(path) -> Document
 
-Both raise `UnreadableDocument` (with the reason) for files no reader can read.
+Both raise `UnreadableDocument` (with the reason) for files no reader can read, and for
+files over the limits of `assets.read.limits` (size, zip bombs, DTDs, absurd nesting).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from assets.read import limits
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from assets.read.sniff import sniff_media
 
@@ -47,11 +49,13 @@ def resolve_media(data: bytes, media: str | None = None) -> str:
 def read_bytes(data: bytes, source: str, *, media: str | None = None,
                title_hint: str | None = None) -> Document:
     kind = resolve_media(data, media)
+    limits.check_size(data, kind)
     if kind == "pdf":
         from assets.read.pdf import read_pdf
         return read_pdf(data, source, title_hint)
     if kind == "docx":
         from assets.read.word import read_docx
+        limits.check_docx_package(data)
         return read_docx(data, source, title_hint)
     if kind == "doc":
         from assets.read.word import read_doc

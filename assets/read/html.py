@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from assets.read.codec import decode_html
 from assets.read.document import Block, Document, Paragraph, Table
+from assets.read.limits import check_html_nesting
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def clean_space(text: str) -> str:
 
 def read_html(data: bytes, source: str, title_hint: str | None = None) -> Document:
     text, encoding = decode_html(data)
+    check_html_nesting(text)
     tree = LexborHTMLParser(text)
     page_title = tree.css_first("title")
     hint = title_hint or (clean_space(page_title.text()) if page_title else None) or None

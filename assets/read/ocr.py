@@ -23,6 +23,7 @@ from PIL import Image
 
 from assets.read.document import Block
 from assets.read.layout import Word, is_value, layout_blocks
+from assets.read.limits import MAX_OCR_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,9 @@ def ocr_image(img: Image.Image, scale: float) -> list[Word]:
 def ocr_page(page, page_no: int) -> list[Block]:
     """Blocks of one pypdfium2 page read by OCR."""
     scale = OCR_DPI / 72
+    width, height = page.get_size()
+    if width * height * scale * scale > MAX_OCR_PIXELS:  # a poster-sized page: fewer dpi
+        scale = (MAX_OCR_PIXELS / max(1.0, width * height)) ** 0.5
     bitmap = page.render(scale=scale, grayscale=True)
     try:
         img = bitmap.to_pil().convert("L")

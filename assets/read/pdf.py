@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from assets.read.layout import Word, layout_blocks
+from assets.read.limits import MAX_PDF_PAGES
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +47,20 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
         raise UnreadableDocument(f"not a readable PDF: {exc}") from exc
     try:
         page_texts = []
-        for page in pdf:
+        n_pages = len(pdf)
+        for i in range(min(n_pages, MAX_PDF_PAGES)):
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError as exc:
+                raise UnreadableDocument(f"damaged PDF: page {i + 1} cannot be loaded ({exc})") from exc
             textpage = page.get_textpage()
             page_texts.append(textpage.get_text_range())
             textpage.close()
             page.close()
         meta_title = (pdf.get_metadata_dict() or {}).get("Title") or None
         doc = Document(source=source, media="pdf", title_hint=title_hint or meta_title)
+        if n_pages > MAX_PDF_PAGES:
+            doc.warnings.append(f"only the first {MAX_PDF_PAGES} of {n_pages} pages read")
         if not page_texts:
             raise UnreadableDocument("the PDF has no pages")
         blank = [i for i, t in enumerate(page_texts) if len(_squash(t)) < _MIN_TEXT_PER_PAGE]
