@@ -44,11 +44,15 @@ RULES = ["t3_row_total", "t3_balance", "t3_result_total", "t4_row_total"]
 
 
 def synthesise_year(year: int, n_reports: int, n_agencies: int) -> ReportFrames:
-    """One year partition: `n_reports` documents of ~0.95 × n agencies (some post a PDF twin,
-    some publish nothing that year), each with the 200 cells of the 2021 format."""
+    """One year partition: `n_reports` documents over a pool of `n_agencies` (some post a PDF
+    twin, some publish nothing that year), each with the 200 cells of the 2021 format."""
     idx = pl.int_range(n_reports, eager=True, dtype=pl.Int64)
-    # Agency i of the year: a scatter over the pool, so twins (non-canonical) and gaps occur.
-    agency = ((idx * 7919 + year * 104_729) % n_agencies).alias("a")
+    # 93 % of the documents are the year's publishers, scattered over the pool (so ~7 % of the
+    # agencies publish nothing that year); the rest are PDF twins of some of them.
+    main = int(n_reports * 0.93)
+    first = (idx * 7919 + year * 104_729) % n_agencies
+    twin = ((idx - main) * 7919 + year * 104_729) % n_agencies
+    agency = pl.select(pl.when(idx < main).then(first).otherwise(twin)).to_series().alias("a")
     county = agency // len(KINDS)
     report = (
         pl.DataFrame({"i": idx, "a": agency, "county": county})
@@ -130,7 +134,7 @@ def time_queries(path: Path, runs: int = 3) -> list[tuple[str, float, float, int
 
 def run(reports: int, directory: Path, years: list[int] = YEARS) -> dict:
     per_year = max(1, reports // len(years))
-    n_agencies = max(1, int(per_year * 0.95))
+    n_agencies = per_year
     wh = Warehouse(directory / "bench.duckdb")
     synth_s = load_s = 0.0
     cells = 0
@@ -143,7 +147,14 @@ def run(reports: int, directory: Path, years: list[int] = YEARS) -> dict:
         load_s += time.perf_counter() - started
         cells += frames.fact_cell.height
     size = wh.path.stat().st_size
+    # The backfill path (Dagster range run, `gongkai reparse --years`): every year in one
+    # snapshot, one transaction per year, one swap. Reloads replace the rows loaded above.
+    frames = {year: synthesise_year(year, per_year, n_agencies) for year in years}
+    started = time.perf_counter()
+    wh.load_years(frames)
+    backfill_s = time.perf_counter() - started
     return {"reports": per_year * len(years), "cells": cells, "synth_s": synth_s, "load_s": load_s,
+            "backfill_s": backfill_s,
             "size_mb": size / 1e6, "queries": time_queries(wh.path), "path": wh.path}
 
 
@@ -164,6 +175,9 @@ def main(argv: list[str]) -> int:
     missed += [] if ok else ["load"]
     print(f"{'load rate (cells/s, Warehouse.load_year)':<44}{rate:>14,.0f}{'≥ ' + f'{LOAD_TARGET:,}':>14}  "
           f"{'yes' if ok else 'NO'}   ({result['load_s']:.1f}s)")
+    backfill = result["cells"] / result["backfill_s"]
+    print(f"{'reload rate (cells/s, one load_years 08–24)':<44}{backfill:>14,.0f}{'(info)':>14}  "
+          f"     ({result['backfill_s']:.1f}s)")
     for name, first, median, rows in result["queries"]:
         ok = median < QUERY_TARGET
         missed += [] if ok else [name]
