@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from assets.crawl.records import CrawledDocument
 from assets.crawl.store import RawStore
 from assets.report.frames import ReportFrames, build_frames
+from assets.report.isolated import default_workers, isolation_enabled, parse_isolated
 from assets.report.model import Report
-from assets.report.parse import parse_bytes
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ def parse_document(doc: CrawledDocument, store: RawStore) -> Report:
         data = store.get(doc.sha256)
     except KeyError:
         return Report.failed(doc.final_url, f"raw bytes {doc.sha256} missing from the store", doc.media)
-    return parse_bytes(
+    # In a worker process with a time and memory budget: a hostile document gives
+    # Report(error=...) (quarantined in the warehouse), never a stuck or crashed run.
+    return parse_isolated(
         data,
         doc.final_url,
         media=doc.media,
@@ -44,8 +47,10 @@ def parse_year(year: int, documents: list[CrawledDocument], store: RawStore,
                divisions: dict[str, str | None] | None = None) -> YearParse:
     parsed: list[tuple[CrawledDocument, Report]] = []
     result = YearParse(year=year, frames=ReportFrames.empty())
-    for doc in documents:
-        report = parse_document(doc, store)
+    workers = default_workers() if isolation_enabled() else 1
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parse") as pool:
+        reports = list(pool.map(lambda d: parse_document(d, store), documents))
+    for doc, report in zip(documents, reports):
         if report.error:
             log.warning("%s: %s", doc.final_url, report.error)
             result.errors.append(f"{doc.final_url}: {report.error}")
