@@ -66,6 +66,9 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             job = conn.recv()
         except EOFError:
             return
+        except MemoryError:
+            conn.send(f"out of memory: the document needs over {memory_mb} MB to read")
+            return
         if job is None:
             return
         data, source, hints = job
@@ -202,7 +205,11 @@ class ParserPool:
         try:
             worker.conn.send((data, source, hints))
             if worker.conn.poll(limit):
-                return worker.conn.recv()
+                answer = worker.conn.recv()
+                if isinstance(answer, str):  # the worker could not even take the job
+                    self._drop(worker)
+                    return Report.failed(source, answer, media)
+                return answer
         except (EOFError, OSError):
             code = worker.exitcode()
             self._drop(worker)
