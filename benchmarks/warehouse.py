@@ -103,7 +103,7 @@ def synthesise_year(year: int, n_reports: int, n_agencies: int) -> ReportFrames:
 
     checks = keys.join(pl.DataFrame({"rule": RULES}), how="cross").with_columns(
         row_id=pl.lit(None, dtype=pl.Utf8), col_id=pl.lit("total"),
-        expected=pl.lit(10.0), actual=pl.lit(10.0),
+        expected=pl.lit(10.0), actual=pl.lit(10.0), soft=pl.lit(False),
     ).with_columns(
         passed=(pl.int_range(pl.len()) % 23) != 0,
     ).with_columns(actual=pl.when(pl.col("passed")).then(pl.col("expected")).otherwise(pl.lit(12.0)))

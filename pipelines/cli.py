@@ -89,7 +89,7 @@ def print_summary(warehouse: Warehouse, store: Path, years: list[int]) -> None:
                count(*) FILTER (error IS NULL) AS parsed,
                count(*) FILTER (is_canonical) AS canonical,
                count(*) FILTER (is_canonical AND report_id IN
-                   (SELECT report_id FROM check_result WHERE passed = false)) AS failing_checks
+                   (SELECT report_id FROM check_result WHERE passed = false AND NOT soft)) AS failing_checks
         FROM report
         WHERE partition_year IN (SELECT unnest(?::INTEGER[]))
         GROUP BY ALL ORDER BY year

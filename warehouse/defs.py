@@ -17,6 +17,7 @@ RULES = {
     "t4_row_total": "t4: total = upheld + corrected + other + pending, for each row",
 }
 CROSS_YEAR_RULE = "t3_carried_over_matches_previous_year"
+NARRATIVE_CHECK = "narrative_agrees_with_tables"
 
 warehouse_checks = [
     dg.AssetCheckSpec(name=rule, asset="warehouse_reports", description=text) for rule, text in RULES.items()
@@ -26,7 +27,13 @@ warehouse_checks = [
         asset="warehouse_reports",
         description="carried_over of year N equals carried_forward of N−1 for the same agency "
         "(canonical reports, 总计 column)",
-    )
+    ),
+    dg.AssetCheckSpec(
+        name=NARRATIVE_CHECK,
+        asset="warehouse_reports",
+        description="Soft: the figures the narrative states (收到申请 N 件, 行政复议 N 起 …) equal the "
+        "table cells they describe (rules narrative_*)",
+    ),
 ]
 
 
@@ -77,14 +84,14 @@ def evaluate_checks(warehouse, years: list[int]):
     """One check result per rule over the canonical reports of `years`."""
     counts = warehouse.query(
         """
-        SELECT k.rule,
+        SELECT k.rule, k.soft,
                count(*) FILTER (k.passed = false) AS failed,
                count(*) FILTER (k.passed)         AS passed,
                count(*) FILTER (k.passed IS NULL) AS not_assessable,
                count(DISTINCT k.report_id) FILTER (k.passed = false) AS reports_failing
         FROM check_result k JOIN report r USING (report_id)
         WHERE r.is_canonical AND r.partition_year IN (SELECT unnest(?::INTEGER[]))
-        GROUP BY k.rule
+        GROUP BY k.rule, k.soft
         """,
         [years],
     )
@@ -97,6 +104,18 @@ def evaluate_checks(warehouse, years: list[int]):
             severity=dg.AssetCheckSeverity.WARN,
             metadata={k: int(row[k]) for k in ("failed", "passed", "not_assessable", "reports_failing")},
         )
+    soft = counts.filter(counts["soft"])
+    yield dg.AssetCheckResult(
+        check_name=NARRATIVE_CHECK,
+        passed=int(soft["failed"].sum() or 0) == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "failed": int(soft["failed"].sum() or 0),
+            "passed": int(soft["passed"].sum() or 0),
+            "by_rule": dg.MetadataValue.json(
+                {r["rule"]: {"failed": r["failed"], "passed": r["passed"]} for r in soft.iter_rows(named=True)}),
+        },
+    )
     cross = warehouse.query(
         """
         SELECT agency, year, carried_over, previous_carried_forward AS carried_forward, passed

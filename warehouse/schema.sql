@@ -120,7 +120,9 @@ CREATE TABLE IF NOT EXISTS check_result (
 );
 COMMENT ON TABLE check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
 ALTER TABLE check_result ADD COLUMN IF NOT EXISTS partition_year INTEGER;
-COMMENT ON COLUMN check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total';
+ALTER TABLE check_result ADD COLUMN IF NOT EXISTS soft BOOLEAN DEFAULT false;
+COMMENT ON COLUMN check_result.soft IS 'true for the narrative checks (narrative_*: a figure the text states against its table cell): reports disagree with themselves often, so these are findings of a weaker kind and stay out of check_failures';
+COMMENT ON COLUMN check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total; soft: narrative_applications_received, narrative_reviews, narrative_lawsuits …';
 COMMENT ON COLUMN check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
 
 CREATE TABLE IF NOT EXISTS narrative_figure (

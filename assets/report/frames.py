@@ -77,6 +77,7 @@ CHECK_SCHEMA = {
     "expected": pl.Float64,
     "actual": pl.Float64,
     "passed": pl.Boolean,
+    "soft": pl.Boolean,
 }
 FIGURE_SCHEMA = {
     "report_id": pl.Utf8,
@@ -260,8 +261,9 @@ def build_frames(
         sections.extend({"report_id": rid, "section_id": s.section_id, "text": s.text} for s in rep.sections)
         checks.extend(
             {"report_id": rid, "agency": agency, "year": year, "rule": k.rule, "row_id": k.row_id,
-             "col_id": k.col_id, "expected": k.expected, "actual": k.actual, "passed": k.passed}
-            for k in rep.checks if not k.soft  # soft (narrative_*) checks: not in check_result until it has a soft column
+             "col_id": k.col_id, "expected": k.expected, "actual": k.actual, "passed": k.passed,
+             "soft": k.soft}
+            for k in rep.checks
         )
         figures.extend(
             {"report_id": rid, "figure": f.figure, "value": f.value, "text": f.text, "section_id": f.section_id}

@@ -32,7 +32,7 @@ def test_consistency_rules_are_asset_checks_on_the_warehouse():
     graph = defs.resolve_asset_graph()
     checks = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey("warehouse_reports")}
     assert checks == {"t3_row_total", "t3_balance", "t3_result_total", "t4_row_total",
-                      "t3_carried_over_matches_previous_year"}
+                      "t3_carried_over_matches_previous_year", "narrative_agrees_with_tables"}
 
 
 def test_duckdb_writer_runs_in_the_serialised_pool():
