@@ -18,6 +18,7 @@ as ``needs_ocr``.
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import io
 import logging
@@ -393,9 +394,6 @@ def _ink_box(ink: np.ndarray, box: tuple[float, float, float, float], inset: int
     return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
 
 
-_VALUE_TEXT = re.compile(r"^[\s0-9oOlIS|B,，.．\-—–一_~/／－=]+$")
-
-
 def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dict[tuple[int, int], str]]:
     """Text of every cell of every grid: {(row, col): text} per grid (top-left slots only)."""
     inset = max(3, img.width // 400)
@@ -414,20 +412,29 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
         return out
     strip = _strip(crops)
     texts = strip.texts(_tsv(_tesseract(strip.image, "-l", OCR_LANG, "--psm", "6")))
-    # Numbers again with a digits-only model: chi_sim reads 0 as 〇/o and drops thin 1s.
-    redo = [i for i, t in enumerate(texts) if not t or (_VALUE_TEXT.match(t) and not _DASHES.match(t.strip()))]
-    redo = [i for i in redo if crops[i].width < 6 * crops[i].height or texts[i]]
+    # Values again with a digits-only model: chi_sim reads a thin 1 as ] or 丨, 61 as 人.
+    flat = [c.height * 3 <= c.width and c.height <= max(6, img.width // 250) for c in crops]
+    redo = [i for i, t in enumerate(texts) if not _is_label(t) and not flat[i]]
     if redo and _has_eng():
         dstrip = _strip([crops[i] for i in redo])
         digits = dstrip.texts(_tsv(_tesseract(dstrip.image, "-l", "eng", "--psm", "6",
                                               "-c", f"tessedit_char_whitelist={DIGITS}")))
         for i, d in zip(redo, digits):
             d = d.strip()
-            if d and (re.search(r"\d", d) or (re.fullmatch(r"[-/—.]+", d) and not texts[i])):
+            if re.search(r"\d", d):
                 texts[i] = d
+    for i, f in enumerate(flat):
+        if f:
+            texts[i] = "—"  # one flat stroke alone in a cell: a placeholder dash
     for (g, rc), text in zip(keys, texts):
-        out[g][rc] = _cell_text(text)
+        out[g][rc] = snap_label(_cell_text(text))
     return out
+
+
+def _is_label(text: str) -> bool:
+    """Cell text that is words, not a number: two or more characters of Chinese (一 aside,
+    it is also a misread dash), or the placeholder 无."""
+    return text.strip() == "无" or len(_CJK.findall(text.replace("一", ""))) >= 2
 
 
 def _cell_text(text: str) -> str:
@@ -441,6 +448,53 @@ def _cell_text(text: str) -> str:
     if re.fullmatch(r"[0-9oOlIS|B,，. ]+", t) and re.search(r"\d", t):
         return t.translate(_DIGIT_FIX).replace(" ", "")
     return t
+
+
+# The labels the State Council's format prints in its tables (2019 and 2021 wording). An OCR'd
+# label close to one of them (a character or two misread: 案矢 for 案卷, 信和访 for 信访) is
+# read as it; anything else is left as OCR'd.
+FORM_LABELS = (
+    "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "行政规范性文件",
+    "本年处理决定数量", "行政许可", "行政处罚", "行政强制", "其他对外管理服务事项",
+    "本年收费金额（单位：万元）", "行政事业性收费", "采购项目数量", "采购总金额（单位：万元）",
+    "政府集中采购", "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
+    "本年增/减", "处理决定数量", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构",
+    "社会公益组织", "法律服务机构", "总计", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果",
+    "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（三）不予公开",
+    "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+    "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+    "（四）无法提供", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
+    "3.补正后申请内容仍不明确", "（五）不予处理", "1.信访举报投诉类申请", "2.重复申请",
+    "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息",
+    "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他",
+    "（七）总计", "四、结转下年度继续办理", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
+    "结果维持", "结果纠正", "其他结果", "尚未审结",
+)
+_WORDS = re.compile(r"[^\u3400-\u9fff]+")
+
+
+@functools.cache
+def _lexicon() -> dict[str, str]:
+    return {_WORDS.sub("", label): label for label in FORM_LABELS}
+
+
+def snap_label(text: str, cutoff: float = 0.8) -> str:
+    """The form's own label when ``text`` is that label with a few characters misread."""
+    key = _WORDS.sub("", text)
+    if len(key) < 4:
+        return text
+    lex = _lexicon()
+    if key in lex:
+        return text
+    best = difflib.get_close_matches(key, lex.keys(), n=2, cutoff=cutoff)
+    if not best:
+        return text
+    if len(best) == 2 and difflib.SequenceMatcher(None, key, best[1]).ratio() >= (
+            difflib.SequenceMatcher(None, key, best[0]).ratio() - 0.02):
+        return text  # two labels as close: do not guess
+    return lex[best[0]]
 
 
 def grid_table(grid: Grid, texts: dict[tuple[int, int], str], page_no: int | None) -> Table:
