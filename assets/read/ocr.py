@@ -422,13 +422,24 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
         for i, d in zip(redo, digits):
             d = d.strip()
             if re.search(r"\d", d):
-                texts[i] = d
+                texts[i] = _pick_number(_cell_text(texts[i]), d)
     for i, f in enumerate(flat):
         if f:
             texts[i] = "—"  # one flat stroke alone in a cell: a placeholder dash
     for (g, rc), text in zip(keys, texts):
         out[g][rc] = snap_label(_cell_text(text))
     return out
+
+
+def _pick_number(chi: str, digits: str) -> str:
+    """The digits-only reading, unless it is the chi_sim one with characters dropped (a minus
+    sign, a thin leading 1: each model drops some the other keeps)."""
+    if chi != digits and re.fullmatch(r"-?\d[\d,.]*", chi) and len(digits) < len(chi):
+        it = iter(chi)
+        if all(ch in it for ch in digits):
+            log.debug("OCR: %r (chi_sim) over %r (digits)", chi, digits)
+            return chi
+    return digits
 
 
 def _is_label(text: str) -> bool:
