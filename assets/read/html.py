@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -23,7 +25,8 @@ _BODY_MARKERS = (
     "总体情况", "主动公开政府信息", "收到和处理政府信息公开申请", "行政复议", "行政诉讼",
     "存在的主要问题", "其他需要报告", "本年新收", "第二十条", "政府信息公开",
 )
-_CONTAINERS = "div, td, article, section, main, body"
+_CONTAINER_TAGS = frozenset({"div", "td", "article", "section", "main", "body"})
+_NOT_ELEMENTS = frozenset({"-text", "-comment", "!doctype"})
 _BLOCK_TAGS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
     "blockquote", "pre", "center", "header", "footer", "main", "dl", "dt", "dd", "form",
@@ -32,6 +35,7 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"script", "style", "noscript", "-comment", "head", "title", "iframe", "select",
               "button", "input", "textarea", "object", "svg"}
 _TITLE_RE = re.compile(r"(19|20)\d{2}\s*年度?.{0,6}政府信息公开.{0,6}报告")
+_LEADING_INT = re.compile(r"\s*(\d+)")
 _SPACE = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u200b]+")
 
 
@@ -66,23 +70,32 @@ def find_report_body(tree: LexborHTMLParser) -> LexborNode | None:
     root = tree.body or tree.root
     if root is None:
         return None
-
-    def score(node: LexborNode) -> int:
-        t = node.text(separator="")
-        return sum(1 for m in _BODY_MARKERS if m in t)
-
-    best_score = score(root)
+    text = root.text(separator="")
+    best_score = _score(text)
     if best_score == 0:
         return root
-    best, best_len = root, len(root.text(separator=""))
-    for node in root.css(_CONTAINERS):
-        s = score(node)
-        if s < best_score:
+    best, best_len = root, len(text)
+    # A node's text is a substring of its parent's: it holds no marker its parent lacks. So
+    # a subtree whose top holds fewer markers than the page holds no candidate: skip it (the
+    # walk is in document order, like a css() query, so ties still go to the first).
+    stack = list(reversed(_element_children(root)))
+    while stack:
+        node = stack.pop()
+        t = node.text(separator="")
+        if _score(t) < best_score:
             continue
-        n = len(node.text(separator=""))
-        if n < best_len:
-            best, best_len = node, n
+        if node.tag in _CONTAINER_TAGS and len(t) < best_len:
+            best, best_len = node, len(t)
+        stack.extend(reversed(_element_children(node)))
     return best
+
+
+def _score(text: str) -> int:
+    return sum(1 for m in _BODY_MARKERS if m in text)
+
+
+def _element_children(node: LexborNode) -> list[LexborNode]:
+    return [c for c in node.iter() if c.tag not in _NOT_ELEMENTS]
 
 
 def _article_heading(tree: LexborHTMLParser, body: LexborNode | None) -> str | None:
@@ -135,49 +148,68 @@ class _Walker:
 
 def _cell_text(cell: LexborNode) -> str:
     # Paragraphs inside a cell are one label broken by Word, not separate lines.
-    return clean_space(cell.text(separator=""))
+    text = cell.text(separator="")
+    if text.isascii() and text.isdigit():  # the common cell: nothing to clean
+        return text
+    return clean_space(text)
 
 
-def _int_attr(node: LexborNode, name: str) -> int:
-    raw = node.attributes.get(name) or "1"
-    m = re.match(r"\s*(\d+)", raw)
+@lru_cache(maxsize=256)
+def _span(raw: str | None) -> int:
+    """A rowspan/colspan attribute's value: 1 when absent or unreadable, at most 1000."""
+    m = _LEADING_INT.match(raw or "1")
     return max(1, min(int(m.group(1)), 1000)) if m else 1
 
 
 def read_table(table: LexborNode) -> Table | None:
     """Expand rowspan/colspan: the top-left slot holds the text, covered slots are None."""
-    rows = [tr for tr in table.css("tr") if _owning_table(tr) == table]
-    grid: dict[tuple[int, int], str | None] = {}
+    # Nodes compare by identity (mem_id): LexborNode's == serialises both subtrees to HTML.
+    rows = [tr for tr in table.css("tr") if _owning_table_id(tr) == table.mem_id]
+    n_rows = len(rows)
+    grid: list[list[str | None]] = [[] for _ in range(n_rows)]  # _FREE: no cell there yet
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     n_cols = 0
     for r, tr in enumerate(rows):
+        row = grid[r]
         c = 0
         for cell in tr.iter():
-            if cell.tag not in ("td", "th"):
+            tag = cell.tag
+            if tag != "td" and tag != "th":
                 continue
-            while (r, c) in grid:
+            while c < len(row) and row[c] is not _FREE:
                 c += 1
-            rs, cs = _int_attr(cell, "rowspan"), _int_attr(cell, "colspan")
-            rs = min(rs, len(rows) - r)
-            grid[(r, c)] = _cell_text(cell)
-            for dr in range(rs):
-                for dc in range(cs):
-                    if dr or dc:
-                        grid.setdefault((r + dr, c + dc), None)
+            attrs = cell.attrs
+            rs, cs = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
+            rs = min(rs, n_rows - r)
+            _put(row, c, _cell_text(cell))
             if rs > 1 or cs > 1:
+                for dr in range(rs):
+                    covered = grid[r + dr]
+                    for dc in range(cs):
+                        if (dr or dc) and (c + dc >= len(covered) or covered[c + dc] is _FREE):
+                            _put(covered, c + dc, None)
                 spans[(r, c)] = (rs, cs)
             c += cs
             n_cols = max(n_cols, c)
-    if not rows or not grid:
+    if not rows or not n_cols:
         return None
     out = tuple(
-        tuple(grid.get((r, c), "") for c in range(n_cols)) for r in range(len(rows))
+        tuple("" if t is _FREE else t for t in row) + ("",) * (n_cols - len(row)) for row in grid
     )
     return Table(grid=out, spans=spans)
 
 
-def _owning_table(tr: LexborNode) -> LexborNode | None:
+_FREE: Any = object()  # a grid slot no cell covers yet
+
+
+def _put(row: list[str | None], c: int, text: str | None) -> None:
+    if c >= len(row):
+        row.extend([_FREE] * (c + 1 - len(row)))
+    row[c] = text
+
+
+def _owning_table_id(tr: LexborNode) -> int | None:
     node = tr.parent
     while node is not None and node.tag != "table":
         node = node.parent
-    return node
+    return node.mem_id if node is not None else None

@@ -9,6 +9,7 @@ of （六）其他处理 into 1–3 or the 2019 single row. No table labels at a
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from assets.report.spec import cells_for
 from assets.report.values import label_key
@@ -46,5 +47,12 @@ def row_widths(format_version: str, table_id: str) -> dict[str, int]:
 
 
 def columns(format_version: str, table_id: str, row_id: str) -> list[str]:
-    return [c.col_id for c in cells_for(format_version)
-            if c.table_id == table_id and c.row_id == row_id]
+    return list(_columns_by_row(format_version).get((table_id, row_id), ()))
+
+
+@cache
+def _columns_by_row(format_version: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for c in cells_for(format_version):
+        out.setdefault((c.table_id, c.row_id), []).append(c.col_id)
+    return {k: tuple(v) for k, v in out.items()}

@@ -138,9 +138,12 @@ def build_cells(raw: RawTables, version: str, warnings: list[str]) -> list[CellV
     cells: list[CellValue] = []
     missing = 0
     for spec in cells_for(version):
-        value, text = found.get(spec.key, (None, None))
-        if spec.key not in found:
+        slot = found.get((spec.table_id, spec.row_id, spec.col_id))
+        if slot is None:
             missing += 1
+            value, text = None, None
+        else:
+            value, text = slot
         if value is not None and spec.unit == "10k_yuan":
             value = float(value)
         cells.append(CellValue(spec.table_id, spec.row_id, spec.col_id, value, text))

@@ -70,8 +70,22 @@ T4_ROWS = ("review", "litigation_direct", "litigation_after_review")
 T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
+_MATCHED: dict[tuple[int, str], str | None] = {}  # (id(patterns), key) → row_id
+
+
 def match_row(key: str, patterns: tuple[RowPattern, ...]) -> str | None:
     """The row whose pattern matches last (then longest) in a run of label text."""
+    if patterns in (T2_ROWS, T3_ROWS):  # the module's own tables: runs repeat, remember them
+        memo = (id(patterns), key)
+        if memo not in _MATCHED:
+            if len(_MATCHED) > 8192:
+                _MATCHED.clear()
+            _MATCHED[memo] = _match_row(key, patterns)
+        return _MATCHED[memo]
+    return _match_row(key, patterns)
+
+
+def _match_row(key: str, patterns: tuple[RowPattern, ...]) -> str | None:
     best: tuple[int, int] | None = None
     best_row = None
     for rp in patterns:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
 from assets.report.tokens import Token, TokenStream
+from assets.report.values import label_key
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
     def finish() -> None:
         if not run or not any(t.kind == "num" for t in group):
             return
-        key = "".join(Token("label", r, None, 0, 0).key for r in run)
+        key = "".join(label_key(r) for r in run)
         row_id = match_row(key, patterns)
         if row_id is None:
             return

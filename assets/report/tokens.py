@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from assets.read.document import Document, Paragraph, Table
@@ -44,24 +45,34 @@ class TokenStream:
     headings: dict[int, str]  # block index → section id, for the paragraphs that are headings
 
 
-def _field_tokens(text: str | None, whole_cell: bool) -> list[tuple[Kind, str, int | float | None]]:
+_Fields = tuple[tuple[Kind, str, int | float | None], ...]
+
+
+def _field_tokens(text: str | None, whole_cell: bool) -> _Fields:
     """Tokens of one cell (whole_cell) or of one line of text split on whitespace."""
     if text is None:
-        return []
+        return ()
+    if text.isascii() and text.isdigit():  # the common cell: plain digits
+        return (("num", text, int(text)),)
+    return _text_tokens(text, whole_cell)
+
+
+@lru_cache(maxsize=4096)  # labels and placeholders repeat within a report and across reports
+def _text_tokens(text: str, whole_cell: bool) -> _Fields:
     t = text.strip()
     if not t:
-        return [("empty", "", None)] if whole_cell else []
+        return (("empty", "", None),) if whole_cell else ()
     parts = t.split()
     if len(parts) == 1:
         ok, value = parse_value(t)
         if ok and (whole_cell or t != "无"):
-            return [("num", t, value)]
+            return (("num", t, value),)
     parsed = [parse_value(p) for p in parts]
     # "1 234" in one cell is a number with a stray space; "0 0 0" is three cells.
     if (whole_cell and len(parts) > 1 and all(ok for ok, _ in parsed)
             and all(_THOUSANDS_TAIL.match(p) for p in parts[1:]) and len(parts[0]) <= 3):
         ok, value = parse_value("".join(parts))
-        return [("num", t, value)]
+        return (("num", t, value),)
     out: list[tuple[Kind, str, int | float | None]] = []
     label: list[str] = []
     any_number = any(ok and v is not None and p != "无" for p, (ok, v) in zip(parts, parsed))
@@ -76,7 +87,7 @@ def _field_tokens(text: str | None, whole_cell: bool) -> list[tuple[Kind, str, i
             label.append(p)
     if label:
         out.append(("label", "".join(label), None))
-    return out
+    return tuple(out)
 
 
 def _line_tokens(line: str) -> list[tuple[Kind, str, int | float | None]]:

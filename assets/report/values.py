@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PLACEHOLDERS = frozenset({"-", "—", "–", "−", "/", "无", "--", "——", "—-", "-—", "――", "─"})
 _FOOTNOTES = re.compile(
@@ -22,6 +23,13 @@ def parse_value(text: str | None) -> tuple[bool, int | float | None]:
     """(is_value, value): is_value is False for label text. Empty text is (True, None)."""
     if text is None:
         return True, None
+    if text.isascii() and text.isdigit():  # the common cell: plain digits
+        return True, int(text)
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=4096)  # cells and labels repeat within a report and across reports
+def _parse_text(text: str) -> tuple[bool, int | float | None]:
     t = _SPACES.sub("", text)
     if not t:
         return True, None
@@ -53,11 +61,13 @@ _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _NON_WORD = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
 
 
+@lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """NFKC with every space removed: how titles and headings are compared."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """A label reduced to its words: width, brackets, numbering punctuation, quotes, spaces
     and line breaks don't count (（一） == (一), 1、 == 1., “三安全一稳定” == "三安全一稳定")."""
