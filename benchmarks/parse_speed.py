@@ -103,14 +103,17 @@ def main(argv: list[str]) -> int:
 
         for name, data in blobs:
             parse_bytes(data, name, media="html")
-        n, started = 0, time.perf_counter()
+        n, started, cpu = 0, time.perf_counter(), time.process_time()
         while time.perf_counter() - started < seconds:
             for name, data in blobs:
                 parse_bytes(data, name, media="html")
                 n += 1
         rate = n / (time.perf_counter() - started)
+        cpu_rate = n / max(time.process_time() - cpu, 1e-9)
         line(f"HTML: reports per second, one core ({len(blobs)} docs)", f"{rate:.0f}/s",
              f"≥ {HTML_RATE_TARGET:.0f}/s", rate >= HTML_RATE_TARGET)
+        # On a shared machine wall time counts the neighbours too: the process's own CPU time.
+        line("HTML: reports per CPU-second of this process", f"{cpu_rate:.0f}/s", "", None)
     if docs:
         largest = max((p for p, _ in docs), key=lambda p: p.stat().st_size)  # a scan, often
         base = _rss_kib("-")
