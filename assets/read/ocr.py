@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from assets.read.document import Block, Paragraph, Table
 from assets.read.layout import Word, layout_blocks
@@ -559,7 +559,7 @@ def render(page) -> tuple[Image.Image, float]:
 
 def ocr_image(img: Image.Image, scale: float, page_no: int | None = None) -> list[Block]:
     """Blocks of one page image (``scale`` = pixels per PDF point)."""
-    img, angle = straighten(img.convert("L"))
+    img, angle = straighten(img.convert("L").filter(ImageFilter.MedianFilter(3)))
     grey = np.asarray(img)
     grids = find_grids(grey)
     ink = grey < _DARK
