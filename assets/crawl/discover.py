@@ -106,7 +106,7 @@ class SourceCrawl:
     def fetch(self, url: str) -> Response | None:
         """Fetch `url`, or record why not and return None."""
         try:
-            response = self.fetcher.fetch(url, tally=self.stats)
+            response = self.fetcher.fetch(url, tally=self.stats, allow=self.source.allows)
         except FetchError as exc:
             if isinstance(exc, RobotsBlocked):
                 self.stats.add(robots_blocked=1)

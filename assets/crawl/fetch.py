@@ -10,6 +10,8 @@ written to the fetch log.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
@@ -29,6 +31,7 @@ from .middleware import (
     RobotsMiddleware,
     Tally,
     ThrottleMiddleware,
+    TooSlow,
     TransportFailure,
     chain,
 )
@@ -64,9 +67,11 @@ class Downloader:
 
     client: httpx.Client
     max_bytes: int
+    max_seconds: float = 300.0
 
     def __call__(self, request: Request) -> Response:
         tally = request.tally
+        deadline = time.monotonic() + self.max_seconds
         with self.client.stream("GET", request.url, headers=request.headers) as r:
             if tally:
                 tally.add(requests=1)
@@ -83,6 +88,12 @@ class Downloader:
             # iter_bytes decompresses: the cap applies to what we would store (gzip bombs too).
             for chunk in r.iter_bytes():
                 body += chunk
+                if time.monotonic() > deadline:  # a slow-loris: alive, but never done
+                    raise TooSlow(
+                        request.url,
+                        f"body not done after {self.max_seconds:.0f}s ({len(body)} bytes so far)",
+                        status=r.status_code,
+                    )
                 if len(body) > self.max_bytes:
                     if tally:
                         tally.add(bytes_downloaded=r.num_bytes_downloaded)
@@ -146,11 +157,17 @@ class Fetcher:
             self.throttle,
         ]
         self.middlewares = tuple(middlewares)
-        self._handler = chain(self.middlewares, Downloader(self.client, settings.max_bytes))
+        self._handler = chain(
+            self.middlewares,
+            Downloader(self.client, settings.max_bytes, settings.max_response_time),
+        )
 
-    def fetch(self, url: str, *, tally: Tally | None = None) -> Response:
+    def fetch(
+        self, url: str, *, tally: Tally | None = None, allow: Callable[[str], bool] | None = None
+    ) -> Response:
+        """`allow`: where redirects may lead (a redirect elsewhere is refused)."""
         try:
-            response = self._handler(Request(url, tally=tally))
+            response = self._handler(Request(url, tally=tally, allow=allow))
         except FetchError as exc:
             self._log_failure(url, exc.reason, exc.detail, exc.status)
             raise

@@ -49,6 +49,7 @@ class Request:
     tally: Tally | None = None
     conditional: bool = True  # may be revalidated from the fetch log
     redirects: int = 0
+    allow: Callable[[str], bool] | None = None  # where redirects may lead (the source's hosts)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,14 @@ class TooManyRedirects(FetchError):
     reason = "too_many_redirects"
 
 
+class RedirectRefused(FetchError):
+    reason = "redirect_refused"
+
+
+class TooSlow(FetchError):
+    reason = "too_slow"
+
+
 class HTTPStatusFailure(FetchError):
     reason = "http_status"
 
@@ -164,6 +173,13 @@ class RedirectMiddleware:
             if current.redirects >= self.max_redirects:
                 raise TooManyRedirects(request.url, f"more than {self.max_redirects} redirects")
             target = urljoin(current.url, location.strip())
+            scheme = urlsplit(target).scheme.lower()
+            if scheme not in ("http", "https"):
+                raise RedirectRefused(request.url, f"redirect to a {scheme or 'relative'}: URL")
+            if current.allow is not None and not current.allow(target):
+                raise RedirectRefused(
+                    request.url, f"redirect to {target}, outside the source (add it to `allow`)"
+                )
             log.debug("%s redirects (%d) to %s", current.url, response.status, target)
             current = replace(current, url=target, redirects=current.redirects + 1)
 
@@ -484,6 +500,7 @@ __all__ = [
     "Middleware",
     "Oversized",
     "RedirectMiddleware",
+    "RedirectRefused",
     "Request",
     "Response",
     "RetryMiddleware",
@@ -492,6 +509,7 @@ __all__ = [
     "Tally",
     "ThrottleMiddleware",
     "TooManyRedirects",
+    "TooSlow",
     "TransportFailure",
     "chain",
     "host_of",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import socket
+import struct
 import threading
 import time
 import zipfile
@@ -31,6 +33,8 @@ class Route:
     delay: float = 0.0  # seconds to wait before answering (concurrency tests)
     raw_headers: list[tuple[str, bytes]] = field(default_factory=list)  # non-ASCII header bytes
     trickle: float = 0.0  # seconds between 1 kB chunks of the body (a slow, live connection)
+    announced_length: int | None = None  # a Content-Length that lies about the body
+    reset_after: int | None = None  # send this many body bytes, then reset the connection (RST)
 
 
 @dataclass
@@ -102,7 +106,27 @@ class _Handler(BaseHTTPRequestHandler):
             extra["Content-Type"] = route.content_type
         extra.update(validators)
         host.record(Hit(self.path, 200, headers, arrived, len(route.body)))
+        if route.reset_after is not None:
+            self._send_and_reset(route.body, extra, route.reset_after)
+            return
+        if route.announced_length is not None:
+            extra["Content-Length"] = str(route.announced_length)
+            self.close_connection = True
+            self._send(200, route.body, extra, False, route.raw_headers, route.trickle, close=False)
+            return
         self._send(200, route.body, extra, route.content_length, route.raw_headers, route.trickle)
+
+    def _send_and_reset(self, body: bytes, headers: dict[str, str], after: int) -> None:
+        self.send_response(200)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:after])
+        self.wfile.flush()
+        # SO_LINGER 0: close() sends a RST instead of a FIN, as a crashed server or proxy does.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
 
     def _send(
         self,
@@ -112,6 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
         content_length: bool = True,
         raw_headers: list[tuple[str, bytes]] = (),
         trickle: float = 0.0,
+        close: bool = True,
     ) -> None:
         self.send_response(status)
         for k, v in headers.items():
@@ -121,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, raw.decode("latin-1"))
         if content_length:
             self.send_header("Content-Length", str(len(body)))
-        else:
+        elif close:
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
