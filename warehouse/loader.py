@@ -1,38 +1,53 @@
 """The DuckDB warehouse: schema setup and the transactional, idempotent load of year partitions.
 
 DuckDB admits one read-write process, and a read-write connection locks every other process
-out of the file, readers too. So the loader never writes the file analysts read:
+out of the file, readers too. So the loader never writes the file analysts read, and never
+rewrites data it does not change:
 
-1. it takes the writer lock (``<file>.lock``, an OS file lock: one loader at a time, across
-   processes; Dagster's ``duckdb`` pool serialises runs too);
-2. copies the live file to ``.<file>.<pid>.loading`` beside it (holding a read-only
-   connection on the live file meanwhile, so nobody writes it during the copy);
-3. replaces each year in that copy, one transaction per year, rebuilds the derived tables
-   (``agency``, the wide ``t3``/``t4`` tables) and checkpoints;
-4. swaps the copy in with ``os.replace`` (an atomic rename).
+* The tables partitioned by year (report, fact_cell, report_section, check_result,
+  narrative_figure, t2/t3/t4_cells) keep their rows in immutable Parquet files, one per table
+  and year, under ``<file>.parts/``. A load writes the years it replaces as new files (new
+  names; nobody reads them yet).
+* The DuckDB file itself is a small catalog: the cell and agency dimensions, load_log, the list
+  of year files (table ``part``) and the views — ``report``, ``fact_cell`` … are views over
+  exactly the listed files, with the columns, types and comments of schema.sql.
+* A load takes the writer lock (``<file>.lock``, an OS file lock: one loader at a time), copies
+  the catalog (megabytes, not the data) to ``.<file>.<pid>.loading``, points it at the new
+  files, rebuilds ``agency``, checkpoints, and swaps it in with ``os.replace`` (atomic).
 
-A reader's read-only connection keeps the file it opened — the previous snapshot — until it
-reconnects; it is never blocked and never sees half a year. A failure anywhere before the
-swap deletes the copy: the live file is the previous state, untouched.
+A reader's read-only connection keeps the catalog it opened — and with it the year files it
+lists — until it reconnects; it is never blocked and never sees half a year. A failure before
+the swap leaves the live catalog, which lists only the old files: the previous state.
+
+Old files are deleted once no catalog lists them: each replaced catalog is kept as a hard link
+under ``<file>.parts/_catalogs/`` with the list of its files, and is dropped (files and all) at a
+later load when no process has it open any more (a read-only DuckDB connection holds a POSIX
+read lock on its file; the loader probes it with an open-file-description write lock).
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import random
 import shutil
+import struct
 import time
+import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from assets.report.frames import ReportFrames, with_agency_keys
@@ -41,12 +56,15 @@ from assets.report.spec import all_cells
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "gongkai.duckdb"
-# Child tables: a year is deleted from the leaves up and inserted from the root down.
-_CHILD_TABLES = ("fact_cell", "report_section", "check_result", "narrative_figure",
-                 "t2_cells", "t3_cells", "t4_cells")
-# Tables whose rows carry partition_year themselves (deleted by it, no join needed).
-_PARTITIONED = {"report", "fact_cell", "check_result", "t2_cells", "t3_cells", "t4_cells"}
 WIDE_TABLES = ("t2", "t3", "t4")  # tables pivoted to one row per report, one column per cell
+# Tables partitioned by year, kept as one Parquet file per year (schema.sql: layout.<table>).
+PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrative_figure",
+               *(f"{t}_cells" for t in WIDE_TABLES))
+# Keys the loader checks (the files have no constraints of their own).
+_KEYS = {"report": ["report_id"], "report_section": ["report_id", "section_id"]}
+_POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
+                 "BOOLEAN": pl.Boolean, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
+PARQUET_COMPRESSION = "snappy"  # fastest to write here; zstd is ~2x slower for a few % less disk
 
 
 class WarehouseLocked(RuntimeError):
@@ -54,7 +72,7 @@ class WarehouseLocked(RuntimeError):
 
 
 class LoadRejected(ValueError):
-    """The frames of a year break a key of the warehouse; nothing was loaded."""
+    """The frames of a year break a key or a NOT NULL column of the warehouse; nothing was loaded."""
 
 
 @dataclass(frozen=True)
@@ -90,14 +108,19 @@ def wide_cells(table_id: str) -> tuple[tuple[str, str, str], ...]:
 
 def _wide_ddl(table_id: str) -> str:
     columns = ",\n    ".join(f'"{name}" DOUBLE' for _, _, name in wide_cells(table_id))
-    cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
     return f"""
-CREATE TABLE IF NOT EXISTS {table_id}_cells (
+CREATE OR REPLACE TABLE layout.{table_id}_cells (
     report_id VARCHAR NOT NULL,
     partition_year INTEGER NOT NULL,
     {columns}
 );
-COMMENT ON TABLE {table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _); rebuilt with its year';
+COMMENT ON TABLE layout.{table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _); rebuilt with its year';
+"""
+
+
+def _wide_views(table_id: str) -> str:
+    cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
+    return f"""
 CREATE OR REPLACE VIEW {table_id}_wide AS
 SELECT r.report_id, r.agency_id, r.agency, r.division, r.division_code, r.province, r.prefecture,
        r.county, r.level, r.agency_kind, r.year, r.format_version, {cols_sql}
@@ -107,25 +130,108 @@ COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical r
 """
 
 
+# -- the fact frame indexed: report × cell as integers --------------------------------------
+
+@dataclass(frozen=True)
+class _CellIndex:
+    tables: list[str]
+    rows: list[str]
+    cols: list[str]
+    lut: np.ndarray          # [table, row, col] code → cell code, -1 where not a spec cell
+    n: int                   # number of cell codes
+    wide: dict[str, tuple[np.ndarray, list[str]]]  # table → (cell code → column, -1), names
+
+
+@cache
+def _cell_index() -> _CellIndex:
+    codes: dict[tuple[str, str, str], int] = {}
+    for c in all_cells():
+        codes.setdefault((c.table_id, c.row_id, c.col_id), len(codes))
+    tables = sorted({k[0] for k in codes})
+    rows = sorted({k[1] for k in codes})
+    cols = sorted({k[2] for k in codes})
+    # one extra slot on each axis for values outside the spec (cast to NULL, filled with it)
+    lut = np.full((len(tables) + 1, len(rows) + 1, len(cols) + 1), -1, dtype=np.int32)
+    for (t, r, c), code in codes.items():
+        lut[tables.index(t), rows.index(r), cols.index(c)] = code
+    wide = {}
+    for table_id in WIDE_TABLES:
+        to_column = np.full(len(codes), -1, dtype=np.int32)
+        names = []
+        for i, (r, c, name) in enumerate(wide_cells(table_id)):
+            to_column[codes[(table_id, r, c)]] = i
+            names.append(name)
+        wide[table_id] = (to_column, names)
+    return _CellIndex(tables, rows, cols, lut, len(codes), wide)
+
+
+@dataclass
+class _FactIndex:
+    report: np.ndarray       # row → report position (0 … n_reports-1)
+    report_ids: pl.Series    # report position → report_id
+    cell: np.ndarray         # row → cell code, -1 outside the spec
+
+
+def _fact_index(fact: pl.DataFrame) -> _FactIndex:
+    """Integer positions of each fact row's report and cell: cheap where the frame comes grouped
+    by report (as build_frames writes it), a hash join where it does not."""
+    idx = _cell_index()
+    axes = []
+    for name, values in (("table_id", idx.tables), ("row_id", idx.rows), ("col_id", idx.cols)):
+        axes.append(fact[name].cast(pl.Enum(values), strict=False).to_physical()
+                    .fill_null(len(values)).to_numpy().astype(np.int64))
+    cell = idx.lut[axes[0], axes[1], axes[2]]
+    rid = fact["report_id"]
+    starts = (rid != rid.shift(1)).fill_null(True)
+    firsts = rid.filter(starts)
+    if not firsts.is_duplicated().any():  # each report's rows are contiguous
+        report = (starts.cast(pl.Int64).cum_sum() - 1).to_numpy()
+        return _FactIndex(report, firsts, cell)
+    ids = rid.unique(maintain_order=True)
+    positions = pl.DataFrame({"report_id": ids}).with_row_index("_r")
+    report = fact.select("report_id").join(positions, on="report_id", how="left",
+                                           maintain_order="left")["_r"].to_numpy().astype(np.int64)
+    return _FactIndex(report, ids, cell)
+
+
+def _check_fact_key(fact: pl.DataFrame, index: _FactIndex) -> None:
+    """The key (report_id, table_id, row_id, col_id) is unique: counted on integer positions
+    for spec cells, compared as strings for the (rare) cells outside the spec."""
+    keys = ["report_id", "table_id", "row_id", "col_id"]
+    known = index.cell >= 0
+    n = _cell_index().n
+    counts = np.bincount(index.report[known] * n + index.cell[known],
+                         minlength=len(index.report_ids) * n)
+    unknown = fact.filter(pl.Series(~known))
+    if counts.max(initial=0) > 1 or (unknown.height and unknown.select(keys).is_duplicated().any()):
+        _require_unique(fact, keys, "fact_cell")
+
+
+def _wide_frame(fact: pl.DataFrame, index: _FactIndex, table_id: str, partition_year: int) -> pl.DataFrame:
+    to_column, names = _cell_index().wide[table_id]
+    schema = {"report_id": pl.Utf8, "partition_year": pl.Int32, **{n: pl.Float64 for n in names}}
+    known = index.cell >= 0
+    column = np.full(len(index.cell), -1, dtype=np.int32)
+    column[known] = to_column[index.cell[known]]
+    hit = column >= 0
+    if not hit.any():
+        return pl.DataFrame(schema=schema)
+    grid = np.full((len(index.report_ids), len(names)), np.nan)
+    grid[index.report[hit], column[hit]] = fact["value"].to_numpy()[hit]
+    present = np.zeros(len(index.report_ids), dtype=bool)
+    present[index.report[hit]] = True
+    # NaN marks an absent or empty cell: NULL in the table, as the pivot of fact_cell gives it.
+    values = pl.from_numpy(grid[present], schema=names, orient="row").fill_nan(None)
+    return pl.concat([
+        pl.DataFrame({"report_id": index.report_ids.filter(pl.Series(present)),
+                      "partition_year": pl.repeat(partition_year, int(present.sum()), dtype=pl.Int32,
+                                                  eager=True)}),
+        values], how="horizontal")
+
+
 def wide_frame(fact_cell: pl.DataFrame, table_id: str, partition_year: int) -> pl.DataFrame:
     """One row per report, one column per cell of `table_id` (NULL where the report lacks it)."""
-    cells = wide_cells(table_id)
-    names = [name for _, _, name in cells]
-    schema = {"report_id": pl.Utf8, "partition_year": pl.Int32, **{n: pl.Float64 for n in names}}
-    part = fact_cell.filter(pl.col("table_id") == table_id)
-    if part.is_empty():
-        return pl.DataFrame(schema=schema)
-    keys = pl.DataFrame(
-        {"row_id": [r for r, _, _ in cells], "col_id": [c for _, c, _ in cells],
-         "_key": pl.Series(names, dtype=pl.Enum(names))})
-    wide = (
-        part.select("report_id", "row_id", "col_id", "value")
-        .join(keys, on=["row_id", "col_id"], how="inner")
-        .pivot(on="_key", index="report_id", values="value", aggregate_function="first")
-    )
-    missing = [pl.lit(None, dtype=pl.Float64).alias(n) for n in names if n not in wide.columns]
-    return wide.with_columns(*missing, partition_year=pl.lit(partition_year, dtype=pl.Int32)).select(
-        list(schema))
+    return _wide_frame(fact_cell, _fact_index(fact_cell), table_id, partition_year)
 
 
 class Warehouse:
@@ -136,6 +242,11 @@ class Warehouse:
     @property
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.name + ".lock")
+
+    @property
+    def parts_dir(self) -> Path:
+        """Where the year files live: ``<file>.parts/<table>/<year>-<token>.parquet``."""
+        return self.path.with_name(self.path.name + ".parts")
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -207,11 +318,12 @@ class Warehouse:
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection on a private copy of the warehouse, swapped in atomically
+        """A read-write connection on a private copy of the catalog, swapped in atomically
         when the block ends without error (discarded otherwise). One writer at a time."""
         with self._writer_lock():
             staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.loading")
             _remove(staging)
+            previous: list[str] | None = None
             if self.path.exists():
                 # A read-only connection on the live file while we copy it: no process can
                 # write it meanwhile (and we wait while one does).
@@ -221,19 +333,31 @@ class Warehouse:
                     if wal.exists():  # a file last closed uncleanly: carry its log along
                         shutil.copyfile(wal, staging.with_name(staging.name + ".wal"))
             con = duckdb.connect(str(staging))
+            self._written: list[Path] = []
             try:
+                previous = self._listed_files(con)
+                self._migrate(con)
                 self._setup(con)
                 yield con
+                current = self._listed_files(con)
                 con.execute("CHECKPOINT")
                 con.close()
                 # A stale log of the live file must not be replayed onto the new snapshot.
                 _remove(self.path.with_name(self.path.name + ".wal"), wal=False)
+                if self.path.exists():
+                    self._keep_generation(previous)
                 os.replace(staging, self.path)
                 _fsync_dir(self.path.parent)
             except BaseException:
                 con.close()
                 _remove(staging)
+                for path in self._written:  # files only the discarded catalog listed
+                    _remove(path, wal=False)
                 raise
+            try:
+                self._collect_garbage(current or [])
+            except OSError as exc:  # never fail a load that is in: the next one retries
+                log.warning("could not delete old year files: %s", exc)
 
     def setup(self) -> None:
         """Create the tables and views (idempotent) and load the cell dimension from the spec."""
@@ -250,13 +374,16 @@ class Warehouse:
             current = None
         if current and current[0] == version:
             return
+        con.execute("BEGIN")
         con.execute(_sql("schema.sql"))
         for table_id in WIDE_TABLES:
             con.execute(_wide_ddl(table_id))
+        self._refresh_views(con)
+        for table_id in WIDE_TABLES:
+            con.execute(_wide_views(table_id))
         con.execute(_sql("views.sql"))
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
-        con.execute("BEGIN")
         con.execute("DELETE FROM cell")
         con.register("spec_cells", cells.to_arrow())
         con.execute("INSERT INTO cell BY NAME SELECT * FROM spec_cells")
@@ -266,6 +393,45 @@ class Warehouse:
                     "cells) this warehouse was set up with; the loader re-applies it on change'")
         con.execute("INSERT INTO schema_version VALUES (?)", [version])
         con.execute("COMMIT")
+
+    def _refresh_views(self, con: duckdb.DuckDBPyConnection) -> None:
+        """main.<table> for each partitioned table: a view over exactly the year files the
+        ``part`` table lists, with the layout's column names, types and comments."""
+        layout = con.execute(
+            "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() "
+            "WHERE schema_name = 'layout' ORDER BY table_name, column_index").fetchall()
+        comments = dict(con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'layout'").fetchall())
+        parts = con.execute("SELECT table_name, file, path, columns FROM part "
+                            "ORDER BY table_name, partition_year").fetchall()
+        for table in PARTITIONED:
+            columns = [(c, t, k) for name, c, t, k in layout if name == table]
+            files = [(f, p, cols) for name, f, p, cols in parts if name == table]
+            if files:
+                paths = [self._resolve(f, p) for f, p, _ in files]
+                present = set().union(*(cols for _, _, cols in files))
+                select = ", ".join(
+                    f'CAST("{c}" AS {t}) AS "{c}"' if c in present else f'CAST(NULL AS {t}) AS "{c}"'
+                    for c, t, _ in columns)
+                listed = ", ".join(_quote(p) for p in paths)
+                # files written before a column was added lack it: match them up by name
+                by_name = ", union_by_name = true" if any(set(c) != present for _, _, c in files) else ""
+                body = f"SELECT {select} FROM read_parquet([{listed}]{by_name})"
+            else:
+                body = f"SELECT * FROM layout.{table}"
+            con.execute(f"CREATE OR REPLACE VIEW main.{table} AS {body}")
+            if comments.get(table):
+                con.execute(f"COMMENT ON VIEW main.{table} IS {_quote(comments[table])}")
+            for c, _, comment in columns:
+                if comment:
+                    con.execute(f'COMMENT ON COLUMN main.{table}."{c}" IS {_quote(comment)}')
+
+    def _resolve(self, file: str, path: str) -> str:
+        """The absolute path listed, or the same file under our own parts directory when the
+        warehouse was moved (its directory with it)."""
+        if not os.path.exists(path) and (self.parts_dir / file).exists():
+            return str((self.parts_dir / file).resolve())
+        return path
 
     def load_year(self, partition_year: int, frames: ReportFrames, *, run_id: str | None = None,
                   allow_empty: bool = False) -> LoadSummary:
@@ -283,40 +449,41 @@ class Warehouse:
         """
         summaries = []
         with self.writer() as con:
+            token = uuid.uuid4().hex[:12]
+            layout = _layout(con)
             for year in sorted(frames_by_year):
-                summaries.append(self._load_one(con, year, frames_by_year[year], run_id, allow_empty))
+                summaries.append(self._load_one(con, year, frames_by_year[year], run_id,
+                                                allow_empty, token, layout))
             if any(s.skipped_reason is None for s in summaries):
                 con.execute("BEGIN")
+                self._refresh_views(con)
                 con.execute(_sql("agency.sql"))
                 con.execute("COMMIT")
         return summaries
 
     def _load_one(self, con: duckdb.DuckDBPyConnection, partition_year: int, frames: ReportFrames,
-                  run_id: str | None, allow_empty: bool) -> LoadSummary:
+                  run_id: str | None, allow_empty: bool, token: str,
+                  layout: dict[str, dict[str, tuple[pl.DataType, bool]]]) -> LoadSummary:
         existing = con.execute(
-            "SELECT count(*) FROM report WHERE partition_year = ?", [partition_year]).fetchone()[0]
+            "SELECT coalesce(sum(rows), 0) FROM part WHERE table_name = 'report' AND partition_year = ?",
+            [partition_year]).fetchone()[0]
         if frames.report.is_empty() and existing and not allow_empty:
             reason = f"no reports parsed for {partition_year}; kept the {existing} already loaded"
             log.warning(reason)
             return LoadSummary(partition_year, existing, 0, 0, 0, 0, skipped_reason=reason)
-        tables = self._conform(con, partition_year, frames)
+        tables = self._conform(partition_year, frames, layout)
+        written = self._write_parts(partition_year, tables, token)
         con.execute("BEGIN TRANSACTION")
         try:
-            if existing:
-                for table in _CHILD_TABLES:
-                    if table in _PARTITIONED:
-                        con.execute(f"DELETE FROM {table} WHERE partition_year = ?", [partition_year])
-                    else:
-                        con.execute(
-                            f"DELETE FROM {table} WHERE report_id IN "
-                            "(SELECT report_id FROM report WHERE partition_year = ?)", [partition_year])
-                con.execute("DELETE FROM report WHERE partition_year = ?", [partition_year])
-            for name, frame in tables.items():
-                if frame.is_empty():
-                    continue
-                con.register("incoming", frame.to_arrow())
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
+            con.execute("DELETE FROM part WHERE partition_year = ?", [partition_year])
+            if written:
+                rows = pl.DataFrame(written, schema={"table_name": pl.Utf8, "file": pl.Utf8, "path": pl.Utf8,
+                                                     "rows": pl.Int64, "columns": pl.List(pl.Utf8)},
+                                    orient="row")
+                con.register("written", rows.to_arrow())
+                con.execute("INSERT INTO part SELECT table_name, ?, file, path, rows, columns, ? FROM written",
+                            [partition_year, datetime.now()])
+                con.unregister("written")
             con.execute(
                 "INSERT INTO load_log VALUES (?, now()::TIMESTAMP, ?, ?, ?)",
                 [partition_year, frames.report.height, frames.fact_cell.height, run_id])
@@ -334,41 +501,206 @@ class Warehouse:
             replaced_reports=existing,
         )
 
-    def _conform(self, con: duckdb.DuckDBPyConnection, partition_year: int,
-                 frames: ReportFrames) -> dict[str, pl.DataFrame]:
-        """The frames shaped like the tables: keys checked, partition_year added where the
-        table carries it, columns the table lacks dropped (those the frame lacks load NULL)."""
+    def _conform(self, partition_year: int, frames: ReportFrames,
+                 layout: dict[str, dict[str, tuple[pl.DataType, bool]]]) -> dict[str, pl.DataFrame]:
+        """The frames shaped like the layout tables: keys and NOT NULL checked, partition_year
+        added where the table carries it, types cast, columns the table lacks dropped (those
+        the frame lacks load NULL)."""
         report = with_agency_keys(frames.report)
         if not report.is_empty() and (report["partition_year"] != partition_year).any():
             raise LoadRejected(f"frames for {partition_year} hold reports of another partition")
-        _require_unique(report, ["report_id"], "report")
-        _require_unique(frames.fact_cell, ["report_id", "table_id", "row_id", "col_id"], "fact_cell")
+        fact = frames.fact_cell
+        index = _fact_index(fact)
+        _check_fact_key(fact, index)
         tables = {"report": report, **{k: v for k, v in frames.tables().items() if k != "report"}}
         for table_id in WIDE_TABLES:
-            tables[f"{table_id}_cells"] = wide_frame(frames.fact_cell, table_id, partition_year)
+            tables[f"{table_id}_cells"] = _wide_frame(fact, index, table_id, partition_year)
         out = {}
         for name, frame in tables.items():
-            columns = _columns(con, name)
-            if name in _PARTITIONED and "partition_year" not in frame.columns:
+            columns = layout[name]
+            if name in _KEYS:
+                _require_unique(frame, _KEYS[name], name)
+            if "partition_year" in columns and "partition_year" not in frame.columns:
                 frame = frame.with_columns(partition_year=pl.lit(partition_year, dtype=pl.Int32))
-            out[name] = frame.select([c for c in frame.columns if c in columns])
+            frame = frame.select([
+                (pl.col(c) if c in frame.columns else pl.lit(None)).cast(dtype).alias(c)
+                for c, (dtype, _) in columns.items()])
+            for c, (_, not_null) in columns.items():
+                if not_null and frame[c].null_count():
+                    raise LoadRejected(f"{name}.{c} is NULL in {frame[c].null_count()} row(s) of "
+                                       f"{partition_year}; nothing was loaded")
+            out[name] = frame
         return out
 
+    def _write_parts(self, partition_year: int, tables: dict[str, pl.DataFrame],
+                     token: str) -> list[tuple[str, str, str, int, list[str]]]:
+        """Write each non-empty table of the year as a new Parquet file (in parallel: the
+        writer releases the GIL); nothing lists them yet."""
+        jobs = []
+        for name, frame in tables.items():
+            if frame.is_empty():
+                continue
+            file = f"{name}/{partition_year}-{token}.parquet"
+            path = (self.parts_dir / file).resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._written.append(path)
+            jobs.append((name, file, path, frame))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda job: job[3].write_parquet(
+                job[2], compression=PARQUET_COMPRESSION, statistics=True), jobs))
+        return [(name, file, str(path), frame.height, frame.columns) for name, file, path, frame in jobs]
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+    # -- generations and garbage -------------------------------------------------------------
+
+    def _listed_files(self, con: duckdb.DuckDBPyConnection) -> list[str] | None:
+        """Every path the catalog's views may read (as listed, and under our own parts
+        directory); None for a catalog from before year files."""
+        try:
+            rows = con.execute("SELECT file, path FROM part").fetchall()
+        except duckdb.CatalogException:
+            return None
+        return sorted({p for f, path in rows for p in (path, str((self.parts_dir / f).resolve()))})
+
+    @property
+    def _generations(self) -> Path:
+        return self.parts_dir / "_catalogs"
+
+    def _keep_generation(self, files: list[str] | None) -> None:
+        """Keep the catalog about to be replaced (a hard link: readers may hold it open) and
+        the list of the files it reads."""
+        self._generations.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns()}"
+        (self._generations / f"{name}.json").write_text(json.dumps(files or []), encoding="utf-8")
+        os.link(self.path, self._generations / f"{name}.duckdb")
+
+    def _collect_garbage(self, current: list[str]) -> None:
+        """Drop the replaced catalogs no process has open (but the newest one, whose readers
+        may be opening it this instant), then every year file no catalog lists."""
+        if not self.parts_dir.exists():
+            return
+        generations = sorted(self._generations.glob("*.duckdb")) if self._generations.exists() else []
+        listed: set[str] = set(current)
+        open_here = _open_in_this_process()
+        for i, gen in enumerate(generations):
+            manifest = gen.with_suffix(".json")
+            if i < len(generations) - 1 and not _in_use(gen, open_here):
+                _remove(gen, wal=False)
+                _remove(manifest, wal=False)
+                continue
+            try:
+                listed.update(json.loads(manifest.read_text(encoding="utf-8")))
+            except FileNotFoundError:
+                return  # a catalog without its list: keep every file
+        for path in self.parts_dir.glob("*/*.parquet"):
+            if str(path.resolve()) not in listed:
+                _remove(path, wal=False)
+
+    # -- a warehouse written by the single-file loader ---------------------------------------
+
+    def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Move the rows of a warehouse whose partitioned tables are base tables in the file
+        (before year files) into year files, then drop those tables."""
+        kind = con.execute("SELECT table_type FROM information_schema.tables "
+                           "WHERE table_schema = 'main' AND table_name = 'report'").fetchone()
+        if not kind or kind[0] != "BASE TABLE":
+            return
+        log.info("moving the year partitions of %s into year files", self.path)
+        years = [y for (y,) in con.execute("SELECT DISTINCT partition_year FROM report ORDER BY 1").fetchall()]
+        frames = {}
+        for year in years:
+            of_year = "report_id IN (SELECT report_id FROM report WHERE partition_year = $1)"
+            frames[year] = ReportFrames(
+                report=con.sql("SELECT * FROM report WHERE partition_year = $1", params=[year]).pl(),
+                fact_cell=con.sql(f"SELECT * FROM fact_cell WHERE {of_year}", params=[year]).pl(),
+                report_section=con.sql(f"SELECT * FROM report_section WHERE {of_year}", params=[year]).pl(),
+                check_result=con.sql(f"SELECT * FROM check_result WHERE {of_year}", params=[year]).pl(),
+                narrative_figure=con.sql(f"SELECT * FROM narrative_figure WHERE {of_year}", params=[year]).pl(),
+            )
+        for name in ("applications", "outcomes", "review_litigation", "check_failures", "coverage",
+                     "cross_year_check", "canonical_cell", "t2_wide", "t3_wide", "t4_wide"):
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+        for name in reversed(PARTITIONED):
+            con.execute(f"DROP TABLE IF EXISTS main.{name}")
+        con.execute("DROP TABLE IF EXISTS schema_version")
+        self._setup(con)
+        token = uuid.uuid4().hex[:12]
+        layout = _layout(con)
+        for year, frame in frames.items():
+            tables = self._conform(year, frame, layout)
+            written = self._write_parts(year, tables, token)
+            for name, file, path, rows, columns in written:
+                con.execute("INSERT INTO part VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+                            [name, year, file, path, rows, columns])
+        self._refresh_views(con)
+
+
+def _layout(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, tuple[pl.DataType, bool]]]:
+    """Columns of each layout table: name → (polars type, NOT NULL), in table order."""
+    out: dict[str, dict[str, tuple[pl.DataType, bool]]] = {}
+    for table, column, dtype, nullable in con.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+            "WHERE schema_name = 'layout' ORDER BY table_name, column_index").fetchall():
+        out.setdefault(table, {})[column] = (_POLARS_TYPES[dtype], not nullable)
+    return out
+
+
+def _open_in_this_process() -> set[tuple[int, int]]:
+    """(device, inode) of every file this process has open (Linux: /proc/self/fd)."""
+    out = set()
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return out
+    for fd in fds:
+        try:
+            st = os.stat(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        out.add((st.st_dev, st.st_ino))
+    return out
+
+
+def _in_use(path: Path, open_here: set[tuple[int, int]]) -> bool:
+    """Whether a process holds a DuckDB connection on the file: this one (it has the file
+    open), or another (DuckDB holds a POSIX lock on the file for as long as it is open; an
+    open-file-description write lock conflicts with it). The lock probe alone would not do
+    for this process: POSIX locks never conflict within a process, and closing any
+    descriptor of a file drops them all."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    if (st.st_dev, st.st_ino) in open_here:
+        return True
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
+    except OSError:
+        return True
+    else:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 @cache
 def _schema_version() -> str:
-    text = _sql("schema.sql") + _sql("views.sql") + "".join(_wide_ddl(t) for t in WIDE_TABLES)
+    text = _sql("schema.sql") + _sql("views.sql") + "".join(
+        _wide_ddl(t) + _wide_views(t) for t in WIDE_TABLES)
     text += "".join(repr(c) for c in all_cells())
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _require_unique(frame: pl.DataFrame, keys: list[str], table: str) -> None:
-    """fact_cell has no PRIMARY KEY (an index over tens of millions of rows slows every load
-    and scan); its key is checked here, before anything is written."""
+    """The files have no PRIMARY KEY (an index over tens of millions of rows slows every load
+    and scan); keys are checked here, before anything is written."""
     if frame.is_empty():
         return
     dupes = frame.select(keys).is_duplicated()

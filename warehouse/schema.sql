@@ -1,7 +1,16 @@
 -- gongkai warehouse: one narrow fact table keyed by report and canonical cell, with the
 -- documents, sections and consistency checks beside it. Views (views.sql) carry the
--- analyst's vocabulary on top. Every statement is idempotent: the loader runs this file
--- on each snapshot it writes (ALTER … IF NOT EXISTS brings older warehouses up to date).
+-- analyst's vocabulary on top. The loader runs this file whenever it changes.
+--
+-- Storage: the tables partitioned by year (report, fact_cell, report_section, check_result,
+-- narrative_figure and the wide t2/t3/t4_cells) keep their rows in immutable Parquet files, one
+-- per table and year, beside the catalog file (<file>.parts/). Their shape — columns, types,
+-- NOT NULL, comments — is declared here as empty tables in schema `layout`; the loader
+-- enforces it on every file it writes and defines main.<table> as a view over the year files
+-- with the same names, types and comments. Analysts query report, fact_cell, … as before.
+-- The catalog tables (cell, agency, load_log, part) live in the DuckDB file itself.
+
+CREATE SCHEMA IF NOT EXISTS layout;
 
 CREATE TABLE IF NOT EXISTS cell (
     table_id  VARCHAR NOT NULL,
@@ -17,8 +26,8 @@ COMMENT ON TABLE cell IS 'The canonical cells of the report format (spec cells.c
 COMMENT ON COLUMN cell.unit IS 'count, or 10k_yuan (万元, decimal)';
 COMMENT ON COLUMN cell.formats IS 'which format versions have this cell: 2019, 2021 or both (a few t2 cells keep their code across formats under a reworded label, so a cell is keyed with its formats)';
 
-CREATE TABLE IF NOT EXISTS report (
-    report_id        VARCHAR PRIMARY KEY,
+CREATE OR REPLACE TABLE layout.report (
+    report_id        VARCHAR NOT NULL,
     partition_year   INTEGER NOT NULL,
     agency           VARCHAR,
     agency_norm      VARCHAR,
@@ -50,38 +59,30 @@ CREATE TABLE IF NOT EXISTS report (
     error            VARCHAR,
     warnings         VARCHAR[]
 );
-COMMENT ON TABLE report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
-COMMENT ON COLUMN report.report_id IS 'Stable id: hash of the URL and the content sha256';
-COMMENT ON COLUMN report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
-ALTER TABLE report ADD COLUMN IF NOT EXISTS agency_norm VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS agency_id VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS division_code VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS province VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS prefecture VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS county VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS level VARCHAR;
-ALTER TABLE report ADD COLUMN IF NOT EXISTS agency_kind VARCHAR;
-COMMENT ON COLUMN report.agency IS 'The agency name as the report (or else the portal) gives it';
-COMMENT ON COLUMN report.agency_norm IS 'The name with width and spacing normalised (NFKC, no whitespace); wording as published';
-COMMENT ON COLUMN report.agency_id IS 'The publishing agency (table agency): normalised name within its division';
-COMMENT ON COLUMN report.division IS 'Administrative division the agency sits in (resolved, or the source''s division)';
-COMMENT ON COLUMN report.division_code IS 'Division code (GB/T 2260, 12 digits) where resolved';
-COMMENT ON COLUMN report.level IS 'province, prefecture, county or township';
-COMMENT ON COLUMN report.agency_kind IS 'government, general_office, or the department''s sector';
-COMMENT ON COLUMN report.year IS 'The report year as the document itself states it (the year the activity happened, published early the next year)';
-COMMENT ON COLUMN report.source IS 'Name of the source (sources/*.toml) whose crawl found the document';
-COMMENT ON COLUMN report.source_url IS 'URL the document was fetched from (after redirects)';
-COMMENT ON COLUMN report.page_url IS 'Article page that linked the document, when it is an attachment';
-COMMENT ON COLUMN report.sha256 IS 'Key of the raw bytes in the raw store';
-COMMENT ON COLUMN report.is_canonical IS 'The report counted for its agency and year; the others stay queryable';
-COMMENT ON COLUMN report.canonical_reason IS 'Why this row is (or is not) the canonical one';
-COMMENT ON COLUMN report.superseded_by IS 'report_id of the canonical report that replaces this one';
-COMMENT ON COLUMN report.cells_read IS 'Number of table cells with a value (not NULL)';
-COMMENT ON COLUMN report.error IS 'Why the document could not be read (then it has no cells); NULL when it was read';
+COMMENT ON TABLE layout.report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
+COMMENT ON COLUMN layout.report.report_id IS 'Stable id: hash of the URL and the content sha256';
+COMMENT ON COLUMN layout.report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
+COMMENT ON COLUMN layout.report.agency IS 'The agency name as the report (or else the portal) gives it';
+COMMENT ON COLUMN layout.report.agency_norm IS 'The name with width and spacing normalised (NFKC, no whitespace); wording as published';
+COMMENT ON COLUMN layout.report.agency_id IS 'The publishing agency (table agency): normalised name within its division';
+COMMENT ON COLUMN layout.report.division IS 'Administrative division the agency sits in (resolved, or the source''s division)';
+COMMENT ON COLUMN layout.report.division_code IS 'Division code (GB/T 2260, 12 digits) where resolved';
+COMMENT ON COLUMN layout.report.level IS 'province, prefecture, county or township';
+COMMENT ON COLUMN layout.report.agency_kind IS 'government, general_office, or the department''s sector';
+COMMENT ON COLUMN layout.report.year IS 'The report year as the document itself states it (the year the activity happened, published early the next year)';
+COMMENT ON COLUMN layout.report.source IS 'Name of the source (sources/*.toml) whose crawl found the document';
+COMMENT ON COLUMN layout.report.source_url IS 'URL the document was fetched from (after redirects)';
+COMMENT ON COLUMN layout.report.page_url IS 'Article page that linked the document, when it is an attachment';
+COMMENT ON COLUMN layout.report.sha256 IS 'Key of the raw bytes in the raw store';
+COMMENT ON COLUMN layout.report.is_canonical IS 'The report counted for its agency and year; the others stay queryable';
+COMMENT ON COLUMN layout.report.canonical_reason IS 'Why this row is (or is not) the canonical one';
+COMMENT ON COLUMN layout.report.superseded_by IS 'report_id of the canonical report that replaces this one';
+COMMENT ON COLUMN layout.report.cells_read IS 'Number of table cells with a value (not NULL)';
+COMMENT ON COLUMN layout.report.error IS 'Why the document could not be read (then it has no cells); NULL when it was read';
 
--- No PRIMARY KEY: an index over tens of millions of rows slows every load and scan. The key
--- (report_id, table_id, row_id, col_id) is checked by the loader before anything is written.
-CREATE TABLE IF NOT EXISTS fact_cell (
+-- Keys (report.report_id, fact_cell (report_id, table_id, row_id, col_id), report_section
+-- (report_id, section_id)) and NOT NULL are checked by the loader before anything is written.
+CREATE OR REPLACE TABLE layout.fact_cell (
     report_id      VARCHAR NOT NULL,
     partition_year INTEGER,
     agency         VARCHAR,
@@ -92,21 +93,19 @@ CREATE TABLE IF NOT EXISTS fact_cell (
     value          DOUBLE,
     raw            VARCHAR
 );
-ALTER TABLE fact_cell ADD COLUMN IF NOT EXISTS partition_year INTEGER;
-COMMENT ON TABLE fact_cell IS 'One row per report and canonical table cell (see cell); key report_id, table_id, row_id, col_id (unique, checked on load). value NULL means the cell was empty or unreadable, never zero.';
-COMMENT ON COLUMN fact_cell.partition_year IS 'The year partition of the report (report.partition_year)';
-COMMENT ON COLUMN fact_cell.value IS 'The number as printed (placeholders — - / 无 read as 0); NULL when empty';
-COMMENT ON COLUMN fact_cell.raw IS 'The cell text as printed';
+COMMENT ON TABLE layout.fact_cell IS 'One row per report and canonical table cell (see cell); key report_id, table_id, row_id, col_id (unique, checked on load). value NULL means the cell was empty or unreadable, never zero.';
+COMMENT ON COLUMN layout.fact_cell.partition_year IS 'The year partition of the report (report.partition_year)';
+COMMENT ON COLUMN layout.fact_cell.value IS 'The number as printed (placeholders — - / 无 read as 0); NULL when empty';
+COMMENT ON COLUMN layout.fact_cell.raw IS 'The cell text as printed';
 
-CREATE TABLE IF NOT EXISTS report_section (
+CREATE OR REPLACE TABLE layout.report_section (
     report_id  VARCHAR NOT NULL,
     section_id VARCHAR NOT NULL,
-    text       VARCHAR NOT NULL,
-    PRIMARY KEY (report_id, section_id)
+    text       VARCHAR NOT NULL
 );
-COMMENT ON TABLE report_section IS 'The narrative of each report by section: preamble, s1 总体情况 … s6 其他需要报告的事项';
+COMMENT ON TABLE layout.report_section IS 'The narrative of each report by section: preamble, s1 总体情况 … s6 其他需要报告的事项';
 
-CREATE TABLE IF NOT EXISTS check_result (
+CREATE OR REPLACE TABLE layout.check_result (
     report_id VARCHAR NOT NULL,
     partition_year INTEGER,
     agency    VARCHAR,
@@ -116,23 +115,22 @@ CREATE TABLE IF NOT EXISTS check_result (
     col_id    VARCHAR,
     expected  DOUBLE,
     actual    DOUBLE,
-    passed    BOOLEAN
+    passed    BOOLEAN,
+    soft      BOOLEAN DEFAULT false
 );
-COMMENT ON TABLE check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
-ALTER TABLE check_result ADD COLUMN IF NOT EXISTS partition_year INTEGER;
-ALTER TABLE check_result ADD COLUMN IF NOT EXISTS soft BOOLEAN DEFAULT false;
-COMMENT ON COLUMN check_result.soft IS 'true for the narrative checks (narrative_*: a figure the text states against its table cell): reports disagree with themselves often, so these are findings of a weaker kind and stay out of check_failures';
-COMMENT ON COLUMN check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total; soft: narrative_applications_received, narrative_reviews, narrative_lawsuits …';
-COMMENT ON COLUMN check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
+COMMENT ON TABLE layout.check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
+COMMENT ON COLUMN layout.check_result.soft IS 'true for the narrative checks (narrative_*: a figure the text states against its table cell): reports disagree with themselves often, so these are findings of a weaker kind and stay out of check_failures';
+COMMENT ON COLUMN layout.check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total; soft: narrative_applications_received, narrative_reviews, narrative_lawsuits …';
+COMMENT ON COLUMN layout.check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
 
-CREATE TABLE IF NOT EXISTS narrative_figure (
+CREATE OR REPLACE TABLE layout.narrative_figure (
     report_id  VARCHAR NOT NULL,
     figure     VARCHAR NOT NULL,
     value      DOUBLE,
     text       VARCHAR,
     section_id VARCHAR
 );
-COMMENT ON TABLE narrative_figure IS 'Figures the narrative states (收到申请 N 件 …), kept apart from the tables; the only figures pre-2019 reports have';
+COMMENT ON TABLE layout.narrative_figure IS 'Figures the narrative states (收到申请 N 件 …), kept apart from the tables; the only figures pre-2019 reports have';
 
 CREATE TABLE IF NOT EXISTS load_log (
     partition_year INTEGER NOT NULL,
@@ -170,3 +168,17 @@ COMMENT ON COLUMN agency.kind IS 'government, general_office, or the department'
 COMMENT ON COLUMN agency.first_year IS 'First report year found';
 COMMENT ON COLUMN agency.reports IS 'Report documents found (any year, any copy)';
 COMMENT ON COLUMN agency.canonical_reports IS 'Agency-years with a canonical report';
+
+CREATE TABLE IF NOT EXISTS part (
+    table_name     VARCHAR NOT NULL,
+    partition_year INTEGER NOT NULL,
+    file           VARCHAR NOT NULL,
+    path           VARCHAR NOT NULL,
+    rows           BIGINT NOT NULL,
+    columns        VARCHAR[] NOT NULL,
+    written_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (table_name, partition_year)
+);
+COMMENT ON TABLE part IS 'The Parquet file holding each year of each partitioned table (report, fact_cell, …): the views main.<table> read exactly these files; a load writes new files and swaps in a catalog that lists them';
+COMMENT ON COLUMN part.file IS 'Path under <warehouse file>.parts/: <table>/<year>-<load token>.parquet';
+COMMENT ON COLUMN part.path IS 'Absolute path the views read';

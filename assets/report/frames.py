@@ -159,7 +159,10 @@ def with_agency_keys(report: pl.DataFrame) -> pl.DataFrame:
             report = report.with_columns(pl.lit(None, dtype=dtype).alias(name))
     if report.is_empty():
         return report
-    pairs = report.select("agency", "division_code").unique()
+    keyless = report.filter(pl.col("agency_norm").is_null() | pl.col("agency_id").is_null())
+    if keyless.is_empty():  # every row keyed already (frames from build_frames)
+        return report
+    pairs = keyless.select("agency", "division_code").unique()
     keys = {
         (a, d): (normalise_agency(a), agency_id(normalise_agency(a), d))
         for a, d in pairs.iter_rows()

@@ -1,6 +1,8 @@
+import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -56,19 +58,100 @@ def test_repeated_fact_key_is_rejected_and_leaves_the_previous_state(wh, parsed_
     assert wh.query("SELECT agency FROM report")["agency"].to_list() == ["甲局"]
 
 
-def test_failure_in_the_middle_of_a_load_leaves_the_previous_state(wh, parsed_factory):
+def warehouse_files(wh: Warehouse) -> list[str]:
+    """The files beside the catalog and every year file, relative to the directory."""
+    return sorted(str(p.relative_to(wh.path.parent)) for p in wh.path.parent.rglob("*")
+                  if p.is_file() and "_catalogs" not in p.parts)
+
+
+def listed_files(wh: Warehouse) -> list[str]:
+    return sorted(f"w.duckdb.parts/{f}" for f in wh.query("SELECT file FROM part")["file"])
+
+
+def test_failure_in_the_middle_of_a_load_leaves_the_previous_state(wh, parsed_factory, monkeypatch):
     wh.load_year(2022, build_frames([parsed_factory("丙局", 2022)], 2022))
     wh.load_year(2023, build_frames([parsed_factory("甲局", 2023)], 2023))
     before = counts(wh)
-    frames = build_frames([parsed_factory("乙局", 2023)], 2023)
-    # A section row without text breaks a NOT NULL constraint after report and fact_cell went in.
-    broken = ReportFrames(**{**frames.tables(), "report_section": frames.report_section.with_columns(
-        text=pl.lit(None, dtype=pl.Utf8))})
-    with pytest.raises(duckdb.ConstraintException):
-        wh.load_years({2022: build_frames([parsed_factory("丁局", 2022)], 2022), 2023: broken})
+    files_before = warehouse_files(wh)
+    # 2022's new files are written, then writing 2023's fails.
+    write = Warehouse._write_parts
+    calls = []
+
+    def failing(self, year, tables, token):
+        calls.append(year)
+        if year == 2023:
+            raise OSError("disk full")
+        return write(self, year, tables, token)
+
+    monkeypatch.setattr(Warehouse, "_write_parts", failing)
+    with pytest.raises(OSError, match="disk full"):
+        wh.load_years({2022: build_frames([parsed_factory("丁局", 2022)], 2022),
+                       2023: build_frames([parsed_factory("乙局", 2023)], 2023)})
+    assert calls == [2022, 2023]
     assert counts(wh) == before
     assert wh.query("SELECT agency FROM report ORDER BY ALL")["agency"].to_list() == ["丙局", "甲局"]
-    assert sorted(p.name for p in wh.path.parent.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+    assert warehouse_files(wh) == files_before  # the new 2022 files and the staging copy are gone
+
+
+def test_null_in_a_not_null_column_is_rejected_before_anything_is_written(wh, parsed_factory):
+    wh.load_year(2023, build_frames([parsed_factory("甲局", 2023)], 2023))
+    before, files_before = counts(wh), warehouse_files(wh)
+    frames = build_frames([parsed_factory("乙局", 2023)], 2023)
+    broken = ReportFrames(**{**frames.tables(), "report_section": frames.report_section.with_columns(
+        text=pl.lit(None, dtype=pl.Utf8))})
+    with pytest.raises(LoadRejected, match="report_section.text is NULL"):
+        wh.load_years({2022: build_frames([parsed_factory("丁局", 2022)], 2022), 2023: broken})
+    assert counts(wh) == before
+    assert warehouse_files(wh) == files_before
+
+
+def test_year_files_are_exactly_the_listed_ones(wh, parsed_factory):
+    for received in (1, 2, 3):
+        wh.load_year(2023, build_frames([parsed_factory("甲局", 2023, received=received)], 2023))
+    files = warehouse_files(wh)
+    assert [f for f in files if not f.startswith("w.duckdb.parts/")] == ["w.duckdb", "w.duckdb.lock"]
+    # replaced year files are deleted once no open catalog lists them (the newest replaced
+    # catalog is kept one more load, for a reader opening it at the moment of the swap)
+    kept = {p.name for p in (wh.parts_dir / "_catalogs").glob("*.json")}
+    assert len(kept) == 1
+    previous = set(json.loads((wh.parts_dir / "_catalogs" / kept.pop()).read_text()))
+    parquet = [f for f in files if f.endswith(".parquet")]
+    assert set(parquet) - set(listed_files(wh)) == {
+        str(Path(p).relative_to(wh.path.parent.resolve())) for p in previous if p.startswith(
+            str(wh.parts_dir.resolve())) and Path(p).exists()} - set(listed_files(wh))
+    assert wh.query("SELECT value FROM fact_cell WHERE row_id = 'received_new' AND col_id = 'total'"
+                    )["value"].to_list() == [3.0]
+
+
+def test_a_catalog_a_reader_holds_keeps_its_files(wh, parsed_factory):
+    wh.load_year(2023, build_frames([parsed_factory("甲局", 2023, received=1)], 2023))
+    value = "SELECT value FROM fact_cell WHERE row_id = 'received_new' AND col_id = 'total'"
+    held = duckdb.connect(str(wh.path), read_only=True)
+    try:
+        for received in (2, 3, 4, 5):
+            wh.load_year(2023, build_frames([parsed_factory("甲局", 2023, received=received)], 2023))
+        assert held.execute(value).fetchall() == [(1.0,)]
+    finally:
+        held.close()
+    # (DuckDB hands a process one instance per path: only now does this process see the new one)
+    assert wh.query(value)["value"].to_list() == [5.0]
+    wh.load_year(2023, build_frames([parsed_factory("甲局", 2023, received=6)], 2023))
+    wh.load_year(2023, build_frames([parsed_factory("甲局", 2023, received=7)], 2023))
+    # once released, its files go: left are the live files and the newest replaced catalog's
+    assert len(list((wh.parts_dir / "_catalogs").glob("*.duckdb"))) == 1
+    assert len(list(wh.parts_dir.glob("fact_cell/*.parquet"))) <= 2
+
+
+def test_a_moved_warehouse_reads_its_own_files(wh, parsed_factory, tmp_path):
+    wh.load_year(2023, build_frames([parsed_factory("甲局", 2023, received=4)], 2023))
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for name in ("w.duckdb", "w.duckdb.parts"):
+        (tmp_path / name).rename(moved / name)
+    other = Warehouse(moved / "w.duckdb", lock_timeout=2)
+    other.load_year(2022, build_frames([parsed_factory("乙局", 2022)], 2022))  # re-points the views
+    assert other.query("SELECT partition_year, agency FROM report ORDER BY 1").rows() == [
+        (2022, "乙局"), (2023, "甲局")]
 
 
 def test_empty_parse_does_not_wipe_a_loaded_year(wh, parsed_factory):

@@ -1,5 +1,6 @@
-"""Readers and the loader coexist: a load writes a private copy and swaps it in atomically, so
-a reader in another process is never locked out and never sees half a year."""
+"""Readers and the loader coexist: a load writes new year files and a private copy of the
+catalog and swaps it in atomically, so a reader in another process is never locked out and
+never sees half a year."""
 
 from __future__ import annotations
 
@@ -75,4 +76,6 @@ def test_reader_in_another_process_is_never_blocked_nor_shown_half_a_year(tmp_pa
 def test_no_staging_file_is_left_behind(tmp_path, parsed_factory):
     wh = Warehouse(tmp_path / "w.duckdb")
     wh.load_year(2023, build_frames([parsed_factory("甲局", 2023)], 2023))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock", "w.duckdb.parts"]
+    listed = {str(tmp_path / "w.duckdb.parts" / f) for f in wh.query("SELECT file FROM part")["file"]}
+    assert {str(p) for p in (tmp_path / "w.duckdb.parts").rglob("*") if p.is_file()} == listed
