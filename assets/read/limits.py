@@ -24,7 +24,7 @@ MAX_BYTES = 100 * MB  # any document (the crawler's cap is 50 MB)
 MAX_HTML_BYTES = 16 * MB  # a report page is well under 1 MB; beyond this it is not a report
 MAX_HTML_DEPTH = 400  # element nesting; pasted-from-Word pages stay under 60
 MAX_PDF_PAGES = 300  # pages read; reports run to 5-40 pages
-MAX_OCR_PIXELS = 60_000_000  # a page image rendered for OCR (A4 at 300 dpi: 8.7 M pixels)
+MAX_OCR_PIXELS = 20_000_000  # a page image rendered for OCR (A4 at 300 dpi: 8.7 M pixels)
 
 # DOCX packages (zip), checked on the central directory before anything is inflated.
 DOCX_MAX_MEMBERS = 2_000

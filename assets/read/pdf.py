@@ -80,13 +80,17 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
     table_pages = _pages_with_tables(page_texts) - set(blank)
     plumbed: dict[int, list[Block]] = {}
     if table_pages:
-        with pdfplumber.open(BytesIO(data)) as plumber:
-            for i in sorted(table_pages):
-                page = plumber.pages[i]
-                try:
-                    plumbed[i] = _read_table_page(page, i + 1)
-                finally:
-                    page.close()
+        try:
+            with pdfplumber.open(BytesIO(data)) as plumber:
+                for i in sorted(table_pages):
+                    page = plumber.pages[i]
+                    try:
+                        plumbed[i] = _read_table_page(page, i + 1)
+                    finally:
+                        page.close()
+        except Exception as exc:  # noqa: BLE001 - pdfminer fails where pdfium reads: keep the text
+            log.warning("%s: pdfplumber failed (%s); table pages read as text lines", source, exc)
+            doc.warnings.append(f"tables not read as grids (pdfplumber: {type(exc).__name__})")
     for i, text in enumerate(page_texts):
         if i in ocred:
             doc.blocks.extend(ocred[i])
