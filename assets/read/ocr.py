@@ -21,6 +21,7 @@ import csv
 import difflib
 import functools
 import io
+import itertools
 import logging
 import os
 import re
@@ -380,55 +381,251 @@ def _strip(crops: list[Image.Image]) -> _Strip:
     return _Strip(img, spans)
 
 
-def _ink_box(ink: np.ndarray, box: tuple[float, float, float, float], inset: int) -> tuple[int, int, int, int] | None:
-    """The tight box (x0, y0, x1, y1) of the ink inside a cell, rules excluded; None if empty."""
+def components(mask: np.ndarray) -> list[tuple[int, int, int, int, np.ndarray]]:
+    """8-connected components of a 2-D bool array: (x0, y0, x1, y1, pixel mask within the box)
+    each, found from the runs of each row (numpy only, no scipy)."""
+    h, _ = mask.shape
+    parent: list[int] = []
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    runs: list[tuple[int, int, int, int]] = []  # y, a, b (exclusive), run id
+    prev: list[tuple[int, int, int]] = []
+    padded = np.zeros((h, mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    for y in range(h):
+        starts, ends = np.flatnonzero(edges[y] == 1), np.flatnonzero(edges[y] == -1)
+        cur = []
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            rid = len(parent)
+            parent.append(rid)
+            for pa, pb, pid in prev:
+                if pa <= b and pb >= a:  # overlapping or touching diagonally
+                    ra, rb = find(pid), find(rid)
+                    if ra != rb:
+                        parent[rb] = ra
+            cur.append((a, b, rid))
+            runs.append((y, a, b, rid))
+        prev = cur
+    groups: dict[int, list[tuple[int, int, int]]] = {}
+    for y, a, b, rid in runs:
+        groups.setdefault(find(rid), []).append((y, a, b))
+    out = []
+    for rs in groups.values():
+        x0, x1 = min(a for _, a, _ in rs), max(b for _, _, b in rs)
+        y0, y1 = min(y for y, _, _ in rs), max(y for y, _, _ in rs) + 1
+        m = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+        for y, a, b in rs:
+            m[y - y0, a - x0:b - x0] = True
+        out.append((x0, y0, x1, y1, m))
+    return out
+
+
+def otsu(grey: np.ndarray) -> int:
+    """Otsu's threshold of a grey image (the level that best splits ink from paper)."""
+    hist = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return _DARK
+    w0 = np.cumsum(hist)
+    m0 = np.cumsum(hist * np.arange(256))
+    w1 = total - w0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (m0[-1] * w0 - m0 * total) ** 2 / (w0 * w1)
+    between[~np.isfinite(between)] = 0
+    return int(np.argmax(between))
+
+
+@dataclass
+class _Cut:
+    """One cell's ink: the grey cut-out with specks painted white, the same as clean black on
+    white for the digits pass, and the height of its characters (pixels)."""
+
+    grey: Image.Image
+    binary: Image.Image
+    char_h: int
+    level: int
+
+
+def cut_cell(grey: np.ndarray, box: tuple[float, float, float, float], inset: int,
+             big: int) -> _Cut | None:
+    """The ink of a cell without specks, or None when the cell holds none.
+
+    Components at least ``big`` pixels long are characters (or their strokes); the smaller
+    ones are kept only inside the characters' box, and for the digits pass only between
+    characters and low on the line (a decimal point, a thousands comma): a speck of dust or
+    toner left, right, above or below the number is not part of it."""
     x0, y0, x1, y1 = (round(float(v)) for v in box)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
-    if x1 <= x0 or y1 <= y0:
+    if x1 - x0 < 2 or y1 - y0 < 2:
         return None
-    sub = ink[y0:y1, x0:x1]
-    if sub.sum() < 12:  # a speck, not a character
+    sub = grey[y0:y1, x0:x1]
+    level = min(_DARK + 20, max(90, otsu(sub))) if sub.min() < _DARK else _DARK
+    comps = components(sub < level)
+    # Characters and their strokes; a flat stroke half as long is one too (a minus sign).
+    chars = [c for c in comps if max(c[2] - c[0], c[3] - c[1]) >= big
+             or c[2] - c[0] >= max(big / 2, 2 * (c[3] - c[1]))]
+    if not chars:
         return None
-    rows = np.flatnonzero(sub.sum(axis=1) >= 1)
-    cols = np.flatnonzero(sub.sum(axis=0) >= 1)
-    return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+    bx0, by0 = min(c[0] for c in chars), min(c[1] for c in chars)
+    bx1, by1 = max(c[2] for c in chars), max(c[3] for c in chars)
+    char_h = by1 - by0
+    drop = np.zeros(sub.shape, dtype=bool)
+    strict = np.zeros(sub.shape, dtype=bool)
+    for c in comps:
+        cx0, cy0, cx1, cy1, m = c
+        if any(c is ch for ch in chars):
+            strict[cy0:cy1, cx0:cx1] |= m
+            continue
+        cx, cy = (cx0 + cx1) / 2, (cy0 + cy1) / 2
+        if not (bx0 <= cx <= bx1 and by0 <= cy <= by1):
+            drop[cy0:cy1, cx0:cx1] |= m  # a speck outside the text
+            continue
+        between = any(ch[2] <= cx for ch in chars) and any(ch[0] >= cx for ch in chars)
+        if between and cy >= by0 + 0.55 * (by1 - by0):
+            strict[cy0:cy1, cx0:cx1] |= m
+    margin = max(2, char_h // 4)
+    ax0, ay0 = max(0, bx0 - margin), max(0, by0 - margin)
+    ax1, ay1 = min(sub.shape[1], bx1 + margin), min(sub.shape[0], by1 + margin)
+    g = sub[ay0:ay1, ax0:ax1].copy()
+    g[_dilate(drop[ay0:ay1, ax0:ax1], 1)] = 255  # the specks and their light halos
+    b = sub[ay0:ay1, ax0:ax1].copy()
+    b[~_dilate(strict[ay0:ay1, ax0:ax1], 1)] = 255
+    return _Cut(Image.fromarray(g), Image.fromarray(b), max(1, char_h), level)
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    out = mask.copy()
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            if dy or dx:
+                out |= np.roll(np.roll(mask, dy, axis=0), dx, axis=1)
+    return out
 
 
 def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dict[tuple[int, int], str]]:
-    """Text of every cell of every grid: {(row, col): text} per grid (top-left slots only)."""
+    """Text of every cell of every grid: {(row, col): text} per grid (top-left slots only).
+
+    Every cell is read with chi_sim; a cell that is not words (a value) is read three more
+    times: digits-only, by the English model unrestricted (its l and I are 1s) and by chi_sim
+    restricted to digits and 无. The readings vote; when a row of values does not add up to
+    its last cell (the 总计 column) and exactly one choice among the readings makes it, that
+    choice is taken. No reading is ever changed, only chosen."""
     inset = max(3, img.width // 400)
+    big = max(5, img.width // 250)
+    grey = np.asarray(img)
     keys: list[tuple[int, tuple[int, int]]] = []
-    crops: list[Image.Image] = []
+    cuts: list[_Cut] = []
     out: list[dict[tuple[int, int], str]] = [{} for _ in grids]
     for g, grid in enumerate(grids):
         for r, c, rs, cs in grid.cells:
-            box = _ink_box(ink, grid.box(r, c, rs, cs), inset)
-            if box is None:
+            cut = cut_cell(grey, grid.box(r, c, rs, cs), inset, big)
+            if cut is None:
                 out[g][(r, c)] = ""
                 continue
             keys.append((g, (r, c)))
-            crops.append(img.crop(box))
-    if not crops:
+            cuts.append(cut)
+    if not cuts:
         return out
+    crops = [c.grey for c in cuts]
     strip = _strip(crops)
     texts = strip.texts(_tsv(_tesseract(strip.image, "-l", OCR_LANG, "--psm", "6")))
-    # Values again with a digits-only model: chi_sim reads a thin 1 as ] or 丨, 61 as 人.
     flat = [c.height * 3 <= c.width and c.height <= max(6, img.width // 250) for c in crops]
     redo = [i for i, t in enumerate(texts) if not _is_label(t) and not flat[i]]
     if redo and _has_eng():
-        dstrip = _strip([crops[i] for i in redo])
-        digits = dstrip.texts(_tsv(_tesseract(dstrip.image, "-l", "eng", "--psm", "6",
-                                              "-c", f"tessedit_char_whitelist={DIGITS}")))
-        for i, d in zip(redo, digits):
-            d = d.strip()
-            if re.search(r"\d", d):
-                texts[i] = _pick_number(_cell_text(texts[i]), d)
+        vstrip = _strip([crops[i] for i in redo])
+        procs = [  # started together, collected in turn
+            _tesseract(vstrip.image, "-l", "eng", "--psm", "6", "-c", f"tessedit_char_whitelist={DIGITS}"),
+            _tesseract(vstrip.image, "-l", "eng", "--psm", "6"),
+            _tesseract(vstrip.image, "-l", OCR_LANG, "--psm", "6", "-c", f"tessedit_char_whitelist={DIGITS}无"),
+        ]
+        readings = [vstrip.texts(_tsv(proc)) for proc in procs]
+        choices: dict[int, list[str]] = {}
+        for n, i in enumerate(redo):
+            chi = _cell_text(texts[i])
+            cands = [_value_reading(t) for t in (chi, *(rd[n] for rd in readings))]
+            ranked = _vote(chi, [c for c in cands if c is not None])
+            if ranked:
+                texts[i] = ranked[0]
+                choices[i] = ranked
+        _row_totals(keys, choices, texts)
     for i, f in enumerate(flat):
         if f:
             texts[i] = "—"  # one flat stroke alone in a cell: a placeholder dash
     for (g, rc), text in zip(keys, texts):
         out[g][rc] = snap_label(_cell_text(text))
     return out
+
+
+_NUMBER = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?|-?\d+(\.\d+)?")
+
+
+def _value_reading(text: str) -> str | None:
+    """A reading of a value cell as a number or the placeholder 无; None for anything else."""
+    t = _cell_text(text.strip()).replace("，", ",")
+    if t in ("无", "—"):
+        return t
+    return t if _NUMBER.fullmatch(t) else None
+
+
+def _vote(chi: str, cands: list[str]) -> list[str]:
+    """The readings of one cell, most agreed first (ties: chi_sim's, then the digits-only
+    one, unless that is chi_sim's number with characters dropped)."""
+    if not cands:
+        return []
+    order: list[str] = []
+    for c in cands:
+        if c not in order:
+            order.append(c)
+    first = cands[0] if chi == cands[0] else None
+    digits = next((c for c in cands if c != first), None)
+    preferred = _pick_number(chi, digits) if first and digits else (first or digits)
+    order.sort(key=lambda c: (-cands.count(c), c != preferred))
+    return order
+
+
+def _num(text: str) -> float | None:
+    if text in ("无", "—"):
+        return 0.0
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _row_totals(keys: list[tuple[int, tuple[int, int]]], choices: dict[int, list[str]],
+                texts: list[str]) -> None:
+    """Where a row's voted values do not add up to its last one and exactly one choice among
+    the cells' own readings does, take that choice (in ``texts``)."""
+    rows: dict[tuple[int, int], list[int]] = {}
+    for i, (g, (r, c)) in enumerate(keys):
+        if i in choices:
+            rows.setdefault((g, r), []).append(i)
+    for idx in rows.values():
+        idx.sort(key=lambda i: keys[i][1][1])
+        if len(idx) < 3:
+            continue
+        opts = [[v for v in choices[i] if _num(v) is not None] for i in idx]
+        if not all(opts) or np.prod([len(o) for o in opts]) > 512:
+            continue
+
+        def holds(vals: tuple[str, ...]) -> bool:
+            nums = [_num(v) for v in vals]
+            return abs(sum(nums[:-1]) - nums[-1]) < 1e-6  # type: ignore[arg-type]
+
+        if holds(tuple(o[0] for o in opts)):
+            continue
+        good = [combo for combo in itertools.product(*opts) if holds(combo)]
+        if len(good) == 1:
+            for i, v in zip(idx, good[0]):
+                if texts[i] != v:
+                    log.debug("OCR: %r over %r (row total)", v, texts[i])
+                texts[i] = v
 
 
 def _pick_number(chi: str, digits: str) -> str:
@@ -461,34 +658,36 @@ def _cell_text(text: str) -> str:
     return t
 
 
-# The labels the State Council's format prints in its tables (2019 and 2021 wording). An OCR'd
-# label close to one of them (a character or two misread: 案矢 for 案卷, 信和访 for 信访) is
-# read as it; anything else is left as OCR'd.
-FORM_LABELS = (
-    "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "行政规范性文件",
-    "本年处理决定数量", "行政许可", "行政处罚", "行政强制", "其他对外管理服务事项",
-    "本年收费金额（单位：万元）", "行政事业性收费", "采购项目数量", "采购总金额（单位：万元）",
-    "政府集中采购", "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
-    "本年增/减", "处理决定数量", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构",
-    "社会公益组织", "法律服务机构", "总计", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果",
-    "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（三）不予公开",
-    "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
-    "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
-    "（四）无法提供", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
-    "3.补正后申请内容仍不明确", "（五）不予处理", "1.信访举报投诉类申请", "2.重复申请",
-    "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息",
-    "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他",
-    "（七）总计", "四、结转下年度继续办理", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
-    "结果维持", "结果纠正", "其他结果", "尚未审结",
-)
+# Header words of the State Council's tables that label no cell of their own (the cells'
+# labels come from the spec, `form_labels`).
+_HEADER_WORDS = ("信息内容", "法人或其他组织",
+                 "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+# A canonical label is the printed labels of its row or column joined: "（三）不予公开
+# 1.属于国家秘密", "申请人情况：自然人", "三、本年度办理结果（一）予以公开". Split at a space, at a
+# colon outside brackets, and before the bracketed item number after a numbered heading.
+_LABEL_PARTS = re.compile(r"\s+|：(?![^（]*）)|(?<=[^（）\s])(?=（[一二三四五六七八九十]+）)")
+
+
+def form_labels() -> tuple[str, ...]:
+    """The labels the form prints in its tables (2019 and 2021 wording), from the spec's
+    canonical cells (``cells.csv``) and the few header words that name no cell."""
+    from assets.report.spec import all_cells
+
+    out: list[str] = []
+    for cell in all_cells():
+        for label in (cell.row_label, cell.col_label):
+            for part in _LABEL_PARTS.split(label):
+                if part and part not in out:
+                    out.append(part)
+    return tuple(out) + tuple(w for w in _HEADER_WORDS if w not in out)
+
+
 _WORDS = re.compile(r"[^\u3400-\u9fff]+")
 
 
 @functools.cache
 def _lexicon() -> dict[str, str]:
-    return {_WORDS.sub("", label): label for label in FORM_LABELS}
+    return {_WORDS.sub("", label): label for label in form_labels()}
 
 
 def snap_label(text: str, cutoff: float = 0.8) -> str:
