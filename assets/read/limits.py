@@ -86,17 +86,20 @@ def check_docx_package(data: bytes) -> None:
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr", "p", "li", "td", "th", "tr", "option"})
+_VOID_ANY_CASE = frozenset(v for name in _VOID for v in (name, name.upper(), name.capitalize()))
 
 
 def html_depth(text: str, stop_at: int = MAX_HTML_DEPTH) -> int:
     """How deep elements nest, roughly (open tags minus close tags, ignoring void elements and
     those whose end tag HTML lets authors leave out); stops counting at `stop_at`."""
     depth = deepest = 0
-    for m in _TAG.finditer(text):
-        if m.group(3) or m.group(2).lower() in _VOID:
+    # findall hands back plain tuples: on every page we read, this loop is on the hot path.
+    for close, name, self_closing in _TAG.findall(text):
+        if self_closing or name in _VOID_ANY_CASE or name.lower() in _VOID:
             continue
-        if m.group(1):
-            depth = max(0, depth - 1)
+        if close:
+            if depth:
+                depth -= 1
         else:
             depth += 1
             if depth > deepest:
