@@ -78,3 +78,51 @@ def test_skewed_scan_reads_every_cell() -> None:
                 or (v is not None and got.get(k) is not None and abs(got[k] - v) < 1e-6))
     assert right / len(truth["cells"]) >= 0.97
     assert {s.section_id for s in report.sections} >= {"s1", "s2", "s3", "s4", "s5", "s6"}
+
+
+def test_specks_around_a_number_are_not_cut_with_it() -> None:
+    from assets.read.ocr import cut_cell
+
+    img = Image.new("L", (300, 80), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle([120, 25, 124, 55], fill=0)  # a "1"
+    d.rectangle([140, 25, 150, 55], fill=0)  # a digit
+    d.rectangle([131, 52, 133, 54], fill=0)  # a decimal point between them: kept
+    for x, y in ((40, 15), (250, 60), (135, 8)):  # specks left, right, above
+        d.rectangle([x, y, x + 1, y + 1], fill=0)
+    cut = cut_cell(np.asarray(img), (0, 0, 300, 80), 3, 10)
+    assert cut is not None and cut.char_h == 31
+    ink = np.asarray(cut.binary) < cut.level
+    assert ink.sum() == 5 * 31 + 11 * 31 + 9  # both strokes and the point, no speck
+
+
+def test_row_total_chooses_among_readings_only() -> None:
+    from assets.read.ocr import _row_totals
+
+    keys = [(0, (3, c)) for c in range(4)]
+    texts = ["5", "1", "2", "11"]
+    _row_totals(keys, {0: ["5", "8"], 1: ["1"], 2: ["2", "7"], 3: ["11", "1"]}, texts)
+    assert texts == ["8", "1", "2", "11"]  # the one choice that adds up
+    texts = ["5", "1", "2", "11"]
+    _row_totals(keys, {0: ["5"], 1: ["1"], 2: ["2"], 3: ["11"]}, texts)
+    assert texts == ["5", "1", "2", "11"]  # no reading adds up: nothing is forced
+
+
+def test_form_labels_come_from_the_canonical_cells() -> None:
+    from assets.read.ocr import form_labels
+
+    labels = form_labels()
+    assert "（三）不予公开" in labels and "1.属于国家秘密" in labels and "自然人" in labels
+    assert "三、本年度办理结果" in labels and "（一）予以公开" in labels
+    assert "本年收费金额（单位：万元）" in labels  # the colon inside brackets is no split
+
+
+@needs_tesseract
+def test_noisy_scans_read_through_the_specks() -> None:
+    for name in ("scan-lowres-noisy-2021.pdf", "scan-noisy-200dpi-2019.pdf"):
+        truth = next(d for d in map(json.loads, (CORPUS / "labels.jsonl").read_text("utf-8").splitlines())
+                     if d["file"] == name)
+        got = {f"{c.table_id}|{c.row_id}|{c.col_id}": c.value for c in parse_file(CORPUS / name).cells}
+        right = sum(1 for k, v in truth["cells"].items() if (v is None and got.get(k) is None)
+                    or (v is not None and got.get(k) is not None and abs(got[k] - v) < 1e-6))
+        assert right / len(truth["cells"]) >= 0.95, name
