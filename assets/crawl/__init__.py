@@ -4,10 +4,9 @@ Dagster-free: the pipeline wraps `crawl_sources`; nothing here imports dagster.
 """
 
 from .crawl import CrawlResult, crawl_sources
-from .encoding import decode_html
 from .fetch import Fetcher
 from .fetch_log import FetchLog
-from .media import filename_from_content_disposition, sniff_media
+from .filenames import filename_from_content_disposition
 from .records import CrawledDocument
 from .settings import USER_AGENT, CrawlSettings
 from .stats import CrawlStats, SourceStats
@@ -25,7 +24,5 @@ __all__ = [
     "RawStore",
     "SourceStats",
     "crawl_sources",
-    "decode_html",
     "filename_from_content_disposition",
-    "sniff_media",
 ]

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from assets.files import decode_text, sniff_media
 from assets.sources.config import Source
 
-from .encoding import decode_html
 from .fetch import Fetcher
-from .media import sniff_media
 from .middleware import FetchError, Oversized, Response, RobotsBlocked
 from .pages import (
     Link,
@@ -170,7 +169,7 @@ class SourceCrawl:
                 continue
             pages += 1
             self.stats.add(list_pages=1)
-            text = decode_html(response.body, response.content_type, url=url)
+            text = decode_text(response.body, response.content_type, source=url)[0]
             tree = parse_html(text)
             found = self._leads_from(links(tree, response.final_url), url)
             if not found and url in self.source.start:
@@ -212,7 +211,7 @@ class SourceCrawl:
             if response is None:
                 break
             self.stats.add(list_pages=1)
-            text = decode_html(response.body, response.content_type, url=url)
+            text = decode_text(response.body, response.content_type, source=url)[0]
             entries, total = data_endpoint_links(text, response.final_url)
             found = self._leads_from(entries, url)
             leads.extend(found)
@@ -251,7 +250,7 @@ class SourceCrawl:
                 return []
             return [self.document(response, title, lead.list_url, media)]
         self.stats.add(article_pages=1)
-        text = decode_html(response.body, response.content_type, url=lead.url)
+        text = decode_text(response.body, response.content_type, source=lead.url)[0]
         tree = parse_html(text)
         candidates = [lead.title, *page_title_candidates(tree)]
         title = next((t for t in candidates if is_report_title(t)), None)

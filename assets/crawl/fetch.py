@@ -18,7 +18,7 @@ from typing import Self
 import httpx
 
 from .fetch_log import FetchLog, utc_now
-from .media import filename_from_content_disposition
+from .filenames import filename_from_content_disposition
 from .middleware import (
     ConditionalMiddleware,
     FetchError,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from assets.files import sniff_media
 from assets.read import limits
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
-from assets.read.sniff import sniff_media
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ _MEDIA_ALIASES = {
 def resolve_media(data: bytes, media: str | None = None) -> str:
     """The reader to use. The bytes decide; a caller's ``media`` only settles what the
     bytes cannot (markup-free HTML fragments vs text)."""
-    sniffed = sniff_media(data)
+    sniffed = _MEDIA_ALIASES.get(sniff_media(data), sniff_media(data))
     hinted = _MEDIA_ALIASES.get((media or "").lower(), (media or "").lower()) or None
     if sniffed in ("html", "txt") and hinted in ("html", "txt"):
         return hinted

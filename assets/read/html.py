@@ -14,7 +14,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from assets.read.codec import decode_html
+from assets.files import decode_text
 from assets.read.document import Block, Document, Paragraph, Table
 from assets.read.limits import check_html_nesting
 
@@ -44,7 +44,7 @@ def clean_space(text: str) -> str:
 
 
 def read_html(data: bytes, source: str, title_hint: str | None = None) -> Document:
-    text, encoding = decode_html(data)
+    text, encoding = decode_text(data, source=source)
     check_html_nesting(text)
     tree = LexborHTMLParser(text)
     page_title = tree.css_first("title")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from assets.read.codec import decode_bytes
+from assets.files import decode_text
 from assets.read.document import Document, Paragraph
 
 
 def read_text(data: bytes, source: str, title_hint: str | None = None) -> Document:
-    text, _ = decode_bytes(data)
+    text, _ = decode_text(data, source=source)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     # A line of only tabs is kept: in one-cell-per-line flattenings it stands for empty cells.
     blocks = [Paragraph(line.rstrip(" ")) for line in text.split("\n") if line.strip(" ")]

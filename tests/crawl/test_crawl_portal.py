@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from assets.crawl import LocalRawStore, crawl_sources, decode_html
+from assets.crawl import LocalRawStore, crawl_sources
 from assets.crawl.settings import USER_AGENT
+from assets.files import decode_text
 
 from .conftest import fast_settings, portal_sources
 from .portal import GBK_ATTACHMENT_NAME, GBK_TITLE, FixturePortal, build_portal
@@ -142,7 +143,7 @@ def test_gbk_page_declared_gb2312_is_recorded_and_decodes_with_its_rare_characte
     result, _, _ = first_crawl
     doc = next(d for d in result.documents if d.title == GBK_TITLE)
     assert doc.media == "html"
-    assert "王镕" in decode_html(store.get(doc.sha256), doc.content_type)
+    assert "王镕" in decode_text(store.get(doc.sha256), doc.content_type)[0]
 
 
 def test_attachment_title_comes_from_a_gbk_content_disposition(portal, first_crawl):

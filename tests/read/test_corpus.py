@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assets.files import decode_text
 from assets.read import read_file
-from assets.read.codec import decode_html
 from assets.read.document import Paragraph, Table
 from assets.report.parse import parse_file
 from tests.read.needs import needs_soffice, needs_tesseract
@@ -31,12 +31,12 @@ def _cells_right(name: str) -> float:
 
 
 def test_gbk_bytes_declared_utf8_decode_as_gb18030() -> None:
-    text, enc = decode_html((CORPUS / "html-gbk-declared-utf8.html").read_bytes())
+    text, enc = decode_text((CORPUS / "html-gbk-declared-utf8.html").read_bytes())
     assert enc == "gb18030" and "清河市交通运输局" in text
 
 
 def test_utf8_bytes_declared_gbk_decode_as_utf8() -> None:
-    text, enc = decode_html((CORPUS / "html-utf8-declared-gbk.html").read_bytes())
+    text, enc = decode_text((CORPUS / "html-utf8-declared-gbk.html").read_bytes())
     assert enc == "utf-8" and "清河县市场监督管理局" in text
 
 
