@@ -25,8 +25,9 @@ class YearParse:
     errors: list[str] = field(default_factory=list)
 
 
-def parse_document(doc: CrawledDocument, store: RawStore) -> Report:
-    """Parse one stored document, with the portal's title, agency and year as hints."""
+def parse_document(doc: CrawledDocument, store: RawStore, division_hint: str | None = None) -> Report:
+    """Parse one stored document, with the portal's title, agency and year, and the source's
+    division, as hints."""
     try:
         data = store.get(doc.sha256)
     except KeyError:
@@ -40,16 +41,18 @@ def parse_document(doc: CrawledDocument, store: RawStore) -> Report:
         title_hint=doc.title,
         agency_hint=doc.agency_hint,
         year_hint=doc.year_hint,
+        division_hint=division_hint,
     )
 
 
 def parse_year(year: int, documents: list[CrawledDocument], store: RawStore,
                divisions: dict[str, str | None] | None = None) -> YearParse:
     parsed: list[tuple[CrawledDocument, Report]] = []
+    divisions = divisions or {}
     result = YearParse(year=year, frames=ReportFrames.empty())
     workers = default_workers() if isolation_enabled() else 1
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parse") as pool:
-        reports = list(pool.map(lambda d: parse_document(d, store), documents))
+        reports = list(pool.map(lambda d: parse_document(d, store, divisions.get(d.source)), documents))
     for doc, report in zip(documents, reports):
         if report.error:
             log.warning("%s: %s", doc.final_url, report.error)

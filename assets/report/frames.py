@@ -16,12 +16,8 @@ from pathlib import Path
 import polars as pl
 
 from assets.crawl.records import CrawledDocument
+from assets.report.division import agency_kind, division_by_code
 from assets.report.model import Report
-
-try:  # assets/report/division.py: where an agency sits (added beside this module)
-    from assets.report import division as _division
-except ImportError:  # pragma: no cover - until it lands, the division columns stay NULL
-    _division = None
 
 REPORT_SCHEMA = {
     "report_id": pl.Utf8,
@@ -182,26 +178,17 @@ def with_agency_keys(report: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _division_of(agency: str | None, rep: Report, hint: str | None, title: str | None) -> dict:
-    """Division code, names, level and agency kind, from the report stage when it set them,
-    else resolved from the agency name, the title and the source's division hint."""
-    code = getattr(rep, "division_code", None)
-    name = getattr(rep, "division", None) or hint
-    out = {"division": name, "division_code": code, "province": None, "prefecture": None,
-           "county": None, "level": None, "agency_kind": None}
-    if _division is None or agency is None:
-        return out
-    found = _resolve_division(agency, title, name)
+def _division_of(agency: str | None, rep: Report, hint: str | None) -> dict:
+    """Division code, names and level as the report stage resolved them (the source's
+    division is only a fallback name when it found none), and the agency's kind."""
+    found = division_by_code(rep.division_code) if rep.division_code else None
+    out = {"division": rep.division or hint, "division_code": rep.division_code, "province": None,
+           "prefecture": None, "county": None, "level": None,
+           "agency_kind": agency_kind(agency) if agency else None}
     if found is not None:
-        out.update(division=found.name or name, division_code=code or found.code,
-                   province=found.province, prefecture=found.prefecture, county=found.county,
+        out.update(province=found.province, prefecture=found.prefecture, county=found.county,
                    level=found.level)
-    out["agency_kind"] = _division.agency_kind(agency)
     return out
-
-
-def _resolve_division(agency: str, text: str | None, hint: str | None):
-    return _division.resolve_division(agency, text=text, hint=hint)
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -233,7 +220,7 @@ def build_frames(
                 "agency": agency,
                 "agency_norm": None,
                 "agency_id": None,
-                **_division_of(agency, rep, divisions.get(doc.source), title),
+                **_division_of(agency, rep, divisions.get(doc.source)),
                 "year": year,
                 "format_version": rep.format_version,
                 "title": title,
