@@ -4,13 +4,14 @@
     .venv/bin/python -m benchmarks accuracy   # one (or several) by name
 
 Each benchmark is a module here with `main(argv: list[str]) -> int` that prints a table of
-figure, target and ratio; a non-zero return means a target was missed.
+figure, target and ratio; a non-zero return means a target was missed. Each runs in a process
+of its own, so one benchmark's memory and CPU figures never include another's.
 """
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,11 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
-        code = importlib.import_module(f"benchmarks.{name}").main([a for a in argv if a.startswith("-")])
+        flags = [a for a in argv if a.startswith("-")]
+        code = subprocess.run(
+            [sys.executable, "-c", f"import sys, benchmarks.{name} as b; sys.exit(b.main(sys.argv[1:]))", *flags],
+            check=False,
+        ).returncode
         print(f"({name}: {time.perf_counter() - started:.1f}s)")
         if code:
             missed.append(name)
