@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFilter
 
-from assets.read.document import Block, Paragraph, Table
+from assets.read.document import Block, Paragraph, Table, UnreadableDocument
 from assets.read.layout import Word, layout_blocks
-from assets.read.limits import MAX_OCR_PIXELS
+from assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -744,6 +745,12 @@ def prose_lines(rows: list[dict[str, str]]) -> list[tuple[float, str]]:
 
 def render(page) -> tuple[Image.Image, float]:
     """A pypdfium2 page as a grey image at OCR_DPI (fewer dpi for a poster), and its scale."""
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        w, h = obj.get_px_size()  # from the image's header: nothing decoded yet
+        if w * h > MAX_EMBEDDED_IMAGE_PIXELS:
+            raise UnreadableDocument(
+                f"a page holds an image of {w}×{h} pixels (over {MAX_EMBEDDED_IMAGE_PIXELS:,}): "
+                "refused, rendering it would take gigabytes")
     scale = OCR_DPI / 72
     width, height = page.get_size()
     if width * height * scale * scale > MAX_OCR_PIXELS:  # a poster-sized page: fewer dpi
