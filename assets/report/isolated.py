@@ -203,7 +203,17 @@ class ParserPool:
         media = hints.get("media")
         started = time.monotonic()
         try:
-            worker.conn.send((data, source, hints))
+            try:
+                worker.conn.send((data, source, hints))
+            except OSError:
+                # The worker may have refused the job mid-send (out of memory receiving it)
+                # and said why before hanging up: take its answer over a bare broken pipe.
+                if worker.conn.poll(1.0):
+                    answer = worker.conn.recv()
+                    if isinstance(answer, str):
+                        self._drop(worker)
+                        return Report.failed(source, answer, media)
+                raise
             if worker.conn.poll(limit):
                 answer = worker.conn.recv()
                 if isinstance(answer, str):  # the worker could not even take the job
