@@ -1,7 +1,10 @@
 """PDF: text lines in order, ruled tables as grids, tables that cross pages joined.
 
 pdfplumber is slow (~80 ms a page), pypdfium2 text is fast (~3 ms a page): read every page's
-text with pypdfium2, and run pdfplumber only on the pages whose text holds table labels.
+text with pypdfium2, and run pdfplumber only on the pages whose text holds table labels. Even
+there pdfminer does not interpret the page: pdfium's chars and rules, in pdfminer's geometry
+(`assets.read.pdf_objects`), are handed to pdfplumber's table finder; a page they cannot stand
+for (rotated, offset, text not upright) is read by pdfminer as before.
 Pages with no text layer (a scan, 图片版) are read by OCR (`assets.read.ocr`) when Tesseract
 is installed; otherwise the document is flagged ``needs_ocr``. A table page where pdfplumber
 finds no ruled table is read by word positions (`assets.read.layout`): a borderless table.
@@ -19,6 +22,7 @@ import pypdfium2 as pdfium
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from assets.read.layout import Word, layout_blocks
 from assets.read.limits import MAX_PDF_PAGES
+from assets.read.pdf_objects import PageObjects, page_objects
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,8 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
         raise UnreadableDocument(f"not a readable PDF: {exc}") from exc
     try:
         page_texts = []
+        candidates: set[int] = set()  # pages whose text names table rows
+        objects: dict[int, dict[str, list[dict]] | None] = {}  # their chars and rules, by pdfium
         n_pages = len(pdf)
         for i in range(min(n_pages, MAX_PDF_PAGES)):
             try:
@@ -54,7 +60,11 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             except pdfium.PdfiumError as exc:
                 raise UnreadableDocument(f"damaged PDF: page {i + 1} cannot be loaded ({exc})") from exc
             textpage = page.get_textpage()
-            page_texts.append(textpage.get_text_range())
+            text = textpage.get_text_range()
+            page_texts.append(text)
+            if _is_table_page(text, i - 1 in candidates):
+                candidates.add(i)
+                objects[i] = page_objects(page, textpage)
             textpage.close()
             page.close()
         meta_title = (pdf.get_metadata_dict() or {}).get("Title") or None
@@ -77,7 +87,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             return doc
         doc.warnings.append(f"pages without a text layer (not read): {unread}")
 
-    table_pages = _pages_with_tables(page_texts) - set(blank)
+    table_pages = candidates - set(blank)
     plumbed: dict[int, list[Block]] = {}
     if table_pages:
         try:
@@ -85,6 +95,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
                 for i in sorted(table_pages):
                     page = plumber.pages[i]
                     try:
+                        _use_pdfium_objects(page, objects.get(i))
                         plumbed[i] = _read_table_page(page, i + 1)
                     finally:
                         page.close()
@@ -152,16 +163,32 @@ def _squash(text: str) -> str:
 def _pages_with_tables(page_texts: list[str]) -> set[int]:
     pages: set[int] = set()
     for i, text in enumerate(page_texts):
-        flat = _squash(text)
-        if any(m in flat for m in _TABLE_MARKERS):
+        if _is_table_page(text, i - 1 in pages):
             pages.add(i)
-        elif i - 1 in pages:
-            # A continuation page of a table that began on the page before: rows of numbers
-            # near its top.
-            head = [ln for ln in text.splitlines() if ln.strip()][:8]
-            if any(_NUMBER_LINE.search(ln.strip()) or re.search(r"\s\d+\s+\d+\s*$", ln) for ln in head):
-                pages.add(i)
     return pages
+
+
+def _is_table_page(text: str, after_table_page: bool) -> bool:
+    if any(m in _squash(text) for m in _TABLE_MARKERS):
+        return True
+    if after_table_page:
+        # A continuation page of a table that began on the page before: rows of numbers
+        # near its top.
+        head = [ln for ln in text.splitlines() if ln.strip()][:8]
+        return any(_NUMBER_LINE.search(ln.strip()) or re.search(r"\s\d+\s+\d+\s*$", ln)
+                   for ln in head)
+    return False
+
+
+def _use_pdfium_objects(page: pdfplumber.page.Page, objects: PageObjects | None) -> None:
+    """Hand pdfplumber the page's objects as pdfium read them, so that pdfminer does not
+    interpret the page again; a page pdfium's objects cannot stand for is left to pdfminer."""
+    if objects is None or page.rotation or page.mediabox != page.cropbox:
+        return
+    mb = page.mediabox
+    if mb[0] != 0 or mb[1] != 0 or abs(objects.height - float(mb[3])) > 1e-3:
+        return
+    page._objects = objects.for_page(page.page_number, float(page.height), float(page.initial_doctop))
 
 
 def _lines(text: str, page_no: int) -> list[Block]:

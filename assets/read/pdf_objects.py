@@ -1,0 +1,299 @@
+"""A PDF page's chars, lines, rects and curves read by pypdfium2, in pdfplumber's shapes.
+
+pdfplumber reads a page by having pdfminer interpret its content stream in pure Python, which
+is most of the time a PDF takes to read. pdfium interprets it in C: this module builds the
+objects pdfplumber's table finder and text extraction use from pdfium's, following pdfminer's
+geometry, so that ``page._objects`` can be set before ``find_tables()`` and pdfminer never
+runs on the page:
+
+* a char's box is pdfminer's: from its origin, across its advance width (the font's /W or
+  /Widths entry, which pdfium reports as the glyph width), from the font's descent to one em
+  above it; chars come in the order of the content stream (pdfium's text page may reorder a
+  line's chars: they are put back in the order of their text objects);
+* paths follow pdfminer's rules: each subpath (from an ``m``) is painted apart; a subpath of
+  one straight segment is a line; a closed axis-aligned four-sided subpath is a rect; anything
+  else is a curve (its points are the segments' end points).
+
+`page_objects` returns None for a page it cannot read this way (rotated, a mediabox not at the
+origin, text not upright, invisible text, a char without a unicode mapping or a text object);
+the caller lets pdfminer read that page. The objects are finished (flipped to pdfplumber's
+``top``/``bottom``, numbered) by `PageObjects.for_page`, with the height and document offset
+of pdfplumber's page.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as R
+
+Obj = dict[str, Any]
+
+_FORM, _PATH, _TEXT = R.FPDF_PAGEOBJ_FORM, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_TEXT
+_LINETO, _BEZIERTO, _MOVETO = R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO, R.FPDF_SEGMENT_MOVETO
+_INVISIBLE = R.FPDF_TEXTRENDERMODE_INVISIBLE
+_SUBPATH = re.compile(r"m[^m]+")
+_MAX_FORM_DEPTH = 8
+# pdfium works in single precision: positions are rounded back to the 4 decimals PDF writers
+# print (pdfminer, in double precision, keeps them), so that ties break as they do there.
+_DIGITS = 4
+
+
+class Unsupported(Exception):
+    """The page holds something this module does not read as pdfminer would."""
+
+
+class PageObjects:
+    """A page's objects in PDF space (y up), to be finished for one pdfplumber page."""
+
+    def __init__(self, height: float, objects: dict[str, list[Obj]]) -> None:
+        self.height = height  # pdfium's (single precision)
+        self._objects = objects
+
+    def for_page(self, page_number: int, height: float, initial_doctop: float
+                 ) -> dict[str, list[Obj]]:
+        """pdfplumber's Page.objects: {"char", "line", "rect", "curve"} lists of dicts."""
+        out: dict[str, list[Obj]] = {}
+        for kind, objs in self._objects.items():
+            if not objs:
+                continue
+            done = []
+            for raw in objs:
+                obj = dict(raw)
+                top = height - obj["y1"]
+                obj["top"], obj["bottom"] = top, height - obj["y0"]
+                obj["doctop"] = initial_doctop + top
+                obj["page_number"] = page_number
+                if kind != "char":
+                    obj["pts"] = [(x, height - y) for x, y in obj["pts"]]
+                    obj["path"] = [(seg[0], *[(seg[k], height - seg[k + 1])
+                                              for k in range(1, len(seg), 2)])
+                                   for seg in obj["path"]]
+                done.append(obj)
+            out[kind] = done
+        return out
+
+
+def page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects | None:
+    """The page's chars, lines, rects and curves as pdfminer would see them, or None when
+    the page needs pdfminer."""
+    try:
+        return _read(page, textpage)
+    except Unsupported:
+        return None
+
+
+def _read(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects:
+    if R.FPDFPage_GetRotation(page) != 0:
+        raise Unsupported("rotated page")
+    left, bottom, _right, top = page.get_mediabox()
+    if left != 0 or bottom != 0:
+        raise Unsupported("mediabox not at the origin")
+    ctx = _Context()
+    order: dict[int, int] = {}  # text object (address) -> its place in the content stream
+    _walk(R.FPDFPage_CountObjects(page), lambda i: R.FPDFPage_GetObject(page, i),
+          (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), ctx, order, 0)
+    return PageObjects(float(top), {"char": _chars(textpage, order), **ctx.objects})
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.objects: dict[str, list[Obj]] = {"line": [], "rect": [], "curve": []}
+        self.n_text = 0
+
+
+def _walk(count: int, get, ctm: tuple[float, ...], ctx: _Context, order: dict[int, int],
+          depth: int) -> None:
+    if depth > _MAX_FORM_DEPTH:
+        raise Unsupported("forms nested too deep")
+    matrix = R.FS_MATRIX()
+    for i in range(count):
+        obj = get(i)
+        kind = R.FPDFPageObj_GetType(obj)
+        if kind == _TEXT:
+            if R.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE:
+                raise Unsupported("invisible text")  # pdfminer reads it, pdfium does not
+            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = ctx.n_text
+            ctx.n_text += 1
+        elif kind == _PATH:
+            if not R.FPDFPageObj_GetMatrix(obj, matrix):
+                raise Unsupported("path without a matrix")
+            m = _mult((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), ctm)
+            _path(obj, m, ctx)
+        elif kind == _FORM:
+            if not R.FPDFPageObj_GetMatrix(obj, matrix):
+                raise Unsupported("form without a matrix")
+            m = _mult((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), ctm)
+            _walk(R.FPDFFormObj_CountObjects(obj), lambda j, f=obj: R.FPDFFormObj_GetObject(f, j),
+                  m, ctx, order, depth + 1)
+
+
+def _mult(m1: tuple[float, ...], m0: tuple[float, ...]) -> tuple[float, ...]:
+    """m1 then m0 (pdfminer's mult_matrix)."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a0, b0, c0, d0, e0, f0 = m0
+    return (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1,
+            a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return (a * x + c * y + e, b * x + d * y + f)
+
+
+def _path(obj, m: tuple[float, ...], ctx: _Context) -> None:
+    n = R.FPDFPath_CountSegments(obj)
+    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not R.FPDFPath_GetDrawMode(obj, fillmode, stroke):
+        raise Unsupported("path without a draw mode")
+    width = ctypes.c_float()
+    R.FPDFPageObj_GetStrokeWidth(obj, width)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    # pdfminer's path: ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)
+    path: list[tuple] = []
+    start: tuple[float, float] | None = None
+    bezier: list[float] = []
+    for i in range(n):
+        seg = R.FPDFPath_GetPathSegment(obj, i)
+        kind = R.FPDFPathSegment_GetType(seg)
+        if not R.FPDFPathSegment_GetPoint(seg, x, y):
+            raise Unsupported("path segment without a point")
+        px, py = _apply(m, x.value, y.value)
+        px, py = round(px, _DIGITS), round(py, _DIGITS)
+        if kind == _MOVETO:
+            if bezier:
+                raise Unsupported("broken curve")
+            path.append(("m", px, py))
+            start = (px, py)
+        elif kind == _LINETO:
+            if bezier:
+                raise Unsupported("broken curve")
+            path.append(("l", px, py))
+        elif kind == _BEZIERTO:
+            bezier += [px, py]
+            if len(bezier) == 6:
+                path.append(("c", *bezier))
+                bezier = []
+        else:
+            raise Unsupported("unknown path segment")
+        if R.FPDFPathSegment_GetClose(seg) and not bezier:
+            if start is None:
+                raise Unsupported("closing a path never begun")
+            path.append(("h",))
+    if bezier:
+        raise Unsupported("broken curve")
+    _paint(path, ctx, float(width.value), bool(stroke.value), fillmode.value != 0,
+           fillmode.value == R.FPDF_FILLMODE_ALTERNATE)
+
+
+def _paint(path: list[tuple], ctx: _Context, linewidth: float, stroke: bool, fill: bool,
+           evenodd: bool) -> None:
+    """pdfminer's PDFLayoutAnalyzer.paint_path, on a path already in page space."""
+    shape = "".join(seg[0] for seg in path)
+    if shape[:1] != "m":
+        return
+    if shape.count("m") > 1:
+        for sub in _SUBPATH.finditer(shape):
+            _paint(path[sub.start(0):sub.end(0)], ctx, linewidth, stroke, fill, evenodd)
+        return
+    pts = [seg[-2:] if seg[0] != "h" else path[0][-2:] for seg in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    common = {"linewidth": linewidth, "stroke": stroke, "fill": fill, "evenodd": evenodd,
+              "path": path}
+    if shape in ("mlh", "ml"):
+        ctx.objects["line"].append(_curve("line", [pts[0], pts[1]], common))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        closed = pts[0] == pts[4]
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if closed and square:
+            (ax, ay), (bx, by) = pts[0], pts[2]
+            ctx.objects["rect"].append(
+                _curve("rect", [(ax, ay), (bx, ay), (bx, by), (ax, by)], common))
+            return
+    ctx.objects["curve"].append(_curve("curve", pts, common))
+
+
+def _curve(kind: str, pts: list[tuple[float, float]], common: dict) -> Obj:
+    x0 = min(p[0] for p in pts)
+    x1 = max(p[0] for p in pts)
+    y0 = min(p[1] for p in pts)
+    y1 = max(p[1] for p in pts)
+    return {
+        "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+        "pts": list(pts),
+        "linewidth": common["linewidth"], "stroke": common["stroke"], "fill": common["fill"],
+        "evenodd": common["evenodd"], "stroking_color": None, "non_stroking_color": None,
+        "mcid": None, "tag": None, "object_type": kind, "path": common["path"], "dash": None,
+    }
+
+
+def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Obj]:
+    n = R.FPDFText_CountChars(textpage)
+    if n < 0:
+        raise Unsupported("no text page")
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    fm = R.FS_MATRIX()
+    glyph_w, desc = ctypes.c_float(), ctypes.c_float()
+    name_buf = ctypes.create_string_buffer(256)
+    # what a text object's chars share: their place in the stream, matrix, size, font
+    shared: dict[int, tuple[int, float, float, float, float, str, Any, dict[int, float]]] = {}
+    keyed: list[tuple[int, int, Obj]] = []
+    is_generated, map_error = R.FPDFText_IsGenerated, R.FPDFText_HasUnicodeMapError
+    get_unicode, get_object = R.FPDFText_GetUnicode, R.FPDFText_GetTextObject
+    get_origin, cast, void_p = R.FPDFText_GetCharOrigin, ctypes.cast, ctypes.c_void_p
+    for i in range(n):
+        if is_generated(textpage, i):
+            continue
+        if map_error(textpage, i):
+            raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
+        code = get_unicode(textpage, i)
+        obj = get_object(textpage, i)
+        key = cast(obj, void_p).value or 0
+        info = shared.get(key)
+        if info is None:
+            place = order.get(key) if key else None
+            if place is None:
+                raise Unsupported("a char without its text object")
+            if not R.FPDFText_GetMatrix(textpage, i, fm):
+                raise Unsupported("a char without a matrix")
+            if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
+                raise Unsupported("text not upright")
+            size = R.FPDFText_GetFontSize(textpage, i)
+            handle = R.FPDFTextObj_GetFont(obj)
+            if not handle or not R.FPDFFont_GetDescent(handle, ctypes.c_float(size), desc):
+                raise Unsupported("a char without a font")
+            got = R.FPDFFont_GetBaseFontName(handle, name_buf, len(name_buf))
+            name = name_buf.raw[:max(got - 1, 0)].decode("latin-1") if got else ""
+            info = shared[key] = (place, fm.a, fm.d, size, float(desc.value), name, handle, {})
+        place, a, d, size, descent, fontname, handle, widths = info
+        adv = widths.get(code)
+        if adv is None:
+            if not R.FPDFFont_GetGlyphWidth(handle, code, ctypes.c_float(size), glyph_w):
+                raise Unsupported("a glyph without a width")
+            adv = widths[code] = float(glyph_w.value)
+        if not get_origin(textpage, i, ox, oy):
+            raise Unsupported("a char without a position")
+        x, y = round(ox.value, _DIGITS), round(oy.value, _DIGITS)
+        # pdfminer: the box (0, descent) .. (adv, descent + size) through the char's matrix
+        x0, x1 = x, x + a * adv
+        y0, y1 = round(y + d * descent, _DIGITS), round(y + d * (descent + size), _DIGITS)
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        keyed.append((place, i, {
+            "matrix": (a, 0.0, 0.0, d, x, y), "fontname": fontname, "adv": adv, "upright": True,
+            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+            "size": y1 - y0, "mcid": None, "tag": None, "object_type": "char", "ncs": None,
+            "text": chr(code), "stroking_color": None, "non_stroking_color": None,
+        }))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [k[2] for k in keyed]
