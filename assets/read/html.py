@@ -70,7 +70,10 @@ def find_report_body(tree: LexborHTMLParser) -> LexborNode | None:
     root = tree.body or tree.root
     if root is None:
         return None
-    text = root.text(separator="")
+    # The page's text is its children's texts joined: read them once, for the walk too.
+    kids = list(root.iter(include_text=True))
+    kid_texts = [k.text(separator="") for k in kids]
+    text = "".join(kid_texts)
     best_score = _score(text)
     if best_score == 0:
         return root
@@ -78,15 +81,18 @@ def find_report_body(tree: LexborHTMLParser) -> LexborNode | None:
     # A node's text is a substring of its parent's: it holds no marker its parent lacks. So
     # a subtree whose top holds fewer markers than the page holds no candidate: skip it (the
     # walk is in document order, like a css() query, so ties still go to the first).
-    stack = list(reversed(_element_children(root)))
+    stack: list[tuple[LexborNode, str | None]] = [
+        (k, t) for k, t in zip(reversed(kids), reversed(kid_texts)) if k.tag not in _NOT_ELEMENTS
+    ]
     while stack:
-        node = stack.pop()
-        t = node.text(separator="")
+        node, t = stack.pop()
+        if t is None:
+            t = node.text(separator="")
         if _score(t) < best_score:
             continue
         if node.tag in _CONTAINER_TAGS and len(t) < best_len:
             best, best_len = node, len(t)
-        stack.extend(reversed(_element_children(node)))
+        stack.extend((c, None) for c in reversed(_element_children(node)))
     return best
 
 
@@ -146,14 +152,6 @@ class _Walker:
                 self._walk(child)
 
 
-def _cell_text(cell: LexborNode) -> str:
-    # Paragraphs inside a cell are one label broken by Word, not separate lines.
-    text = cell.text(separator="")
-    if text.isascii() and text.isdigit():  # the common cell: nothing to clean
-        return text
-    return clean_space(text)
-
-
 @lru_cache(maxsize=256)
 def _span(raw: str | None) -> int:
     """A rowspan/colspan attribute's value: 1 when absent or unreadable, at most 1000."""
@@ -164,11 +162,14 @@ def _span(raw: str | None) -> int:
 def read_table(table: LexborNode) -> Table | None:
     """Expand rowspan/colspan: the top-left slot holds the text, covered slots are None."""
     # Nodes compare by identity (mem_id): LexborNode's == serialises both subtrees to HTML.
-    rows = [tr for tr in table.css("tr") if _owning_table_id(tr) == table.mem_id]
+    table_id = table.mem_id
+    rows = [tr for tr in table.css("tr") if _owning_table_id(tr) == table_id]
     n_rows = len(rows)
     grid: list[list[str | None]] = [[] for _ in range(n_rows)]  # _FREE: no cell there yet
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     n_cols = 0
+    # The cells that carry a span attribute (nested tables' too: only membership is asked).
+    spanning = {n.mem_id for n in table.css(_SPANNING)}
     for r, tr in enumerate(rows):
         row = grid[r]
         c = 0
@@ -176,12 +177,23 @@ def read_table(table: LexborNode) -> Table | None:
             tag = cell.tag
             if tag != "td" and tag != "th":
                 continue
-            while c < len(row) and row[c] is not _FREE:
+            width = len(row)
+            while c < width and row[c] is not _FREE:
                 c += 1
-            attrs = cell.attrs
+            # Paragraphs inside a cell are one label broken by Word, not separate lines.
+            text = cell.text(separator="")
+            if not text.isalnum():  # digits or words alone (the common cell): nothing to clean
+                text = clean_space(text)
+            if c == width:
+                row.append(text)
+            else:
+                _put(row, c, text)
+            if cell.mem_id not in spanning:
+                c += 1
+                continue
+            attrs = cell.attributes
             rs, cs = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
             rs = min(rs, n_rows - r)
-            _put(row, c, _cell_text(cell))
             if rs > 1 or cs > 1:
                 for dr in range(rs):
                     covered = grid[r + dr]
@@ -190,7 +202,7 @@ def read_table(table: LexborNode) -> Table | None:
                             _put(covered, c + dc, None)
                 spans[(r, c)] = (rs, cs)
             c += cs
-            n_cols = max(n_cols, c)
+        n_cols = max(n_cols, c)
     if not rows or not n_cols:
         return None
     out = tuple(
@@ -199,6 +211,7 @@ def read_table(table: LexborNode) -> Table | None:
     return Table(grid=out, spans=spans)
 
 
+_SPANNING = "td[rowspan], td[colspan], th[rowspan], th[colspan]"
 _FREE: Any = object()  # a grid slot no cell covers yet
 
 

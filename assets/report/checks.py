@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assets.report.model import CellValue, CheckResult, NarrativeFigure
+from assets.report.model import CellValue, CheckResult, NarrativeFigure, check_result
 
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
               "other_org")
@@ -25,42 +25,52 @@ _EPS = 1e-6
 
 
 def _result(rule: str, row: str | None, col: str | None, expected: float | None,
-            actual: float | None) -> CheckResult:
+            actual: float | None, soft: bool = False) -> CheckResult:
     passed = None if expected is None or actual is None else abs(expected - actual) < _EPS
-    return CheckResult(rule, row, col, expected, actual, passed)
+    return check_result(rule, row, col, expected, actual, passed, soft)
 
 
 def _sum(values: Iterable[float | None]) -> float | None:
     vals = list(values)
-    return None if any(v is None for v in vals) else float(sum(vals))  # type: ignore[arg-type]
+    return None if None in vals else float(sum(vals))  # type: ignore[arg-type]
 
 
 def run_checks(cells: list[CellValue], format_version: str | None) -> list[CheckResult]:
-    v = {(c.table_id, c.row_id, c.col_id): c.value for c in cells}
+    # Values by table, row and column (a later cell of the same key wins, as in a flat dict).
+    t3: dict[str, dict[str, float | None]] = {}
+    t4: dict[str, dict[str, float | None]] = {}
+    for c in cells:
+        if c.table_id == "t3":
+            row_values = t3.get(c.row_id)
+            if row_values is None:
+                row_values = t3[c.row_id] = {}
+            row_values[c.col_id] = c.value
+        elif c.table_id == "t4":
+            t4.setdefault(c.row_id, {})[c.col_id] = c.value
     out: list[CheckResult] = []
-    t3_rows = list(dict.fromkeys(r for (t, r, _) in v if t == "t3"))
-    for row in t3_rows:
-        addends = [v.get(("t3", row, a)) for a in APPLICANTS]
-        total = v.get(("t3", row, "total"))
-        present = [a for a in addends if a is not None]
+    for row, values in t3.items():
+        present = [x for a in APPLICANTS if (x := values.get(a)) is not None]
         expected = float(sum(present)) if present else None
-        out.append(_result("t3_row_total", row, "total", expected, total))
-    for col in T3_COLUMNS if t3_rows else ():
-        def get(r: str, col: str = col) -> float | None:
-            return v.get(("t3", r, col))
-        expected = _sum([get("received_new"), get("carried_over")])
-        actual = _sum([get("result.total"), get("carried_forward")])
+        out.append(_result("t3_row_total", row, "total", expected, values.get("total")))
+    leaves = [r for r in t3 if r.startswith("result.") and r != "result.total"]
+    if format_version == "2021":
+        leaves = [r for r in leaves if r != "result.other"]
+    empty: dict[str, float | None] = {}
+    received, carried_over = t3.get("received_new", empty), t3.get("carried_over", empty)
+    total, carried_forward = t3.get("result.total", empty), t3.get("carried_forward", empty)
+    leaf_values = [t3[r] for r in leaves]
+    for col in T3_COLUMNS if t3 else ():
+        expected = _sum([received.get(col), carried_over.get(col)])
+        actual = _sum([total.get(col), carried_forward.get(col)])
         out.append(_result("t3_balance", None, col, expected, actual))
-        leaves = [r for r in t3_rows if r.startswith("result.") and r != "result.total"]
-        if format_version == "2021":
-            leaves = [r for r in leaves if r != "result.other"]
         out.append(_result("t3_result_total", "result.total", col,
-                           _sum(get(r) for r in leaves), get("result.total")))
+                           _sum([lv.get(col) for lv in leaf_values]), total.get(col)))
     for row in ("review", "litigation_direct", "litigation_after_review"):
-        if ("t4", row, "total") not in v:
+        values = t4.get(row, empty)
+        if "total" not in values:
             continue
-        expected = _sum(v.get(("t4", row, c)) for c in ("upheld", "corrected", "other", "pending"))
-        out.append(_result("t4_row_total", row, "total", expected, v.get(("t4", row, "total"))))
+        expected = _sum([values.get(c) for c in ("upheld", "corrected", "other", "pending")])
+        out.append(_result("t4_row_total", row, "total", expected, values["total"]))
     return out
 
 
@@ -105,7 +115,5 @@ def narrative_checks(figures: list[NarrativeFigure], cells: list[CellValue]) -> 
             if with_carried is not None and abs(with_carried - stated[figure]) < _EPS:
                 actual = with_carried
         row = rows[0][1] if len(rows) == 1 else None
-        checked = _result(rule, row, "total", stated[figure], actual)
-        out.append(CheckResult(checked.rule, checked.row_id, checked.col_id, checked.expected,
-                               checked.actual, checked.passed, soft=True))
+        out.append(_result(rule, row, "total", stated[figure], actual, soft=True))
     return out

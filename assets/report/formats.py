@@ -39,6 +39,11 @@ def detect_format(t2_labels: list[str], t3_labels: list[str],
 
 
 def row_widths(format_version: str, table_id: str) -> dict[str, int]:
+    return dict(_row_widths(format_version, table_id))
+
+
+@cache
+def _row_widths(format_version: str, table_id: str) -> dict[str, int]:
     widths: Counter[str] = Counter()
     for c in cells_for(format_version):
         if c.table_id == table_id:

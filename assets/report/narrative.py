@@ -73,26 +73,47 @@ _ABOUT_APPLICATIONS = frozenset({"applications_answered", "granted", "partly_gra
 _SENTENCE = re.compile(r"[^。；;！!]+[。；;！!]?")
 
 
+# Words each pattern cannot match without (checked with `in`, far cheaper than a search):
+# a sentence lacking them is not searched. Every _FIGURES pattern also needs a digit.
+_NEEDS: dict[str, str] = {
+    "applications_received": "申请", "applications_answered": "件", "granted_or_partly": "部分公开",
+    "granted": "公开", "partly_granted": "部分公开", "denied": "不予", "not_exist": "信息不存在",
+    "not_this_agency": "本", "not_held": "本机关不掌握", "unclear": "申请内容不明确",
+    "not_gov_info": "不属于政府信息", "carried_forward": "件", "review_cases": "行政复议",
+    "litigation_cases": "行政诉讼", "published_items": "主动公开",
+    "processing_fee_yuan": "信息处理费", "fees_yuan": "收取",
+}
+_ZERO_NEEDS: dict[str, str] = {
+    "applications_received": "申请", "review_cases": "行政复议", "litigation_cases": "行政诉讼",
+    "processing_fee_yuan": "信息处理费", "fees_yuan": "收",
+}
+_DIGIT = re.compile(r"\d")
+
+
 def find_figures(sections: list[Section], *, pre2019: bool = False) -> list[NarrativeFigure]:
     out: list[NarrativeFigure] = []
     seen: set[str] = set()
     for section in sections:
+        in_s3 = section.section_id == "s3"
         # Lines of a PDF or text file wrap mid-sentence: join them before reading sentences.
         for sentence in _SENTENCE.findall(section.text.replace("\n", "")):
             sentence = sentence.strip()
-            for figure, rx in _FIGURES:
-                if figure in _ABOUT_APPLICATIONS and "申请" not in sentence \
-                        and section.section_id != "s3":
-                    continue
-                m = rx.search(sentence)
-                if m and figure not in seen:
-                    digits = next(g for g in m.groups() if g is not None)
-                    value = float(digits.replace(",", "").replace("，", ""))
-                    out.append(NarrativeFigure(figure, value, sentence, section.section_id,
-                                               pre2019))
-                    seen.add(figure)
+            if _DIGIT.search(sentence):
+                about_applications = in_s3 or "申请" in sentence
+                for figure, rx in _FIGURES:
+                    if figure in seen or _NEEDS[figure] not in sentence:
+                        continue
+                    if figure in _ABOUT_APPLICATIONS and not about_applications:
+                        continue
+                    m = rx.search(sentence)
+                    if m:
+                        digits = next(g for g in m.groups() if g is not None)
+                        value = float(digits.replace(",", "").replace("，", ""))
+                        out.append(NarrativeFigure(figure, value, sentence, section.section_id,
+                                                   pre2019))
+                        seen.add(figure)
             for figure, rx in _ZEROS:
-                if figure not in seen and rx.search(sentence):
+                if figure not in seen and _ZERO_NEEDS[figure] in sentence and rx.search(sentence):
                     out.append(NarrativeFigure(figure, 0.0, sentence, section.section_id,
                                                pre2019))
                     seen.add(figure)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from pathlib import Path
 
 from assets.read import UnreadableDocument, read_bytes
@@ -19,7 +20,7 @@ from assets.report.checks import narrative_checks, run_checks
 from assets.report.division import resolve_division
 from assets.report.formats import columns, detect_format, row_widths
 from assets.report.meta import find_meta
-from assets.report.model import CellValue, Report
+from assets.report.model import CellValue, Report, cell_value
 from assets.report.narrative import find_figures
 from assets.report.sections import split_pre2019_sections, split_sections
 from assets.report.spec import cells_for
@@ -131,27 +132,33 @@ def build_cells(raw: RawTables, version: str, warnings: list[str]) -> list[CellV
         # result.other; its three 2021 sub-rows are 0 where it prints 0, NULL otherwise.
         warnings.append("t3 prints the 2019 single （六）其他处理 row in a 2021 table")
         for col_id, (value, text) in zip(_T3_COLS, raw.t3["result.other"]):
-            extra.append(CellValue("t3", "result.other", col_id, value, text))
+            extra.append(cell_value("t3", "result.other", col_id, value, text))
             for sub in ("result.other.no_amendment", "result.other.fee_unpaid",
                         "result.other.other"):
                 found[("t3", sub, col_id)] = (0, None) if value == 0 else (None, None)
     cells: list[CellValue] = []
     missing = 0
-    for spec in cells_for(version):
-        slot = found.get((spec.table_id, spec.row_id, spec.col_id))
+    for key, money in _cell_keys(version):
+        slot = found.get(key)
         if slot is None:
             missing += 1
             value, text = None, None
         else:
             value, text = slot
-        if value is not None and spec.unit == "10k_yuan":
+        if value is not None and money:
             value = float(value)
-        cells.append(CellValue(spec.table_id, spec.row_id, spec.col_id, value, text))
+        cells.append(cell_value(key[0], key[1], key[2], value, text))
     if missing:
         rows = sorted({f"{s.table_id}.{s.row_id}" for s in cells_for(version)
                        if s.key not in found})
         warnings.append(f"{missing} cells not found (NULL): rows {', '.join(rows)}")
     return cells + extra
+
+
+@cache
+def _cell_keys(version: str) -> tuple[tuple[tuple[str, str, str], bool], ...]:
+    """(key, whether the unit is 10k_yuan) of each cell of the format, in cells.csv order."""
+    return tuple((spec.key, spec.unit == "10k_yuan") for spec in cells_for(version))
 
 
 _T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service",

@@ -60,9 +60,10 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
                warnings: list[str], table_id: str) -> None:
     run: list[str] = []
     group: list[Token] = []
+    has_num = False  # whether the group holds a number
 
     def finish() -> None:
-        if not run or not any(t.kind == "num" for t in group):
+        if not run or not has_num:
             return
         key = "".join(label_key(r) for r in run)
         row_id = match_row(key, patterns)
@@ -77,13 +78,16 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
     for tok in tokens:
         if tok.kind == "label":
             labels.append(tok.text)
-            if any(t.kind == "num" for t in group):
+            if has_num:
                 finish()
                 run = []
             group = []
+            has_num = False
             run.append(tok.text)
         else:
             group.append(tok)
+            if tok.kind == "num":
+                has_num = True
     finish()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from assets.read.document import Document, Paragraph, Table
 from assets.report.outline import clean_line, heading_of
@@ -25,8 +25,9 @@ _MD_RULE = re.compile(r"^:?-{3,}:?$")
 _THOUSANDS_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """Immutable; a tuple so that the ~200 a report holds cost little to build."""
+
     kind: Kind
     text: str  # as printed (a label's pieces joined)
     value: int | float | None
@@ -123,6 +124,8 @@ def _has_trailing_numbers(field: str) -> bool:
 
 def tokenize(doc: Document) -> TokenStream:
     tokens: list[Token] = []
+    append = tokens.append
+    new = tuple.__new__  # Token(...) without the namedtuple's Python-level __new__
     headings: dict[int, str] = {}
     region: str | None = None
     last_section: str | None = None
@@ -138,21 +141,29 @@ def tokenize(doc: Document) -> TokenStream:
                 t3_seen = t3_seen or region == "t3"
                 row += 1
                 continue
-            rows = [_line_tokens(block.text)]
+            rows: list | tuple = (_line_tokens(block.text),)
         elif isinstance(block, Table):
-            rows = [
-                [tok for cell in grid_row for tok in _field_tokens(cell, whole_cell=True)]
-                for grid_row in block.grid
-            ]
+            rows = block.grid
         else:  # pragma: no cover - Block is Paragraph | Table
             continue
-        for row_tokens in rows:
+        cells = isinstance(block, Table)  # rows of cells, each cell read whole
+        for line in rows:
             row += 1
-            for kind, text, value in row_tokens:
-                if kind == "label":
-                    region = _anchor_region(text, region, t3_seen)
-                    t3_seen = t3_seen or region == "t3"
-                tokens.append(Token(kind, text, value, row, b, region))
+            for field in line:
+                if cells:
+                    if field is None:
+                        continue
+                    if field.isascii() and field.isdigit():  # the common cell: plain digits
+                        append(new(Token, ("num", field, int(field), row, b, region)))
+                        continue
+                    pieces = _text_tokens(field, True)
+                else:
+                    pieces = (field,)
+                for kind, text, value in pieces:
+                    if kind == "label":
+                        region = _anchor_region(text, region, t3_seen)
+                        t3_seen = t3_seen or region == "t3"
+                    append(new(Token, (kind, text, value, row, b, region)))
     return TokenStream(tokens=tokens, headings=headings)
 
 
