@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from assets.read import UnreadableDocument, read_bytes
@@ -147,12 +147,25 @@ def build_cells(raw: RawTables, version: str, warnings: list[str]) -> list[CellV
             value, text = slot
         if value is not None and money:
             value = float(value)
-        cells.append(cell_value(key[0], key[1], key[2], value, text))
+        if value is None or type(value) is int:
+            # Cells are immutable and most repeat across reports (NULL, 0): share them.
+            memo = (key, value, text)
+            cell = _CELLS.get(memo)
+            if cell is None:
+                if len(_CELLS) >= 50_000:
+                    _CELLS.clear()
+                cell = _CELLS[memo] = cell_value(key[0], key[1], key[2], value, text)
+            cells.append(cell)
+        else:
+            cells.append(cell_value(key[0], key[1], key[2], value, text))
     if missing:
         rows = sorted({f"{s.table_id}.{s.row_id}" for s in cells_for(version)
                        if s.key not in found})
         warnings.append(f"{missing} cells not found (NULL): rows {', '.join(rows)}")
     return cells + extra
+
+
+_CELLS: dict[tuple[tuple[str, str, str], int | None, str | None], CellValue] = {}
 
 
 @cache
@@ -165,10 +178,11 @@ _T3_COLS = ("natural_person", "commercial", "research", "public_interest", "lega
             "other_org", "total")
 
 
-def _printed_columns(version: str, table_id: str, row_id: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _printed_columns(version: str, table_id: str, row_id: str) -> tuple[str, ...]:
     cols = columns(version, table_id, row_id)
     if not cols and table_id == "t3" and row_id == "result.other":
-        return list(_T3_COLS)  # the 2019 row inside a 2021 table; handled by the caller
+        return _T3_COLS  # the 2019 row inside a 2021 table; handled by the caller
     if not cols and table_id == "t3":
-        return []
-    return cols
+        return ()
+    return tuple(cols)
