@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from io import BytesIO
+from math import isnan
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
+from pdfplumber.utils import extract_text as _extract_text
 
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from assets.read.layout import Word, layout_blocks
@@ -211,23 +215,24 @@ def _cell(text: str | None) -> str | None:
 def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
     found = page.find_tables()
     items: list[tuple[float, Block | list[Block]]] = []
-    outside = page
+    outside = page.chars  # the chars outside the tables (pdfplumber's page.outside_bbox)
+    bands = _CharBands(outside) if found else None
     for t in found:
-        rows = t.extract()
+        rows = bands.extract(t) if bands is not None else t.extract()
         grid = tuple(tuple(_cell(c) for c in row) for row in rows)
         if not grid:
             continue
-        try:
-            outside = outside.outside_bbox(t.bbox, strict=False)
-        except ValueError:
-            pass
+        outside = _outside(outside, t.bbox)
         width = max(len(r) for r in grid)
         if width == 1:
             # A box drawn around prose (a boxed preamble): paragraphs, not a table.
             items.append((t.bbox[1], [Paragraph(r[0], page=page_no) for r in grid if r[0]]))
         else:
             items.append((t.bbox[1], Table(grid=grid, page=page_no, pages=(page_no,))))
-    for line in outside.extract_text_lines(return_chars=False):
+    # page.extract_text_lines on what is outside the tables, as pdfplumber builds it
+    textmap = _chars_to_textmap(outside, layout_bbox=page.bbox, layout_width=page.width,
+                                layout_height=page.height)
+    for line in textmap.extract_text_lines(strip=True, return_chars=False):
         text = line["text"].strip()
         if text and not is_page_number(text):
             items.append((line["top"], Paragraph(text, page=page_no)))
@@ -242,6 +247,62 @@ def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
     for _, item in items:
         out.extend(item if isinstance(item, list) else [item])
     return out
+
+
+def _outside(chars: list[dict], bbox: tuple[float, float, float, float]) -> list[dict]:
+    """pdfplumber's ``utils.outside_bbox`` for chars: those whose box does not overlap
+    bbox (``get_bbox_overlap`` is None), with its arithmetic, inline."""
+    b0, btop, b1, bbot = bbox
+    return [c for c in chars
+            if not ((oh := min(c["bottom"], bbot) - max(c["top"], btop)) >= 0
+                    and (ow := min(c["x1"], b1) - max(c["x0"], b0)) >= 0 and oh + ow > 0)]
+
+
+class _CharBands:
+    """A page's chars by the height of their centre, for pdfplumber's ``Table.extract``.
+
+    pdfplumber tests every char of the page against every row of a table; here a row looks
+    only at the chars whose centre lies in its band, found by bisection, and keeps them in
+    the page's order. The tests (a char's centre inside the row's, then the cell's box) and
+    the text of a cell (``extract_text`` with pdfplumber's defaults) are pdfplumber's own.
+    """
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+        self.v_mid = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        self.h_mids = [(c["x0"] + c["x1"]) / 2 for c in chars]
+        # a NaN would not sort: such a page is left to pdfplumber's own extract
+        self.ok = not any(map(isnan, self.v_mid))
+        mids = sorted(zip(self.v_mid, range(len(chars)))) if self.ok else []
+        self.v_mids = [m for m, _ in mids]
+        self.order = [i for _, i in mids]
+
+    def _in(self, bbox: tuple[float, float, float, float]) -> list[int]:
+        """Indices, in page order, of the chars whose centre is inside bbox."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect_left(self.v_mids, top), bisect_left(self.v_mids, bottom)
+        h_mids = self.h_mids
+        return sorted(i for i in self.order[lo:hi] if x0 <= h_mids[i] < x1)
+
+    def extract(self, table: pdfplumber.table.Table) -> list[list[str | None]]:
+        """``table.extract()``, the same text cell for cell."""
+        if not self.ok:
+            return table.extract()
+        chars, h_mids, v_mids = self.chars, self.h_mids, self.v_mid
+        out: list[list[str | None]] = []
+        for row in table.rows:
+            row_idx = self._in(row.bbox)
+            arr: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    arr.append(None)
+                    continue
+                x0, top, x1, bottom = cell
+                cell_chars = [chars[i] for i in row_idx
+                              if x0 <= h_mids[i] < x1 and top <= v_mids[i] < bottom]
+                arr.append(_extract_text(cell_chars) if cell_chars else "")
+            out.append(arr)
+        return out
 
 
 def _page_words(page: pdfplumber.page.Page) -> list[Word]:

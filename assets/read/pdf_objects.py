@@ -236,6 +236,7 @@ def _curve(kind: str, pts: list[tuple[float, float]], common: dict) -> Obj:
 
 
 def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Obj]:
+    textpage = textpage.raw  # the bare handle: no wrapper to unwrap on every call
     n = R.FPDFText_CountChars(textpage)
     if n < 0:
         raise Unsupported("no text page")
@@ -248,7 +249,7 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Obj]:
     keyed: list[tuple[int, int, Obj]] = []
     is_generated, map_error = R.FPDFText_IsGenerated, R.FPDFText_HasUnicodeMapError
     get_unicode, get_object = R.FPDFText_GetUnicode, R.FPDFText_GetTextObject
-    get_origin, cast, void_p = R.FPDFText_GetCharOrigin, ctypes.cast, ctypes.c_void_p
+    get_origin, address = R.FPDFText_GetCharOrigin, ctypes.c_void_p.from_buffer
     for i in range(n):
         if is_generated(textpage, i):
             continue
@@ -256,7 +257,7 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Obj]:
             raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
         code = get_unicode(textpage, i)
         obj = get_object(textpage, i)
-        key = cast(obj, void_p).value or 0
+        key = address(obj).value or 0  # what ctypes.cast(obj, c_void_p) gives, faster
         info = shared.get(key)
         if info is None:
             place = order.get(key) if key else None
