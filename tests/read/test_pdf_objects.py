@@ -67,3 +67,19 @@ def test_rotated_page_is_left_to_pdfminer() -> None:
         assert page_objects(page, textpage) is None
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
+def test_table_text_and_outside_lines_as_pdfplumber(path: Path) -> None:
+    """The reader's own cell text (chars by row band) and chars outside the tables are
+    pdfplumber's Table.extract and outside_bbox(...).chars, exactly."""
+    with pdfplumber.open(path) as plumber:
+        for page in plumber.pages:
+            found = page.find_tables()
+            bands = pdf_reader._CharBands(page.chars)
+            outside_page, outside = page, page.chars
+            for t in found:
+                assert bands.extract(t) == t.extract()
+                outside_page = outside_page.outside_bbox(t.bbox, strict=False)
+                outside = pdf_reader._outside(outside, t.bbox)
+            assert outside == outside_page.chars
