@@ -8,8 +8,8 @@ reportlab's `invariant` and DOCX zips with fixed timestamps, so a rebuild is byt
 
 The site mixes generated reports of the fictional 清河市 / 清河县 (both formats, 2019-2024, HTML,
 PDF, DOCX, with placeholders, empty cells, broken rules, a duplicate and a 更正版) with the real
-documents bundled in ``demo/inputs/`` (two crawled reports, one fixture, and the five seed
-reports re-rendered from their own text and numbers).
+labelled documents of ``tests/fixtures/`` (two crawled reports and one fixture from
+``samples/``, and the five ``seeds/`` reports re-rendered from their own text and numbers).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from demo.values import AgencyState, report_values
 
 SEED = 20240117
 HERE = Path(__file__).resolve().parent
-INPUTS = HERE / "inputs"
+# The project's labelled documents: one copy serves the tests and the demo generator.
+FIXTURES = HERE.parent / "tests" / "fixtures"
 CITY_LIST = "/xxgk/xxgknb/"
 COUNTY_LIST = "/zfxxgk/bmnb/"
 CITY_PAGE_SIZE, COUNTY_PAGE_SIZE = 15, 10
@@ -103,7 +104,7 @@ PLANS = [
     Plan("county", "清河县农业农村局", 2024, "pdf"),
 ]
 
-# Real documents bundled in inputs/: (label doc_id, host, url path). Served as they are.
+# Real documents of tests/fixtures/samples: (label doc_id, host, url path). Served as they are.
 REAL = [("real01", "city", None), ("fixture01", "city", None),
         ("real05", "county", "/sygfj/gknb/202401/2ecfb31a335f4d689220a3a23e24a986.shtml")]
 # Seed texts re-rendered: (label doc_id, host, media, PDF-wrapped text, GBK page)
@@ -351,15 +352,16 @@ def build_generated(pub: Publisher) -> None:
                         notes=notes)
 
 
-def _labels(name: str) -> dict[str, dict]:
-    return {d["doc_id"]: d for d in map(json.loads, (INPUTS / name).read_text(encoding="utf-8").splitlines())}
+def _labels(corpus: str) -> dict[str, dict]:
+    text = (FIXTURES / corpus / "labels.jsonl").read_text(encoding="utf-8")
+    return {d["doc_id"]: d for d in map(json.loads, text.splitlines())}
 
 
 def build_real(out: Output, pub: Publisher) -> None:
-    labels = _labels("samples-labels.jsonl")
+    labels = _labels("samples")
     for doc_id, host, url_path in REAL:
         label = labels[doc_id]
-        data = (INPUTS / label["file"]).read_bytes()
+        data = (FIXTURES / "samples" / label["file"]).read_bytes()
         rng = _rng(doc_id)
         date = _date(rng, label["year"])
         title = label["title"]
@@ -385,11 +387,11 @@ def build_real(out: Output, pub: Publisher) -> None:
 
 
 def build_seeds(pub: Publisher) -> None:
-    labels = _labels("seeds-labels.jsonl")
+    labels = _labels("seeds")
     for doc_id, host, media, joined, gbk in SEEDS:
         label = labels[doc_id]
         rng = _rng(doc_id)
-        blocks = seed_blocks(INPUTS / label["file"], label["title"], label["format_version"], joined)
+        blocks = seed_blocks(FIXTURES / "seeds" / label["file"], label["title"], label["format_version"], joined)
         doc = ReportDoc(f"{host}-{doc_id}", label["agency"], label["year"], label["format_version"], label["title"],
                         dict(label["cells"]), blocks, quirks=(["gbk"] if gbk else []) + ["seed_text"]
                         + (["vertical_labels"] if media == "docx" else []))
