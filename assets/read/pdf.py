@@ -142,6 +142,7 @@ def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[int], doc: Document) -> dict
                 out[i] = blocks  # else: nothing legible on the page, it stays unread
         except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document
             log.warning("%s: OCR of page %d failed: %s", doc.source, i + 1, exc)
+            doc.warnings.append(f"OCR of page {i + 1} failed: {exc}")
         finally:
             page.close()
     if out:
