@@ -229,11 +229,6 @@ def _wide_frame(fact: pl.DataFrame, index: _FactIndex, table_id: str, partition_
         values], how="horizontal")
 
 
-def wide_frame(fact_cell: pl.DataFrame, table_id: str, partition_year: int) -> pl.DataFrame:
-    """One row per report, one column per cell of `table_id` (NULL where the report lacks it)."""
-    return _wide_frame(fact_cell, _fact_index(fact_cell), table_id, partition_year)
-
-
 class Warehouse:
     def __init__(self, path: str | Path = DEFAULT_PATH, lock_timeout: float = 120.0) -> None:
         self.path = Path(path)

@@ -61,6 +61,12 @@ def build_client(settings: CrawlSettings) -> httpx.Client:
     )
 
 
+def _oversized(request: Request, r: httpx.Response, detail: str) -> Oversized:
+    # The validators are kept so a re-crawl can ask "changed?" instead of streaming it again.
+    return Oversized(request.url, detail, status=r.status_code, etag=r.headers.get("etag"),
+                     last_modified=r.headers.get("last-modified"))
+
+
 @dataclass
 class Downloader:
     """The terminal handler: one GET, streamed, stopped at `max_bytes`."""
@@ -77,13 +83,7 @@ class Downloader:
                 tally.add(requests=1)
             declared = r.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
-                raise Oversized(
-                    request.url,
-                    f"Content-Length {declared} > {self.max_bytes}",
-                    status=r.status_code,
-                    etag=r.headers.get("etag"),
-                    last_modified=r.headers.get("last-modified"),
-                )
+                raise _oversized(request, r, f"Content-Length {declared} > {self.max_bytes}")
             body = bytearray()
             # iter_bytes decompresses: the cap applies to what we would store (gzip bombs too).
             for chunk in r.iter_bytes():
@@ -97,13 +97,7 @@ class Downloader:
                 if len(body) > self.max_bytes:
                     if tally:
                         tally.add(bytes_downloaded=r.num_bytes_downloaded)
-                    raise Oversized(
-                        request.url,
-                        f"body over {self.max_bytes} bytes",
-                        status=r.status_code,
-                        etag=r.headers.get("etag"),
-                        last_modified=r.headers.get("last-modified"),
-                    )
+                    raise _oversized(request, r, f"body over {self.max_bytes} bytes")
             if tally:
                 tally.add(
                     bytes_downloaded=r.num_bytes_downloaded, not_modified=int(r.status_code == 304)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -312,10 +311,3 @@ def fill_template(template: str, page: int, size: int) -> str:
         .replace("{page}", str(page))
     )
 
-
-def iter_unique(items: list[Link]) -> Iterator[Link]:
-    seen: set[str] = set()
-    for item in items:
-        if item.url not in seen:
-            seen.add(item.url)
-            yield item

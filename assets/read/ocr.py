@@ -323,21 +323,6 @@ def _join(words: list[str]) -> str:
     return out
 
 
-def tsv_words(tsv: str, scale: float) -> list[Word]:
-    """Level-5 (word) boxes of Tesseract's TSV, scaled back to PDF points."""
-    words: list[Word] = []
-    for rec in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        if rec.get("level") != "5":
-            continue
-        text = _clean(rec.get("text") or "")
-        if not text:
-            continue
-        left, top = float(rec["left"]) / scale, float(rec["top"]) / scale
-        width, height = float(rec["width"]) / scale, float(rec["height"]) / scale
-        words.append(Word(text, left, left + width, top, top + height))
-    return words
-
-
 # --- cells in a strip ------------------------------------------------------------------------
 
 _PAD = 12  # white around each cut-out

@@ -165,14 +165,6 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _pages_with_tables(page_texts: list[str]) -> set[int]:
-    pages: set[int] = set()
-    for i, text in enumerate(page_texts):
-        if _is_table_page(text, i - 1 in pages):
-            pages.add(i)
-    return pages
-
-
 def _is_table_page(text: str, after_table_page: bool) -> bool:
     if any(m in _squash(text) for m in _TABLE_MARKERS):
         return True

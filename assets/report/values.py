@@ -52,11 +52,6 @@ def _parse_text(text: str) -> tuple[bool, int | float | None]:
     return True, (-value if negative else value)
 
 
-def is_number_text(text: str) -> bool:
-    ok, value = parse_value(text)
-    return ok and value is not None
-
-
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _NON_WORD = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
 
