@@ -10,13 +10,13 @@ written to the fetch log.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
 import httpx
 
+from .deadline import bound_by_deadlines, deadline_passed, response_deadline
 from .fetch_log import FetchLog, utc_now
 from .filenames import filename_from_content_disposition
 from .middleware import (
@@ -44,21 +44,25 @@ log = logging.getLogger(__name__)
 def build_client(settings: CrawlSettings) -> httpx.Client:
     # Limits must sit on the transport: Client(limits=...) is ignored once a transport is given.
     # The pool is sized for every host's slots; the throttle does the per-host limiting.
-    transport = httpx.HTTPTransport(
+    transport = bound_by_deadlines(httpx.HTTPTransport(
         retries=1,  # a refused connect is retried once here, the rest by RetryMiddleware
         limits=httpx.Limits(
             max_connections=settings.per_host_concurrency * max(1, settings.max_workers) * 2,
             max_keepalive_connections=settings.per_host_concurrency * max(1, settings.max_workers),
         ),
         trust_env=settings.trust_env,
-    )
-    return httpx.Client(
+    ))
+    client = httpx.Client(
         transport=transport,
         headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
         follow_redirects=False,  # RedirectMiddleware follows, so every hop is checked
         trust_env=settings.trust_env,
     )
+    for proxied in client._mounts.values():  # HTTP(S)_PROXY from the environment
+        if isinstance(proxied, httpx.HTTPTransport):
+            bound_by_deadlines(proxied)
+    return client
 
 
 def _oversized(request: Request, r: httpx.Response, detail: str) -> Oversized:
@@ -76,8 +80,19 @@ class Downloader:
     max_seconds: float = 300.0
 
     def __call__(self, request: Request) -> Response:
+        # The deadline covers every wait: connecting, the headers and the body alike.
+        with response_deadline(self.max_seconds):
+            try:
+                return self._download(request)
+            except httpx.TimeoutException as exc:
+                if not deadline_passed():
+                    raise  # an ordinary timeout: RetryMiddleware tries again
+                raise TooSlow(  # a slow-loris: alive, but never done; not retried
+                    request.url, f"response not done after {self.max_seconds:.0f}s"
+                ) from exc
+
+    def _download(self, request: Request) -> Response:
         tally = request.tally
-        deadline = time.monotonic() + self.max_seconds
         with self.client.stream("GET", request.url, headers=request.headers) as r:
             if tally:
                 tally.add(requests=1)
@@ -88,12 +103,6 @@ class Downloader:
             # iter_bytes decompresses: the cap applies to what we would store (gzip bombs too).
             for chunk in r.iter_bytes():
                 body += chunk
-                if time.monotonic() > deadline:  # a slow-loris: alive, but never done
-                    raise TooSlow(
-                        request.url,
-                        f"body not done after {self.max_seconds:.0f}s ({len(body)} bytes so far)",
-                        status=r.status_code,
-                    )
                 if len(body) > self.max_bytes:
                     if tally:
                         tally.add(bytes_downloaded=r.num_bytes_downloaded)
@@ -128,6 +137,7 @@ class Fetcher:
         settings: CrawlSettings | None = None,
         client: httpx.Client | None = None,
     ) -> None:
+        """`client`: one made by `build_client` (its transport enforces the response deadline)."""
         self.settings = settings = settings or CrawlSettings()
         self.store = store
         self.fetch_log = fetch_log

@@ -18,7 +18,8 @@ class CrawlSettings:
     # Timeouts (seconds): connect, and the gap allowed between bytes while reading.
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    # A body trickled byte by byte never trips the read timeout: cap each response's total time.
+    # Headers or a body trickled byte by byte never trip the read timeout: cap each response's
+    # total time, connect to last byte (see deadline.py).
     max_response_time: float = 300.0
     # Retries on 5xx / 429 / timeouts / connection errors: exponential backoff with jitter.
     retries: int = 3

@@ -33,6 +33,7 @@ class Route:
     delay: float = 0.0  # seconds to wait before answering (concurrency tests)
     raw_headers: list[tuple[str, bytes]] = field(default_factory=list)  # non-ASCII header bytes
     trickle: float = 0.0  # seconds between 1 kB chunks of the body (a slow, live connection)
+    header_trickle: float = 0.0  # seconds between the bytes of the status line and headers
     announced_length: int | None = None  # a Content-Length that lies about the body
     reset_after: int | None = None  # send this many body bytes, then reset the connection (RST)
 
@@ -114,7 +115,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(200, route.body, extra, False, route.raw_headers, route.trickle, close=False)
             return
+        if route.header_trickle:
+            self._trickle_headers(route.body, extra, route.header_trickle)
+            return
         self._send(200, route.body, extra, route.content_length, route.raw_headers, route.trickle)
+
+    def _trickle_headers(self, body: bytes, headers: dict[str, str], gap: float) -> None:
+        """A slow-loris that never gets past its headers: one byte, a pause, the next byte."""
+        head = "HTTP/1.1 200 OK\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        self.close_connection = True
+        try:
+            for byte in head.encode("latin-1"):
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(gap)
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the crawler gave up on it: that is the point
 
     def _send_and_reset(self, body: bytes, headers: dict[str, str], after: int) -> None:
         self.send_response(200)

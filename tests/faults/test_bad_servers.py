@@ -62,6 +62,21 @@ def test_slow_loris_body_is_cut_at_the_total_time_cap_and_not_retried(hosts, sto
     assert took < 8
 
 
+def test_slow_loris_headers_are_cut_at_the_total_time_cap_and_not_retried(hosts, store):
+    a, _ = hosts
+    # A byte of the status line and headers every 0.1 s: no read ever waits 2 s, and the
+    # headers alone would take ~20 s; the crawl must give up at the 1 s cap and go on.
+    loris = Route(pdf_bytes("loris"), "application/pdf", header_trickle=0.1,
+                  headers={"X-Padding": "." * 60})
+    _, docs, errors, took = crawl_one_page(
+        a, store, {"/f/loris.pdf": loris, "/f/good.pdf": None}, max_response_time=1.0)
+    assert errors["/f/loris.pdf"]["reason"] == "too_slow"
+    assert "response not done after 1s" in errors["/f/loris.pdf"]["detail"]
+    assert "/f/good.pdf" in docs
+    assert a.arrivals.count("/f/loris.pdf") == 1
+    assert took < 8
+
+
 def test_endless_redirects_stop_at_the_limit(hosts, store):
     a, _ = hosts
     loop = {
