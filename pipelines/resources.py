@@ -54,6 +54,7 @@ class CrawlPoliteness(dg.ConfigurableResource):
     read_timeout_seconds: float = CrawlSettings.read_timeout
     max_download_mb: int = CrawlSettings.max_bytes // (1024 * 1024)
     obey_robots: bool = CrawlSettings.obey_robots
+    allow_private_addresses: bool = CrawlSettings.allow_private_addresses  # intranet portals
 
     def settings(self) -> CrawlSettings:
         return CrawlSettings(
@@ -62,4 +63,5 @@ class CrawlPoliteness(dg.ConfigurableResource):
             read_timeout=self.read_timeout_seconds,
             max_bytes=self.max_download_mb * 1024 * 1024,
             obey_robots=self.obey_robots,
+            allow_private_addresses=self.allow_private_addresses,
         )

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import httpcore
-import httpx
 
 _deadline: ContextVar[float | None] = ContextVar("gongkai_response_deadline", default=None)
 
@@ -89,18 +88,3 @@ class DeadlineBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
-
-
-def bound_by_deadlines(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
-    """`transport`, its connections made through `DeadlineBackend`.
-
-    httpx takes no network backend, but the httpcore pool it builds does: this swaps it in
-    (httpx 0.28, httpcore 1.x; tests/faults/test_bad_servers.py fails if that ever changes)."""
-    pool = getattr(transport, "_pool", None)
-    if pool is None or not hasattr(pool, "_network_backend"):
-        raise RuntimeError(
-            "this httpx/httpcore version hides its network backend: gongkai cannot bound a "
-            "response's total time (pin httpx 0.28 / httpcore 1.x)"
-        )
-    pool._network_backend = DeadlineBackend(pool._network_backend)
-    return transport

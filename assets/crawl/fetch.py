@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
+import httpcore
 import httpx
 
-from .deadline import bound_by_deadlines, deadline_passed, response_deadline
+from .addresses import AddressRefused, PublicAddressesOnly
+from .deadline import DeadlineBackend, deadline_passed, response_deadline
 from .fetch_log import FetchLog, utc_now
 from .filenames import filename_from_content_disposition
 from .middleware import (
+    AddressNotAllowed,
     ConditionalMiddleware,
     FetchError,
     HTTPStatusFailure,
@@ -44,14 +47,16 @@ log = logging.getLogger(__name__)
 def build_client(settings: CrawlSettings) -> httpx.Client:
     # Limits must sit on the transport: Client(limits=...) is ignored once a transport is given.
     # The pool is sized for every host's slots; the throttle does the per-host limiting.
-    transport = bound_by_deadlines(httpx.HTTPTransport(
+    transport = httpx.HTTPTransport(
         retries=1,  # a refused connect is retried once here, the rest by RetryMiddleware
         limits=httpx.Limits(
             max_connections=settings.per_host_concurrency * max(1, settings.max_workers) * 2,
             max_keepalive_connections=settings.per_host_concurrency * max(1, settings.max_workers),
         ),
         trust_env=settings.trust_env,
-    ))
+    )
+    guarded = not settings.allow_private_addresses
+    _use_network_backend(transport, _network_backend(public_only=guarded))
     client = httpx.Client(
         transport=transport,
         headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
@@ -61,8 +66,27 @@ def build_client(settings: CrawlSettings) -> httpx.Client:
     )
     for proxied in client._mounts.values():  # HTTP(S)_PROXY from the environment
         if isinstance(proxied, httpx.HTTPTransport):
-            bound_by_deadlines(proxied)
+            # The operator named the proxy, and the proxy resolves the portals' names.
+            _use_network_backend(proxied, _network_backend(public_only=False))
     return client
+
+
+def _network_backend(public_only: bool) -> httpcore.NetworkBackend:
+    backend = DeadlineBackend(httpcore.SyncBackend())
+    return PublicAddressesOnly(backend) if public_only else backend
+
+
+def _use_network_backend(transport: httpx.HTTPTransport, backend: httpcore.NetworkBackend) -> None:
+    """httpx takes no network backend, but the httpcore pool it builds does: swap it in.
+
+    (httpx 0.28 / httpcore 1.x; tests/crawl/test_network.py fails if that ever changes.)"""
+    pool = getattr(transport, "_pool", None)
+    if pool is None or not hasattr(pool, "_network_backend"):
+        raise RuntimeError(
+            "this httpx/httpcore version hides its network backend: gongkai cannot bound "
+            "response times or check addresses (pin httpx 0.28 / httpcore 1.x)"
+        )
+    pool._network_backend = backend
 
 
 def _oversized(request: Request, r: httpx.Response, detail: str) -> Oversized:
@@ -84,6 +108,10 @@ class Downloader:
         with response_deadline(self.max_seconds):
             try:
                 return self._download(request)
+            except httpx.NetworkError as exc:
+                if isinstance(exc.__cause__, AddressRefused):  # not retried: DNS will say the same
+                    raise AddressNotAllowed(request.url, str(exc)) from exc
+                raise
             except httpx.TimeoutException as exc:
                 if not deadline_passed():
                     raise  # an ordinary timeout: RetryMiddleware tries again

@@ -137,6 +137,10 @@ class RedirectRefused(FetchError):
     reason = "redirect_refused"
 
 
+class AddressNotAllowed(FetchError):
+    reason = "address_refused"
+
+
 class TooSlow(FetchError):
     reason = "too_slow"
 
@@ -493,6 +497,7 @@ class ThrottleMiddleware:
 
 
 __all__ = [
+    "AddressNotAllowed",
     "ConditionalMiddleware",
     "FetchError",
     "HTTPStatusFailure",

@@ -30,6 +30,9 @@ class CrawlSettings:
     max_bytes: int = 50 * 1024 * 1024  # larger bodies are stopped and recorded as oversized
     conditional_requests: bool = True  # send If-None-Match / If-Modified-Since from the fetch log
     max_workers: int = 8  # hosts crawled at once
+    # A portal name resolving only to loopback/private/link-local addresses is not connected
+    # to (addresses.py); True for portals on an intranet.
+    allow_private_addresses: bool = False
     trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY from the environment
     # An article page counts as a report document itself when its text (links excluded)
     # names at least this many of the report's section headings, or when it links no report
