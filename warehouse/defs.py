@@ -55,8 +55,7 @@ def warehouse_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage
     years = sorted(int(k) for k in context.partition_keys)
     frames_by_year = {}
     for year in years:
-        staged = storage.staged_reports_dir(year)
-        frames_by_year[year] = ReportFrames.read_parquet(staged) if staged.exists() else ReportFrames.empty()
+        frames_by_year[year] = ReportFrames.read_parquet(storage.staged_reports_dir(year))
     # Every year of the run in one snapshot, swapped in at once: readers never see part of it.
     loaded = {}
     for summary in warehouse.load_years(frames_by_year, run_id=context.run.run_id):

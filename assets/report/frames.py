@@ -7,8 +7,10 @@ the store; the warehouse loader reads them. The column sets here are the warehou
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +85,8 @@ FIGURE_SCHEMA = {
     "section_id": pl.Utf8,
 }
 
+STAGED_MANIFEST = "STAGED.json"  # names the generation of a staged year's tables
+
 # Which copy of a report counts when an agency posts the same year twice: a text layer we
 # read exactly beats a scan, and a structured page beats a PDF rendering of it.
 MEDIA_PREFERENCE = {"html": 0, "docx": 1, "pdf": 2, "doc": 3, "txt": 4}
@@ -110,16 +114,33 @@ class ReportFrames:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def write_parquet(self, directory: Path) -> None:
-        """Write each table as ``<table>.parquet``; each file lands whole (temp + rename)."""
+        """Stage the year in `directory`, replacing what was there all at once.
+
+        The tables are written under a new generation's names, then `STAGED.json` is renamed
+        in to name that generation: a parse killed at any moment leaves the previous year's
+        tables or the new ones, never some of each. Older generations are removed after."""
         directory.mkdir(parents=True, exist_ok=True)
+        generation = uuid.uuid4().hex[:12]
         for name, frame in self.tables().items():
-            tmp = directory / f".{name}.parquet.tmp"
-            frame.write_parquet(tmp)
-            tmp.replace(directory / f"{name}.parquet")
+            frame.write_parquet(directory / f"{name}.{generation}.parquet")
+        manifest = directory / f".{STAGED_MANIFEST}.{generation}.tmp"
+        manifest.write_text(json.dumps({"generation": generation}))
+        manifest.replace(directory / STAGED_MANIFEST)
+        for path in directory.iterdir():
+            if path.name != STAGED_MANIFEST and generation not in path.name:
+                path.unlink(missing_ok=True)  # earlier generations and killed writes' leftovers
 
     @classmethod
     def read_parquet(cls, directory: Path) -> ReportFrames:
-        return cls(**{f.name: pl.read_parquet(directory / f"{f.name}.parquet") for f in fields(cls)})
+        """The year staged in `directory` (empty frames if nothing was ever staged there)."""
+        try:
+            suffix = "." + json.loads((directory / STAGED_MANIFEST).read_text())["generation"]
+        except FileNotFoundError:
+            if not (directory / "report.parquet").exists():
+                return cls.empty()
+            suffix = ""  # staged by gongkai before generations (one file per table)
+        return cls(**{f.name: pl.read_parquet(directory / f"{f.name}{suffix}.parquet")
+                      for f in fields(cls)})
 
 
 def report_id(url: str, sha256: str) -> str:

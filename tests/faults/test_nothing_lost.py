@@ -19,7 +19,7 @@ import pytest
 from assets.crawl import LocalRawStore, crawl_sources
 from assets.crawl.records import CrawledDocument
 from assets.report.build import parse_year
-from assets.report.frames import build_frames
+from assets.report.frames import ReportFrames, build_frames
 from assets.sources.config import parse_sources
 from tests.crawl.conftest import fast_settings
 from tests.crawl.portal import Host, Route, html_page, list_page, pdf_bytes
@@ -93,7 +93,7 @@ def test_crawl_killed_mid_download_leaves_whole_files_and_the_next_crawl_complet
 
 LOADER = """
 import itertools, os, sys
-from assets.report.frames import build_frames
+from assets.report.frames import ReportFrames, build_frames
 from tests.warehouse.conftest import make_parsed
 from warehouse.loader import Warehouse
 wh = Warehouse(sys.argv[1], lock_timeout=30)
@@ -143,6 +143,51 @@ def test_warehouse_load_killed_at_random_moments_holds_the_previous_or_the_new_y
     # The next load completes, whatever the killed ones left behind.
     wh.load_year(2023, build_frames([make_parsed(a, 2023, received=2) for a in ("丙局", "丁局", "戊局")], 2023))
     assert year_state(wh) == "B"
+
+
+STAGER = """
+import itertools, sys
+from pathlib import Path
+from assets.report.frames import ReportFrames, build_frames
+from tests.warehouse.conftest import make_parsed
+states = {
+    "A": build_frames([make_parsed(a, 2023, received=1) for a in ("甲局", "乙局")], 2023),
+    "B": build_frames([make_parsed(a, 2023, received=2) for a in ("丙局", "丁局", "戊局")], 2023),
+}
+print("ready", flush=True)
+for name in itertools.cycle("AB"):
+    states[name].write_parquet(Path(sys.argv[1]))
+"""
+
+
+def test_parse_killed_while_staging_a_year_leaves_the_previous_or_the_new_tables(tmp_path):
+    from tests.warehouse.conftest import make_parsed
+
+    staged = tmp_path / "reports" / "2023"
+    build_frames([make_parsed(a, 2023, received=1) for a in ("甲局", "乙局")], 2023).write_parquet(staged)
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(6):
+        proc = spawn(STAGER.replace("sys.argv[1]", repr(str(staged))))
+        assert proc.stdout.readline().strip() == b"ready", proc.stderr.read().decode()
+        time.sleep(rng.uniform(0.05, 1.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        frames = ReportFrames.read_parquet(staged)
+        agencies = set(frames.report["agency"])
+        values = set(frames.fact_cell.filter(
+            (frames.fact_cell["row_id"] == "received_new") & (frames.fact_cell["col_id"] == "total")
+        )["value"])
+        state = next((name for name, (want, value) in STATES.items()
+                      if agencies == want and values == {value}
+                      and frames.fact_cell.height == 200 * len(want)), None)
+        assert state, f"a mixture: {agencies}, {values}, {frames.fact_cell.height} cells"
+        seen.add(state)
+    print(f"states after kills: {sorted(seen)}; files: {len(list(staged.iterdir()))}")
+    # The next parse stages its year whole and leaves only its own files behind.
+    build_frames([make_parsed("己局", 2023)], 2023).write_parquet(staged)
+    assert set(ReportFrames.read_parquet(staged).report["agency"]) == {"己局"}
+    assert len(list(staged.iterdir())) == 1 + len(ReportFrames.empty().tables())
 
 
 def test_a_bad_document_is_quarantined_in_the_warehouse_with_its_reason(tmp_path):
