@@ -95,6 +95,17 @@ def test_word97_doc_converted_by_libreoffice() -> None:
     assert _cells_right("doc-word97.doc") == 1.0
 
 
+@needs_soffice
+def test_wps_writer_file_reads_as_the_word97_document_it_is(tmp_path) -> None:
+    # Kingsoft WPS Writer saves .wps as a Word 97 compound file (a WordDocument stream), which
+    # is also what LibreOffice detects by content; the name must not send it to MS Works.
+    wps = tmp_path / "2023年政府信息公开工作年度报告.wps"
+    wps.write_bytes((CORPUS / "doc-word97.doc").read_bytes())
+    doc = read_file(wps)
+    assert doc.media == "doc" and len(doc.tables) == 3
+    assert read_file(CORPUS / "doc-word97.doc").tables == doc.tables
+
+
 @needs_tesseract
 def test_scanned_pdf_is_read_by_ocr_into_tables() -> None:
     doc = read_file(CORPUS / "scan-ruled-2021.pdf")
