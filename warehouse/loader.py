@@ -22,19 +22,18 @@ the swap leaves the live catalog, which lists only the old files: the previous s
 Old files are deleted once no catalog lists them: each replaced catalog is kept as a hard link
 under ``<file>.parts/_catalogs/`` with the list of its files, and is dropped (files and all) at a
 later load when no process has it open any more (a read-only DuckDB connection holds a POSIX
-read lock on its file; the loader probes it with an open-file-description write lock).
+read lock on its file; the loader probes it with an open-file-description write lock):
+``generations.py``. The wide t2/t3/t4 tables are pivoted from fact_cell in ``wide.py``.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import random
 import shutil
-import struct
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -52,11 +51,20 @@ import polars as pl
 
 from assets.report.frames import ReportFrames, with_agency_keys
 from assets.report.spec import all_cells
+from warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
+from warehouse.wide import (
+    WIDE_TABLES,
+    FactIndex,
+    cell_index,
+    fact_index,
+    wide_ddl,
+    wide_frame,
+    wide_views,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "gongkai.duckdb"
-WIDE_TABLES = ("t2", "t3", "t4")  # tables pivoted to one row per report, one column per cell
 # Tables partitioned by year, kept as one Parquet file per year (schema.sql: layout.<table>).
 PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrative_figure",
                *(f"{t}_cells" for t in WIDE_TABLES))
@@ -90,143 +98,17 @@ def _sql(name: str) -> str:
     return resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
 
 
-def wide_column(row_id: str, col_id: str) -> str:
-    """Column name of a cell in the wide tables: ``result.denied.state_secret`` × ``total`` →
-    ``result_denied_state_secret__total``."""
-    return f"{row_id.replace('.', '_')}__{col_id}"
-
-
-@cache
-def wide_cells(table_id: str) -> tuple[tuple[str, str, str], ...]:
-    """(row_id, col_id, column) of every cell of a table in any format, in spec order."""
-    seen: dict[tuple[str, str], str] = {}
-    for c in all_cells():
-        if c.table_id == table_id and (c.row_id, c.col_id) not in seen:
-            seen[(c.row_id, c.col_id)] = wide_column(c.row_id, c.col_id)
-    return tuple((r, c, name) for (r, c), name in seen.items())
-
-
-def _wide_ddl(table_id: str) -> str:
-    columns = ",\n    ".join(f'"{name}" DOUBLE' for _, _, name in wide_cells(table_id))
-    return f"""
-CREATE OR REPLACE TABLE layout.{table_id}_cells (
-    report_id VARCHAR NOT NULL,
-    partition_year INTEGER NOT NULL,
-    {columns}
-);
-COMMENT ON TABLE layout.{table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _); rebuilt with its year';
-"""
-
-
-def _wide_views(table_id: str) -> str:
-    cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
-    return f"""
-CREATE OR REPLACE VIEW {table_id}_wide AS
-SELECT r.report_id, r.agency_id, r.agency, r.division, r.division_code, r.province, r.prefecture,
-       r.county, r.level, r.agency_kind, r.year, r.format_version, {cols_sql}
-FROM {table_id}_cells w JOIN report r USING (report_id)
-WHERE r.is_canonical;
-COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical report), one column per {table_id} cell: <row_id>__<col_id> with dots as _, e.g. received_new__total';
-"""
-
-
-# -- the fact frame indexed: report × cell as integers --------------------------------------
-
-@dataclass(frozen=True)
-class _CellIndex:
-    tables: list[str]
-    rows: list[str]
-    cols: list[str]
-    lut: np.ndarray          # [table, row, col] code → cell code, -1 where not a spec cell
-    n: int                   # number of cell codes
-    wide: dict[str, tuple[np.ndarray, list[str]]]  # table → (cell code → column, -1), names
-
-
-@cache
-def _cell_index() -> _CellIndex:
-    codes: dict[tuple[str, str, str], int] = {}
-    for c in all_cells():
-        codes.setdefault((c.table_id, c.row_id, c.col_id), len(codes))
-    tables = sorted({k[0] for k in codes})
-    rows = sorted({k[1] for k in codes})
-    cols = sorted({k[2] for k in codes})
-    # one extra slot on each axis for values outside the spec (cast to NULL, filled with it)
-    lut = np.full((len(tables) + 1, len(rows) + 1, len(cols) + 1), -1, dtype=np.int32)
-    for (t, r, c), code in codes.items():
-        lut[tables.index(t), rows.index(r), cols.index(c)] = code
-    wide = {}
-    for table_id in WIDE_TABLES:
-        to_column = np.full(len(codes), -1, dtype=np.int32)
-        names = []
-        for i, (r, c, name) in enumerate(wide_cells(table_id)):
-            to_column[codes[(table_id, r, c)]] = i
-            names.append(name)
-        wide[table_id] = (to_column, names)
-    return _CellIndex(tables, rows, cols, lut, len(codes), wide)
-
-
-@dataclass
-class _FactIndex:
-    report: np.ndarray       # row → report position (0 … n_reports-1)
-    report_ids: pl.Series    # report position → report_id
-    cell: np.ndarray         # row → cell code, -1 outside the spec
-
-
-def _fact_index(fact: pl.DataFrame) -> _FactIndex:
-    """Integer positions of each fact row's report and cell: cheap where the frame comes grouped
-    by report (as build_frames writes it), a hash join where it does not."""
-    idx = _cell_index()
-    axes = []
-    for name, values in (("table_id", idx.tables), ("row_id", idx.rows), ("col_id", idx.cols)):
-        axes.append(fact[name].cast(pl.Enum(values), strict=False).to_physical()
-                    .fill_null(len(values)).to_numpy().astype(np.int64))
-    cell = idx.lut[axes[0], axes[1], axes[2]]
-    rid = fact["report_id"]
-    starts = (rid != rid.shift(1)).fill_null(True)
-    firsts = rid.filter(starts)
-    if not firsts.is_duplicated().any():  # each report's rows are contiguous
-        report = (starts.cast(pl.Int64).cum_sum() - 1).to_numpy()
-        return _FactIndex(report, firsts, cell)
-    ids = rid.unique(maintain_order=True)
-    positions = pl.DataFrame({"report_id": ids}).with_row_index("_r")
-    report = fact.select("report_id").join(positions, on="report_id", how="left",
-                                           maintain_order="left")["_r"].to_numpy().astype(np.int64)
-    return _FactIndex(report, ids, cell)
-
-
-def _check_fact_key(fact: pl.DataFrame, index: _FactIndex) -> None:
+def _check_fact_key(fact: pl.DataFrame, index: FactIndex) -> None:
     """The key (report_id, table_id, row_id, col_id) is unique: counted on integer positions
     for spec cells, compared as strings for the (rare) cells outside the spec."""
     keys = ["report_id", "table_id", "row_id", "col_id"]
     known = index.cell >= 0
-    n = _cell_index().n
+    n = cell_index().n
     counts = np.bincount(index.report[known] * n + index.cell[known],
                          minlength=len(index.report_ids) * n)
     unknown = fact.filter(pl.Series(~known))
     if counts.max(initial=0) > 1 or (unknown.height and unknown.select(keys).is_duplicated().any()):
         _require_unique(fact, keys, "fact_cell")
-
-
-def _wide_frame(fact: pl.DataFrame, index: _FactIndex, table_id: str, partition_year: int) -> pl.DataFrame:
-    to_column, names = _cell_index().wide[table_id]
-    schema = {"report_id": pl.Utf8, "partition_year": pl.Int32, **{n: pl.Float64 for n in names}}
-    known = index.cell >= 0
-    column = np.full(len(index.cell), -1, dtype=np.int32)
-    column[known] = to_column[index.cell[known]]
-    hit = column >= 0
-    if not hit.any():
-        return pl.DataFrame(schema=schema)
-    grid = np.full((len(index.report_ids), len(names)), np.nan)
-    grid[index.report[hit], column[hit]] = fact["value"].to_numpy()[hit]
-    present = np.zeros(len(index.report_ids), dtype=bool)
-    present[index.report[hit]] = True
-    # NaN marks an absent or empty cell: NULL in the table, as the pivot of fact_cell gives it.
-    values = pl.from_numpy(grid[present], schema=names, orient="row").fill_nan(None)
-    return pl.concat([
-        pl.DataFrame({"report_id": index.report_ids.filter(pl.Series(present)),
-                      "partition_year": pl.repeat(partition_year, int(present.sum()), dtype=pl.Int32,
-                                                  eager=True)}),
-        values], how="horizontal")
 
 
 class Warehouse:
@@ -317,7 +199,7 @@ class Warehouse:
         when the block ends without error (discarded otherwise). One writer at a time."""
         with self._writer_lock():
             staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.loading")
-            _remove(staging)
+            remove(staging)
             previous: list[str] | None = None
             if self.path.exists():
                 # A read-only connection on the live file while we copy it: no process can
@@ -338,19 +220,19 @@ class Warehouse:
                 con.execute("CHECKPOINT")
                 con.close()
                 # A stale log of the live file must not be replayed onto the new snapshot.
-                _remove(self.path.with_name(self.path.name + ".wal"), wal=False)
+                remove(self.path.with_name(self.path.name + ".wal"), wal=False)
                 if self.path.exists():
-                    self._keep_generation(previous)
+                    keep_generation(self.parts_dir, self.path, previous)
                 os.replace(staging, self.path)
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
             except BaseException:
                 con.close()
-                _remove(staging)
+                remove(staging)
                 for path in self._written:  # files only the discarded catalog listed
-                    _remove(path, wal=False)
+                    remove(path, wal=False)
                 raise
             try:
-                self._collect_garbage(current or [])
+                collect_garbage(self.parts_dir, current or [])
             except OSError as exc:  # never fail a load that is in: the next one retries
                 log.warning("could not delete old year files: %s", exc)
 
@@ -372,10 +254,10 @@ class Warehouse:
         con.execute("BEGIN")
         con.execute(_sql("schema.sql"))
         for table_id in WIDE_TABLES:
-            con.execute(_wide_ddl(table_id))
+            con.execute(wide_ddl(table_id))
         self._refresh_views(con)
         for table_id in WIDE_TABLES:
-            con.execute(_wide_views(table_id))
+            con.execute(wide_views(table_id))
         con.execute(_sql("views.sql"))
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
@@ -505,11 +387,11 @@ class Warehouse:
         if not report.is_empty() and (report["partition_year"] != partition_year).any():
             raise LoadRejected(f"frames for {partition_year} hold reports of another partition")
         fact = frames.fact_cell
-        index = _fact_index(fact)
+        index = fact_index(fact)
         _check_fact_key(fact, index)
         tables = {"report": report, **{k: v for k, v in frames.tables().items() if k != "report"}}
         for table_id in WIDE_TABLES:
-            tables[f"{table_id}_cells"] = _wide_frame(fact, index, table_id, partition_year)
+            tables[f"{table_id}_cells"] = wide_frame(fact, index, table_id, partition_year)
         out = {}
         for name, frame in tables.items():
             columns = layout[name]
@@ -555,40 +437,6 @@ class Warehouse:
         except duckdb.CatalogException:
             return None
         return sorted({p for f, path in rows for p in (path, str((self.parts_dir / f).resolve()))})
-
-    @property
-    def _generations(self) -> Path:
-        return self.parts_dir / "_catalogs"
-
-    def _keep_generation(self, files: list[str] | None) -> None:
-        """Keep the catalog about to be replaced (a hard link: readers may hold it open) and
-        the list of the files it reads."""
-        self._generations.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns()}"
-        (self._generations / f"{name}.json").write_text(json.dumps(files or []), encoding="utf-8")
-        os.link(self.path, self._generations / f"{name}.duckdb")
-
-    def _collect_garbage(self, current: list[str]) -> None:
-        """Drop the replaced catalogs no process has open (but the newest one, whose readers
-        may be opening it this instant), then every year file no catalog lists."""
-        if not self.parts_dir.exists():
-            return
-        generations = sorted(self._generations.glob("*.duckdb")) if self._generations.exists() else []
-        listed: set[str] = set(current)
-        open_here = _open_in_this_process()
-        for i, gen in enumerate(generations):
-            manifest = gen.with_suffix(".json")
-            if i < len(generations) - 1 and not _in_use(gen, open_here):
-                _remove(gen, wal=False)
-                _remove(manifest, wal=False)
-                continue
-            try:
-                listed.update(json.loads(manifest.read_text(encoding="utf-8")))
-            except FileNotFoundError:
-                return  # a catalog without its list: keep every file
-        for path in self.parts_dir.glob("*/*.parquet"):
-            if str(path.resolve()) not in listed:
-                _remove(path, wal=False)
 
     # -- a warehouse written by the single-file loader ---------------------------------------
 
@@ -639,48 +487,6 @@ def _layout(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, tuple[pl.Data
     return out
 
 
-def _open_in_this_process() -> set[tuple[int, int]]:
-    """(device, inode) of every file this process has open (Linux: /proc/self/fd)."""
-    out = set()
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return out
-    for fd in fds:
-        try:
-            st = os.stat(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        out.add((st.st_dev, st.st_ino))
-    return out
-
-
-def _in_use(path: Path, open_here: set[tuple[int, int]]) -> bool:
-    """Whether a process holds a DuckDB connection on the file: this one (it has the file
-    open), or another (DuckDB holds a POSIX lock on the file for as long as it is open; an
-    open-file-description write lock conflicts with it). The lock probe alone would not do
-    for this process: POSIX locks never conflict within a process, and closing any
-    descriptor of a file drops them all."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return False
-    if (st.st_dev, st.st_ino) in open_here:
-        return True
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
-    except OSError:
-        return True
-    else:
-        return False
-    finally:
-        os.close(fd)
-
-
 def _quote(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
@@ -688,7 +494,7 @@ def _quote(text: str) -> str:
 @cache
 def _schema_version() -> str:
     text = _sql("schema.sql") + _sql("views.sql") + "".join(
-        _wide_ddl(t) + _wide_views(t) for t in WIDE_TABLES)
+        wide_ddl(t) + wide_views(t) for t in WIDE_TABLES)
     text += "".join(repr(c) for c in all_cells())
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -702,19 +508,3 @@ def _require_unique(frame: pl.DataFrame, keys: list[str], table: str) -> None:
     if dupes.any():
         example = frame.filter(dupes).select(keys).row(0)
         raise LoadRejected(f"{table}: key {dict(zip(keys, example))} repeats; nothing was loaded")
-
-
-def _remove(path: Path, wal: bool = True) -> None:
-    for p in (path, path.with_name(path.name + ".wal")) if wal else (path,):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

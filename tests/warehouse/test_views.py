@@ -8,7 +8,8 @@ import pytest
 
 from assets.report.frames import ReportFrames, build_frames, mark_canonical, normalise_agency
 from warehouse.examples import examples
-from warehouse.loader import Warehouse, wide_cells
+from warehouse.loader import Warehouse
+from warehouse.wide import wide_cells
 
 
 def with_cells(frames: ReportFrames, agency: str, values: dict[tuple[str, str], float | None]) -> ReportFrames:

@@ -1,0 +1,138 @@
+"""The wide tables t2/t3/t4_cells (one row per report, one column per cell) and the integer
+index of a fact frame (report × cell) they are built from; the loader checks keys on it too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import polars as pl
+
+from assets.report.spec import all_cells
+
+WIDE_TABLES = ("t2", "t3", "t4")  # tables pivoted to one row per report, one column per cell
+
+
+def wide_column(row_id: str, col_id: str) -> str:
+    """Column name of a cell in the wide tables: ``result.denied.state_secret`` × ``total`` →
+    ``result_denied_state_secret__total``."""
+    return f"{row_id.replace('.', '_')}__{col_id}"
+
+
+@cache
+def wide_cells(table_id: str) -> tuple[tuple[str, str, str], ...]:
+    """(row_id, col_id, column) of every cell of a table in any format, in spec order."""
+    seen: dict[tuple[str, str], str] = {}
+    for c in all_cells():
+        if c.table_id == table_id and (c.row_id, c.col_id) not in seen:
+            seen[(c.row_id, c.col_id)] = wide_column(c.row_id, c.col_id)
+    return tuple((r, c, name) for (r, c), name in seen.items())
+
+
+def wide_ddl(table_id: str) -> str:
+    columns = ",\n    ".join(f'"{name}" DOUBLE' for _, _, name in wide_cells(table_id))
+    return f"""
+CREATE OR REPLACE TABLE layout.{table_id}_cells (
+    report_id VARCHAR NOT NULL,
+    partition_year INTEGER NOT NULL,
+    {columns}
+);
+COMMENT ON TABLE layout.{table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _); rebuilt with its year';
+"""
+
+
+def wide_views(table_id: str) -> str:
+    cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
+    return f"""
+CREATE OR REPLACE VIEW {table_id}_wide AS
+SELECT r.report_id, r.agency_id, r.agency, r.division, r.division_code, r.province, r.prefecture,
+       r.county, r.level, r.agency_kind, r.year, r.format_version, {cols_sql}
+FROM {table_id}_cells w JOIN report r USING (report_id)
+WHERE r.is_canonical;
+COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical report), one column per {table_id} cell: <row_id>__<col_id> with dots as _, e.g. received_new__total';
+"""
+
+
+@dataclass(frozen=True)
+class CellIndex:
+    tables: list[str]
+    rows: list[str]
+    cols: list[str]
+    lut: np.ndarray          # [table, row, col] code → cell code, -1 where not a spec cell
+    n: int                   # number of cell codes
+    wide: dict[str, tuple[np.ndarray, list[str]]]  # table → (cell code → column, -1), names
+
+
+@cache
+def cell_index() -> CellIndex:
+    codes: dict[tuple[str, str, str], int] = {}
+    for c in all_cells():
+        codes.setdefault((c.table_id, c.row_id, c.col_id), len(codes))
+    tables = sorted({k[0] for k in codes})
+    rows = sorted({k[1] for k in codes})
+    cols = sorted({k[2] for k in codes})
+    # one extra slot on each axis for values outside the spec (cast to NULL, filled with it)
+    lut = np.full((len(tables) + 1, len(rows) + 1, len(cols) + 1), -1, dtype=np.int32)
+    for (t, r, c), code in codes.items():
+        lut[tables.index(t), rows.index(r), cols.index(c)] = code
+    wide = {}
+    for table_id in WIDE_TABLES:
+        to_column = np.full(len(codes), -1, dtype=np.int32)
+        names = []
+        for i, (r, c, name) in enumerate(wide_cells(table_id)):
+            to_column[codes[(table_id, r, c)]] = i
+            names.append(name)
+        wide[table_id] = (to_column, names)
+    return CellIndex(tables, rows, cols, lut, len(codes), wide)
+
+
+@dataclass
+class FactIndex:
+    report: np.ndarray       # row → report position (0 … n_reports-1)
+    report_ids: pl.Series    # report position → report_id
+    cell: np.ndarray         # row → cell code, -1 outside the spec
+
+
+def fact_index(fact: pl.DataFrame) -> FactIndex:
+    """Integer positions of each fact row's report and cell: cheap where the frame comes grouped
+    by report (as build_frames writes it), a hash join where it does not."""
+    idx = cell_index()
+    axes = []
+    for name, values in (("table_id", idx.tables), ("row_id", idx.rows), ("col_id", idx.cols)):
+        axes.append(fact[name].cast(pl.Enum(values), strict=False).to_physical()
+                    .fill_null(len(values)).to_numpy().astype(np.int64))
+    cell = idx.lut[axes[0], axes[1], axes[2]]
+    rid = fact["report_id"]
+    starts = (rid != rid.shift(1)).fill_null(True)
+    firsts = rid.filter(starts)
+    if not firsts.is_duplicated().any():  # each report's rows are contiguous
+        report = (starts.cast(pl.Int64).cum_sum() - 1).to_numpy()
+        return FactIndex(report, firsts, cell)
+    ids = rid.unique(maintain_order=True)
+    positions = pl.DataFrame({"report_id": ids}).with_row_index("_r")
+    report = fact.select("report_id").join(positions, on="report_id", how="left",
+                                           maintain_order="left")["_r"].to_numpy().astype(np.int64)
+    return FactIndex(report, ids, cell)
+
+
+def wide_frame(fact: pl.DataFrame, index: FactIndex, table_id: str, partition_year: int) -> pl.DataFrame:
+    to_column, names = cell_index().wide[table_id]
+    schema = {"report_id": pl.Utf8, "partition_year": pl.Int32, **{n: pl.Float64 for n in names}}
+    known = index.cell >= 0
+    column = np.full(len(index.cell), -1, dtype=np.int32)
+    column[known] = to_column[index.cell[known]]
+    hit = column >= 0
+    if not hit.any():
+        return pl.DataFrame(schema=schema)
+    grid = np.full((len(index.report_ids), len(names)), np.nan)
+    grid[index.report[hit], column[hit]] = fact["value"].to_numpy()[hit]
+    present = np.zeros(len(index.report_ids), dtype=bool)
+    present[index.report[hit]] = True
+    # NaN marks an absent or empty cell: NULL in the table, as the pivot of fact_cell gives it.
+    values = pl.from_numpy(grid[present], schema=names, orient="row").fill_nan(None)
+    return pl.concat([
+        pl.DataFrame({"report_id": index.report_ids.filter(pl.Series(present)),
+                      "partition_year": pl.repeat(partition_year, int(present.sum()), dtype=pl.Int32,
+                                                  eager=True)}),
+        values], how="horizontal")
