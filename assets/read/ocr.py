@@ -4,7 +4,8 @@ Each page is rendered with pypdfium2 at 300 dpi and straightened (the angle that
 rows of ink sharpest). Ruled tables are read from their rules: the long dark horizontal and
 vertical runs are found with numpy, the rules that touch each other make a table, and the
 rules' positions give its cell grid; a cell whose side has no rule is merged with its
-neighbour (rowspan/colspan). Every non-empty cell is cut out and stacked in one strip image
+neighbour (rowspan/colspan) — that image work is `assets.read.page_image`. Every non-empty
+cell is cut out and stacked in one strip image
 per page, OCR'd in one ``tesseract -l chi_sim --psm 6`` call (the cell a word belongs to is
 known from where it sits in the strip); cells that read as numbers are read again with a
 digits-only whitelist. The text outside the tables is OCR'd as lines (one Paragraph each),
@@ -28,7 +29,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ from PIL import Image, ImageFilter
 from assets.read.document import Block, Paragraph, Table, UnreadableDocument
 from assets.read.layout import Word, layout_blocks
 from assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
+from assets.read.page_image import DARK, CutCell, Grid, cut_cell, find_grids, straighten
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,6 @@ OCR_LANG = "chi_sim"
 TESSERACT_TIMEOUT_S = 120
 DIGITS = "0123456789.,-/"
 
-_DARK = 170  # grey level below which a pixel is ink
-_MAX_SKEW = 2.0  # degrees searched either way when straightening a page
 
 
 @functools.cache
@@ -70,200 +70,6 @@ def tesseract_missing() -> str | None:
 def _has_eng() -> bool:
     proc = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=30, check=False)
     return "eng" in proc.stdout.decode("utf-8", "replace").split()
-
-
-# --- straightening ----------------------------------------------------------------------------
-
-def skew_angle(grey: np.ndarray) -> float:
-    """The rotation (degrees, counter-clockwise as PIL's ``rotate``) that levels the page:
-    the angle at which the horizontal projection of the ink is sharpest."""
-    small = Image.fromarray(((grey < _DARK) * 255).astype(np.uint8)).reduce(2)
-
-    def sharpness(angle: float) -> float:
-        rows = np.asarray(small.rotate(angle, resample=Image.NEAREST), dtype=np.float64).sum(axis=1)
-        return float(np.square(np.diff(rows)).sum())
-
-    best = max(np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.2), key=sharpness)
-    fine = max(np.arange(best - 0.2, best + 0.2 + 1e-9, 0.04), key=sharpness)
-    return float(round(fine, 2))
-
-
-def straighten(img: Image.Image) -> tuple[Image.Image, float]:
-    grey = np.asarray(img)
-    angle = skew_angle(grey)
-    if abs(angle) < 0.05:
-        return img, 0.0
-    return img.rotate(angle, resample=Image.BICUBIC, fillcolor=255), angle
-
-
-# --- rules and grids --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rule:
-    """A straight rule: ``pos`` across it (y of a horizontal rule, x of a vertical one) and
-    its extent ``a``..``b`` along it, in pixels."""
-
-    pos: float
-    a: int
-    b: int
-
-
-def _runs(mask: np.ndarray, length: int) -> np.ndarray:
-    """Pixels of ``mask`` (2-D bool) lying in a run of at least ``length`` along axis 1."""
-    h, w = mask.shape
-    if w < length:
-        return np.zeros_like(mask)
-    cs = np.zeros((h, w + 1), dtype=np.int32)
-    np.cumsum(mask, axis=1, out=cs[:, 1:])
-    starts = (cs[:, length:] - cs[:, :-length]) == length  # window [x, x+length) all ink
-    cs2 = np.zeros((h, starts.shape[1] + 1), dtype=np.int32)
-    np.cumsum(starts, axis=1, out=cs2[:, 1:])
-    # Pixel x is covered when a full window starts in [x-length+1, x].
-    x = np.arange(w)
-    hi = np.minimum(x, starts.shape[1] - 1) + 1
-    lo = np.clip(x - length + 1, 0, starts.shape[1])
-    return (cs2[:, hi] - cs2[:, lo]) > 0
-
-
-def _segments(line: np.ndarray, min_len: int, bridge: int = 6) -> list[tuple[int, int]]:
-    """Runs of True in a 1-D bool array, gaps up to ``bridge`` closed, at least ``min_len`` long."""
-    idx = np.flatnonzero(line)
-    if idx.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > bridge)
-    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
-    ends = np.concatenate((idx[breaks], [idx[-1]]))
-    return [(int(a), int(b)) for a, b in zip(starts, ends) if b - a + 1 >= min_len]
-
-
-def _rules(mask: np.ndarray, min_len: int, max_thick: int = 12) -> list[Rule]:
-    """Rules along axis 1 of a run mask: bands of consecutive rows with ink, each band's
-    union split into segments."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    out: list[Rule] = []
-    if rows.size == 0:
-        return out
-    breaks = np.flatnonzero(np.diff(rows) > 1)
-    for a, b in zip(np.concatenate(([rows[0]], rows[breaks + 1])), np.concatenate((rows[breaks], [rows[-1]]))):
-        if b - a + 1 > max_thick * 4:  # a solid block (a photo, a stamp), not a rule
-            continue
-        band = mask[a:b + 1].any(axis=0)
-        for x0, x1 in _segments(band, min_len):
-            out.append(Rule((a + b) / 2, x0, x1))
-    return out
-
-
-@dataclass
-class Grid:
-    """A ruled table found on the page: rule positions and its cells (merged cells whole)."""
-
-    ys: list[float]
-    xs: list[float]
-    cells: list[tuple[int, int, int, int]] = field(default_factory=list)  # r, c, rowspan, colspan
-
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
-
-    def box(self, r: int, c: int, rs: int, cs: int) -> tuple[float, float, float, float]:
-        return self.xs[c], self.ys[r], self.xs[c + cs], self.ys[r + rs]
-
-
-def _cluster(values: list[float], tol: float) -> list[float]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(c) / len(c) for c in out]
-
-
-def find_grids(grey: np.ndarray, *, min_rule: int | None = None) -> list[Grid]:
-    """The ruled tables of a (straight) grey page image, top to bottom."""
-    w = grey.shape[1]
-    ink = grey < _DARK
-    k = min_rule or max(40, w // 30)  # ~2 cm at 300 dpi: longer than any stroke of a character
-    hrules = _rules(_runs(ink, k), k)
-    vrules = _rules(_runs(ink.T, k).astype(bool), k)
-    tol = max(4, w // 300)
-    # Rules that touch belong to one table: union-find over horizontal and vertical rules.
-    n_h = len(hrules)
-    parent = list(range(n_h + len(vrules)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    touches: list[tuple[int, int]] = []
-    for i, hr in enumerate(hrules):
-        for j, vr in enumerate(vrules):
-            if hr.a - tol <= vr.pos <= hr.b + tol and vr.a - tol <= hr.pos <= vr.b + tol:
-                touches.append((i, j))
-                parent[find(i)] = find(n_h + j)
-    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
-    for i, j in touches:
-        g = groups.setdefault(find(i), ([], []))
-        if hrules[i] not in g[0]:
-            g[0].append(hrules[i])
-        if vrules[j] not in g[1]:
-            g[1].append(vrules[j])
-    grids = []
-    for hs, vs in groups.values():
-        grid = _grid(hs, vs, tol)
-        if grid is not None:
-            grids.append(grid)
-    grids.sort(key=lambda g: g.ys[0])
-    return grids
-
-
-def _grid(hs: list[Rule], vs: list[Rule], tol: int) -> Grid | None:
-    ys = _cluster([r.pos for r in hs], 2 * tol)
-    xs = _cluster([r.pos for r in vs], 2 * tol)
-    if len(ys) < 2 or len(xs) < 2:
-        return None
-    n_r, n_c = len(ys) - 1, len(xs) - 1
-
-    def v_rule_at(x: float, y0: float, y1: float) -> bool:
-        mid = (y0 + y1) / 2
-        return any(abs(r.pos - x) <= 2 * tol and r.a - tol <= mid <= r.b + tol for r in vs)
-
-    def h_rule_at(y: float, x0: float, x1: float) -> bool:
-        mid = (x0 + x1) / 2
-        return any(abs(r.pos - y) <= 2 * tol and r.a - tol <= mid <= r.b + tol for r in hs)
-
-    parent = list(range(n_r * n_c))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(n_r):
-        for c in range(n_c):
-            if c + 1 < n_c and not v_rule_at(xs[c + 1], ys[r], ys[r + 1]):
-                parent[find(r * n_c + c)] = find(r * n_c + c + 1)
-            if r + 1 < n_r and not h_rule_at(ys[r + 1], xs[c], xs[c + 1]):
-                parent[find(r * n_c + c)] = find((r + 1) * n_c + c)
-    members: dict[int, list[tuple[int, int]]] = {}
-    for r in range(n_r):
-        for c in range(n_c):
-            members.setdefault(find(r * n_c + c), []).append((r, c))
-    grid = Grid(ys=ys, xs=xs)
-    covered: set[tuple[int, int]] = set()
-    for slots in sorted(members.values(), key=min):
-        r0, c0 = min(r for r, _ in slots), min(c for _, c in slots)
-        r1, c1 = max(r for r, _ in slots), max(c for _, c in slots)
-        if (r0, c0) in covered:
-            continue
-        grid.cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
-        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
-    if n_r * n_c == 1 or len(grid.cells) == 1:
-        return None  # a frame around something (a boxed note), not a table
-    return grid
 
 
 # --- tesseract -----------------------------------------------------------------------------
@@ -367,133 +173,6 @@ def _strip(crops: list[Image.Image]) -> _Strip:
     return _Strip(img, spans)
 
 
-def components(mask: np.ndarray) -> list[tuple[int, int, int, int, np.ndarray]]:
-    """8-connected components of a 2-D bool array: (x0, y0, x1, y1, pixel mask within the box)
-    each, found from the runs of each row (numpy only, no scipy)."""
-    h, _ = mask.shape
-    parent: list[int] = []
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    runs: list[tuple[int, int, int, int]] = []  # y, a, b (exclusive), run id
-    prev: list[tuple[int, int, int]] = []
-    padded = np.zeros((h, mask.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    edges = np.diff(padded, axis=1)
-    for y in range(h):
-        starts, ends = np.flatnonzero(edges[y] == 1), np.flatnonzero(edges[y] == -1)
-        cur = []
-        for a, b in zip(starts.tolist(), ends.tolist()):
-            rid = len(parent)
-            parent.append(rid)
-            for pa, pb, pid in prev:
-                if pa <= b and pb >= a:  # overlapping or touching diagonally
-                    ra, rb = find(pid), find(rid)
-                    if ra != rb:
-                        parent[rb] = ra
-            cur.append((a, b, rid))
-            runs.append((y, a, b, rid))
-        prev = cur
-    groups: dict[int, list[tuple[int, int, int]]] = {}
-    for y, a, b, rid in runs:
-        groups.setdefault(find(rid), []).append((y, a, b))
-    out = []
-    for rs in groups.values():
-        x0, x1 = min(a for _, a, _ in rs), max(b for _, _, b in rs)
-        y0, y1 = min(y for y, _, _ in rs), max(y for y, _, _ in rs) + 1
-        m = np.zeros((y1 - y0, x1 - x0), dtype=bool)
-        for y, a, b in rs:
-            m[y - y0, a - x0:b - x0] = True
-        out.append((x0, y0, x1, y1, m))
-    return out
-
-
-def otsu(grey: np.ndarray) -> int:
-    """Otsu's threshold of a grey image (the level that best splits ink from paper)."""
-    hist = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
-    total = hist.sum()
-    if total == 0:
-        return _DARK
-    w0 = np.cumsum(hist)
-    m0 = np.cumsum(hist * np.arange(256))
-    w1 = total - w0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (m0[-1] * w0 - m0 * total) ** 2 / (w0 * w1)
-    between[~np.isfinite(between)] = 0
-    return int(np.argmax(between))
-
-
-@dataclass
-class _Cut:
-    """One cell's ink: the grey cut-out with specks painted white, the same as clean black on
-    white for the digits pass, and the height of its characters (pixels)."""
-
-    grey: Image.Image
-    binary: Image.Image
-    char_h: int
-    level: int
-
-
-def cut_cell(grey: np.ndarray, box: tuple[float, float, float, float], inset: int,
-             big: int) -> _Cut | None:
-    """The ink of a cell without specks, or None when the cell holds none.
-
-    Components at least ``big`` pixels long are characters (or their strokes); the smaller
-    ones are kept only inside the characters' box, and for the digits pass only between
-    characters and low on the line (a decimal point, a thousands comma): a speck of dust or
-    toner left, right, above or below the number is not part of it."""
-    x0, y0, x1, y1 = (round(float(v)) for v in box)
-    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        return None
-    sub = grey[y0:y1, x0:x1]
-    level = min(_DARK + 20, max(90, otsu(sub))) if sub.min() < _DARK else _DARK
-    comps = components(sub < level)
-    # Characters and their strokes; a flat stroke half as long is one too (a minus sign).
-    chars = [c for c in comps if max(c[2] - c[0], c[3] - c[1]) >= big
-             or c[2] - c[0] >= max(big / 2, 2 * (c[3] - c[1]))]
-    if not chars:
-        return None
-    bx0, by0 = min(c[0] for c in chars), min(c[1] for c in chars)
-    bx1, by1 = max(c[2] for c in chars), max(c[3] for c in chars)
-    char_h = by1 - by0
-    drop = np.zeros(sub.shape, dtype=bool)
-    strict = np.zeros(sub.shape, dtype=bool)
-    for c in comps:
-        cx0, cy0, cx1, cy1, m = c
-        if any(c is ch for ch in chars):
-            strict[cy0:cy1, cx0:cx1] |= m
-            continue
-        cx, cy = (cx0 + cx1) / 2, (cy0 + cy1) / 2
-        if not (bx0 <= cx <= bx1 and by0 <= cy <= by1):
-            drop[cy0:cy1, cx0:cx1] |= m  # a speck outside the text
-            continue
-        between = any(ch[2] <= cx for ch in chars) and any(ch[0] >= cx for ch in chars)
-        if between and cy >= by0 + 0.55 * (by1 - by0):
-            strict[cy0:cy1, cx0:cx1] |= m
-    margin = max(2, char_h // 4)
-    ax0, ay0 = max(0, bx0 - margin), max(0, by0 - margin)
-    ax1, ay1 = min(sub.shape[1], bx1 + margin), min(sub.shape[0], by1 + margin)
-    g = sub[ay0:ay1, ax0:ax1].copy()
-    g[_dilate(drop[ay0:ay1, ax0:ax1], 1)] = 255  # the specks and their light halos
-    b = sub[ay0:ay1, ax0:ax1].copy()
-    b[~_dilate(strict[ay0:ay1, ax0:ax1], 1)] = 255
-    return _Cut(Image.fromarray(g), Image.fromarray(b), max(1, char_h), level)
-
-
-def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
-    out = mask.copy()
-    for dy in range(-r, r + 1):
-        for dx in range(-r, r + 1):
-            if dy or dx:
-                out |= np.roll(np.roll(mask, dy, axis=0), dx, axis=1)
-    return out
-
-
 def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dict[tuple[int, int], str]]:
     """Text of every cell of every grid: {(row, col): text} per grid (top-left slots only).
 
@@ -506,7 +185,7 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
     big = max(5, img.width // 250)
     grey = np.asarray(img)
     keys: list[tuple[int, tuple[int, int]]] = []
-    cuts: list[_Cut] = []
+    cuts: list[CutCell] = []
     out: list[dict[tuple[int, int], str]] = [{} for _ in grids]
     for g, grid in enumerate(grids):
         for r, c, rs, cs in grid.cells:
@@ -753,7 +432,7 @@ def ocr_image(img: Image.Image, scale: float, page_no: int | None = None) -> lis
     img, angle = straighten(img.convert("L").filter(ImageFilter.MedianFilter(3)))
     grey = np.asarray(img)
     grids = find_grids(grey)
-    ink = grey < _DARK
+    ink = grey < DARK
     # The text outside the tables: the tables (and any stray rule) painted out.
     outside = grey.copy()
     pad = max(3, img.width // 400)

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from assets.read.ocr import find_grids, grid_table, skew_angle, snap_label
+from assets.read.ocr import grid_table, snap_label
+from assets.read.page_image import find_grids, skew_angle
 from assets.report.parse import parse_file
 from tests.read.needs import needs_tesseract
 
@@ -81,7 +82,7 @@ def test_skewed_scan_reads_every_cell() -> None:
 
 
 def test_specks_around_a_number_are_not_cut_with_it() -> None:
-    from assets.read.ocr import cut_cell
+    from assets.read.page_image import cut_cell
 
     img = Image.new("L", (300, 80), 255)
     d = ImageDraw.Draw(img)
