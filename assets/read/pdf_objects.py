@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import ctypes
 import re
+from operator import itemgetter
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
 Obj = dict[str, Any]
+# a char: (matrix, fontname, adv, x0, y0, x1, y1, text), in PDF space
+Char = tuple[tuple[float, ...], str, float, float, float, float, float, str]
 
 _FORM, _PATH, _TEXT = R.FPDF_PAGEOBJ_FORM, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_TEXT
 _LINETO, _BEZIERTO, _MOVETO = R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO, R.FPDF_SEGMENT_MOVETO
@@ -49,14 +52,17 @@ class Unsupported(Exception):
 class PageObjects:
     """A page's objects in PDF space (y up), to be finished for one pdfplumber page."""
 
-    def __init__(self, height: float, objects: dict[str, list[Obj]]) -> None:
+    def __init__(self, height: float, chars: list[Char], objects: dict[str, list[Obj]]) -> None:
         self.height = height  # pdfium's (single precision)
+        self._chars = chars
         self._objects = objects
 
     def for_page(self, page_number: int, height: float, initial_doctop: float
                  ) -> dict[str, list[Obj]]:
         """pdfplumber's Page.objects: {"char", "line", "rect", "curve"} lists of dicts."""
         out: dict[str, list[Obj]] = {}
+        if self._chars:
+            out["char"] = _char_dicts(self._chars, page_number, height, initial_doctop)
         for kind, objs in self._objects.items():
             if not objs:
                 continue
@@ -67,14 +73,31 @@ class PageObjects:
                 obj["top"], obj["bottom"] = top, height - obj["y0"]
                 obj["doctop"] = initial_doctop + top
                 obj["page_number"] = page_number
-                if kind != "char":
-                    obj["pts"] = [(x, height - y) for x, y in obj["pts"]]
-                    obj["path"] = [(seg[0], *[(seg[k], height - seg[k + 1])
-                                              for k in range(1, len(seg), 2)])
-                                   for seg in obj["path"]]
+                obj["pts"] = [(x, height - y) for x, y in obj["pts"]]
+                obj["path"] = [(seg[0], *[(seg[k], height - seg[k + 1])
+                                          for k in range(1, len(seg), 2)])
+                               for seg in obj["path"]]
                 done.append(obj)
             out[kind] = done
         return out
+
+
+def _char_dicts(chars: list[Char], page_number: int, height: float, initial_doctop: float
+                ) -> list[Obj]:
+    """The chars as pdfminer's LTChar reaches pdfplumber (its keys, in its order), each
+    dict built in one step: a page has thousands."""
+    out = []
+    for matrix, fontname, adv, x0, y0, x1, y1, text in chars:
+        top, h = height - y1, y1 - y0
+        out.append({
+            "matrix": matrix, "fontname": fontname, "adv": adv, "upright": True,
+            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": h,
+            "size": h, "mcid": None, "tag": None, "object_type": "char", "ncs": None,
+            "text": text, "stroking_color": None, "non_stroking_color": None,
+            "top": top, "bottom": height - y0, "doctop": initial_doctop + top,
+            "page_number": page_number,
+        })
+    return out
 
 
 def page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects | None:
@@ -96,7 +119,7 @@ def _read(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects:
     order: dict[int, int] = {}  # text object (address) -> its place in the content stream
     _walk(R.FPDFPage_CountObjects(page), lambda i: R.FPDFPage_GetObject(page, i),
           (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), ctx, order, 0)
-    return PageObjects(float(top), {"char": _chars(textpage, order), **ctx.objects})
+    return PageObjects(float(top), _chars(textpage, order), ctx.objects)
 
 
 class _Context:
@@ -116,7 +139,7 @@ def _walk(count: int, get, ctm: tuple[float, ...], ctx: _Context, order: dict[in
         if kind == _TEXT:
             if R.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE:
                 raise Unsupported("invisible text")  # pdfminer reads it, pdfium does not
-            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = ctx.n_text
+            order[ctypes.c_void_p.from_buffer(obj).value or 0] = ctx.n_text  # cast(), faster
             ctx.n_text += 1
         elif kind == _PATH:
             if not R.FPDFPageObj_GetMatrix(obj, matrix):
@@ -235,52 +258,49 @@ def _curve(kind: str, pts: list[tuple[float, float]], common: dict) -> Obj:
     }
 
 
-def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Obj]:
-    textpage = textpage.raw  # the bare handle: no wrapper to unwrap on every call
-    n = R.FPDFText_CountChars(textpage)
+def _bare(fn, restype):
+    """``fn`` (a pypdfium2.raw function) without its argtypes, which ctypes checks and
+    converts on every call: half the cost of a call, and _chars makes five per char. The
+    callers pass what C expects: the text page as a c_void_p, ints, byref doubles."""
+    bare = ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+    bare.argtypes = None
+    return bare
+
+
+_is_generated = _bare(R.FPDFText_IsGenerated, ctypes.c_int)
+_map_error = _bare(R.FPDFText_HasUnicodeMapError, ctypes.c_int)
+_get_unicode = _bare(R.FPDFText_GetUnicode, ctypes.c_uint)
+_get_text_object = _bare(R.FPDFText_GetTextObject, ctypes.c_void_p)  # its address, or None
+_get_origin = _bare(R.FPDFText_GetCharOrigin, ctypes.c_int)
+
+
+def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
+    raw = textpage.raw
+    n = R.FPDFText_CountChars(raw)
     if n < 0:
         raise Unsupported("no text page")
+    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    fm = R.FS_MATRIX()
-    glyph_w, desc = ctypes.c_float(), ctypes.c_float()
-    name_buf = ctypes.create_string_buffer(256)
+    p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
     # what a text object's chars share: their place in the stream, matrix, size, font
     shared: dict[int, tuple[int, float, float, float, float, str, Any, dict[int, float]]] = {}
-    keyed: list[tuple[int, int, Obj]] = []
-    is_generated, map_error = R.FPDFText_IsGenerated, R.FPDFText_HasUnicodeMapError
-    get_unicode, get_object = R.FPDFText_GetUnicode, R.FPDFText_GetTextObject
-    get_origin, address = R.FPDFText_GetCharOrigin, ctypes.c_void_p.from_buffer
+    keyed: list[tuple[int, Char]] = []
+    fonts = _Fonts()
     for i in range(n):
-        if is_generated(textpage, i):
+        if _is_generated(handle, i):
             continue
-        if map_error(textpage, i):
+        if _map_error(handle, i):
             raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
-        code = get_unicode(textpage, i)
-        obj = get_object(textpage, i)
-        key = address(obj).value or 0  # what ctypes.cast(obj, c_void_p) gives, faster
+        code = _get_unicode(handle, i)
+        key = _get_text_object(handle, i) or 0
         info = shared.get(key)
         if info is None:
-            place = order.get(key) if key else None
-            if place is None:
-                raise Unsupported("a char without its text object")
-            if not R.FPDFText_GetMatrix(textpage, i, fm):
-                raise Unsupported("a char without a matrix")
-            if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
-                raise Unsupported("text not upright")
-            size = R.FPDFText_GetFontSize(textpage, i)
-            handle = R.FPDFTextObj_GetFont(obj)
-            if not handle or not R.FPDFFont_GetDescent(handle, ctypes.c_float(size), desc):
-                raise Unsupported("a char without a font")
-            got = R.FPDFFont_GetBaseFontName(handle, name_buf, len(name_buf))
-            name = name_buf.raw[:max(got - 1, 0)].decode("latin-1") if got else ""
-            info = shared[key] = (place, fm.a, fm.d, size, float(desc.value), name, handle, {})
-        place, a, d, size, descent, fontname, handle, widths = info
+            info = shared[key] = _text_object(raw, i, key, order, fonts)
+        place, a, d, size, descent, fontname, font, widths = info
         adv = widths.get(code)
         if adv is None:
-            if not R.FPDFFont_GetGlyphWidth(handle, code, ctypes.c_float(size), glyph_w):
-                raise Unsupported("a glyph without a width")
-            adv = widths[code] = float(glyph_w.value)
-        if not get_origin(textpage, i, ox, oy):
+            adv = widths[code] = _glyph_width(font, code, size)
+        if not _get_origin(handle, i, p_ox, p_oy):
             raise Unsupported("a char without a position")
         x, y = round(ox.value, _DIGITS), round(oy.value, _DIGITS)
         # pdfminer: the box (0, descent) .. (adv, descent + size) through the char's matrix
@@ -290,11 +310,60 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Obj]:
             x0, x1 = x1, x0
         if y1 < y0:
             y0, y1 = y1, y0
-        keyed.append((place, i, {
-            "matrix": (a, 0.0, 0.0, d, x, y), "fontname": fontname, "adv": adv, "upright": True,
-            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0,
-            "size": y1 - y0, "mcid": None, "tag": None, "object_type": "char", "ncs": None,
-            "text": chr(code), "stroking_color": None, "non_stroking_color": None,
-        }))
-    keyed.sort(key=lambda k: (k[0], k[1]))
-    return [k[2] for k in keyed]
+        keyed.append((place, ((a, 0.0, 0.0, d, x, y), fontname, adv, x0, y0, x1, y1, chr(code))))
+    # in the order of their text objects; a stable sort keeps each object's chars in order
+    keyed.sort(key=itemgetter(0))
+    return [k[1] for k in keyed]
+
+
+def _text_object(raw, i: int, key: int, order: dict[int, int], fonts: _Fonts
+                 ) -> tuple[int, float, float, float, float, str, Any, dict[int, float]]:
+    """What the chars of char i's text object share: (its place in the content stream,
+    the matrix's a and d, font size, font descent, font name, font handle, the glyph
+    widths of the font at that size)."""
+    place = order.get(key) if key else None
+    if place is None:
+        raise Unsupported("a char without its text object")
+    fm = R.FS_MATRIX()
+    if not R.FPDFText_GetMatrix(raw, i, fm):
+        raise Unsupported("a char without a matrix")
+    if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
+        raise Unsupported("text not upright")
+    size = R.FPDFText_GetFontSize(raw, i)
+    font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(raw, i))
+    if not font:
+        raise Unsupported("a char without a font")
+    descent, name, widths = fonts.get(font, size)
+    return (place, fm.a, fm.d, size, descent, name, font, widths)
+
+
+class _Fonts:
+    """A page's font metrics, asked of pdfium once per font and size. Text objects are
+    short (a few chars each: 13,000 of them for 50,000 chars over the corpus) and share a
+    handful of fonts, so a cache per text object would ask for nearly every glyph's width.
+    Keyed by the font handle's address, which stays valid while the page is open: one
+    _Fonts serves one page."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[tuple[int, float], tuple[float, str, dict[int, float]]] = {}
+
+    def get(self, font, size: float) -> tuple[float, str, dict[int, float]]:
+        """(descent, base font name, {} for the glyph widths) of the font at this size."""
+        key = (ctypes.c_void_p.from_buffer(font).value or 0, size)  # cast(), faster
+        got = self._fonts.get(key)
+        if got is None:
+            desc = ctypes.c_float()
+            if not R.FPDFFont_GetDescent(font, ctypes.c_float(size), desc):
+                raise Unsupported("a char without a font")
+            name_buf = ctypes.create_string_buffer(256)
+            n = R.FPDFFont_GetBaseFontName(font, name_buf, len(name_buf))
+            name = name_buf.raw[:max(n - 1, 0)].decode("latin-1") if n else ""
+            got = self._fonts[key] = (float(desc.value), name, {})
+        return got
+
+
+def _glyph_width(font, code: int, size: float) -> float:
+    width = ctypes.c_float()
+    if not R.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(size), width):
+        raise Unsupported("a glyph without a width")
+    return float(width.value)
