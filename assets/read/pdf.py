@@ -22,6 +22,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 from pdfplumber.utils import extract_text as _extract_text
+from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
 
 from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from assets.read.layout import Word, layout_blocks
@@ -293,9 +294,59 @@ class _CharBands:
                 x0, top, x1, bottom = cell
                 cell_chars = [chars[i] for i in row_idx
                               if x0 <= h_mids[i] < x1 and top <= v_mids[i] < bottom]
-                arr.append(_extract_text(cell_chars) if cell_chars else "")
+                arr.append(_cell_text(cell_chars) if cell_chars else "")
             out.append(arr)
         return out
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's ``extract_text(chars)`` (its defaults, as ``Table.extract`` calls it)."""
+    text = _one_line_text(chars)
+    return _extract_text(chars) if text is None else text
+
+
+def _one_line_text(chars: list[dict]) -> str | None:
+    """``extract_text(chars)`` for chars that are all on one line, or None for any others.
+
+    Most cells hold one line, and pdfplumber's general path (cluster the chars into lines,
+    words per line, cluster the words into lines again) costs more than the rest of reading
+    a table. On one line it comes down to WordExtractor.iter_chars_to_words over the chars
+    sorted by x0, each word's text with ligatures expanded (merge_chars), words joined by a
+    space. One line means: all upright (left to right, pdfplumber's defaults), and every top
+    within y_tolerance of the lowest: then ``cluster_objects`` makes one cluster of them
+    and of the words (a word's top is one of its chars'). Chars with an empty text (which
+    pdfplumber's split_at_punctuation test treats apart) are left to pdfplumber.
+    """
+    tops = [c["top"] for c in chars]
+    if max(tops) > min(tops) + DEFAULT_Y_TOLERANCE:
+        return None
+    if not all(c["upright"] is True and c["text"] for c in chars):
+        return None
+    words: list[str] = []
+    word: list[str] = []
+    prev = None  # the word's last char
+    for c in sorted(chars, key=_X0):  # iter_chars_to_lines: sorted by (x0, x0), stable
+        text = c["text"]
+        if text.isspace():  # a blank ends the word (keep_blank_chars=False)
+            if word:
+                words.append("".join(word))
+            word, prev = [], None
+            continue
+        # WordExtractor.char_begins_new_word, "ltr" (its test x0 < the previous x0 never
+        # holds: the chars are sorted by x0)
+        if prev is not None and (c["x0"] > prev["x1"] + DEFAULT_X_TOLERANCE
+                                 or abs(c["top"] - prev["top"]) > DEFAULT_Y_TOLERANCE):
+            words.append("".join(word))
+            word = []
+        word.append(LIGATURES.get(text, text))
+        prev = c
+    if word:
+        words.append("".join(word))
+    return " ".join(words)
+
+
+def _X0(c: dict) -> float:
+    return c["x0"]
 
 
 def _page_words(page: pdfplumber.page.Page) -> list[Word]:

@@ -83,3 +83,62 @@ def test_table_text_and_outside_lines_as_pdfplumber(path: Path) -> None:
                 outside_page = outside_page.outside_bbox(t.bbox, strict=False)
                 outside = pdf_reader._outside(outside, t.bbox)
             assert outside == outside_page.chars
+
+
+@pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
+def test_one_line_cell_text_as_pdfplumber(path: Path) -> None:
+    """The reader's fast path for cells on one line (_one_line_text) gives pdfplumber's
+    extract_text on every such cell of the fixtures' tables, and does serve most cells."""
+    from pdfplumber.utils import extract_text
+
+    cells = fast = 0
+    with pdfplumber.open(path) as plumber:
+        for page in plumber.pages:
+            for t in page.find_tables():
+                for row in t.rows:
+                    for cell in row.cells:
+                        if cell is None:
+                            continue
+                        x0, top, x1, bottom = cell
+                        chars = [c for c in page.chars
+                                 if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                                 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+                        if not chars:
+                            continue
+                        cells += 1
+                        got = pdf_reader._one_line_text(chars)
+                        if got is not None:
+                            fast += 1
+                            assert got == extract_text(chars), (cell, got)
+    assert not cells or fast > cells / 2
+
+
+def test_one_line_cell_text_on_made_up_lines() -> None:
+    """Made-up runs of chars near the word extractor's edges (gaps and overlaps around
+    x_tolerance, tops around y_tolerance, blanks, ligatures, unsorted x): the cell text is
+    pdfplumber's extract_text, whichever path gives it."""
+    import random
+
+    from pdfplumber.utils import extract_text
+
+    rng = random.Random(20240601)
+    texts = ["中", "文", "1", "a", " ", "\u3000", "ﬁ", "ﬀ", ".", "—"]
+    served = 0
+    for _ in range(3000):
+        chars, x = [], rng.uniform(0, 50)
+        for _ in range(rng.randint(1, 12)):
+            width = rng.choice([0.0, 2.5, 6.0, 10.5])
+            gap = rng.choice([-3.0, -0.5, 0.0, 1.0, 2.9, 3.0, 3.1, 5.0, 20.0])
+            top = 100 + rng.choice([0.0, 0.5, 1.5, 2.9, 3.0, 3.1, 6.0, -1.0])
+            x = max(0.0, x + gap)
+            chars.append({"text": rng.choice(texts), "x0": x, "x1": x + width, "top": top,
+                          "bottom": top + 10.5, "doctop": top + 842, "upright": True})
+            x += width
+        if rng.random() < 0.3:
+            rng.shuffle(chars)
+        assert pdf_reader._cell_text(chars) == extract_text(chars), chars
+        got = pdf_reader._one_line_text(chars)
+        if got is not None:
+            served += 1
+            assert got == extract_text(chars), chars
+    assert served > 500
