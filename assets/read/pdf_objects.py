@@ -45,6 +45,47 @@ _MAX_FORM_DEPTH = 8
 _DIGITS = 4
 
 
+def _bare(fn, restype):
+    """``fn`` (a pypdfium2.raw function) without its argtypes, which ctypes checks and
+    converts on every call: that is half the cost of a call, and a table page makes five
+    per char and four per path segment. Callers pass what C expects: handles as c_void_p,
+    ints as int, floats as c_float, size_t as c_size_t, pointers by byref."""
+    bare = ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+    bare.argtypes = None
+    return bare
+
+
+_int, _void_p = ctypes.c_int, ctypes.c_void_p
+# page objects; object and segment handles come back as addresses (int, or None for NULL)
+_page_count_objects = _bare(R.FPDFPage_CountObjects, _int)
+_page_get_object = _bare(R.FPDFPage_GetObject, _void_p)
+_form_count_objects = _bare(R.FPDFFormObj_CountObjects, _int)
+_form_get_object = _bare(R.FPDFFormObj_GetObject, _void_p)  # (form, c_ulong index)
+_obj_get_type = _bare(R.FPDFPageObj_GetType, _int)
+_obj_get_matrix = _bare(R.FPDFPageObj_GetMatrix, _int)
+_text_render_mode = _bare(R.FPDFTextObj_GetTextRenderMode, _int)
+_text_get_font = _bare(R.FPDFTextObj_GetFont, _void_p)
+_path_count_segments = _bare(R.FPDFPath_CountSegments, _int)
+_path_draw_mode = _bare(R.FPDFPath_GetDrawMode, _int)
+_obj_stroke_width = _bare(R.FPDFPageObj_GetStrokeWidth, _int)
+_path_get_segment = _bare(R.FPDFPath_GetPathSegment, _void_p)
+_segment_type = _bare(R.FPDFPathSegment_GetType, _int)
+_segment_point = _bare(R.FPDFPathSegment_GetPoint, _int)
+_segment_close = _bare(R.FPDFPathSegment_GetClose, _int)
+# the text page's chars
+_is_generated = _bare(R.FPDFText_IsGenerated, _int)
+_map_error = _bare(R.FPDFText_HasUnicodeMapError, _int)
+_get_unicode = _bare(R.FPDFText_GetUnicode, ctypes.c_uint)
+_get_text_object = _bare(R.FPDFText_GetTextObject, _void_p)
+_get_origin = _bare(R.FPDFText_GetCharOrigin, _int)
+_get_char_matrix = _bare(R.FPDFText_GetMatrix, _int)
+_get_font_size = _bare(R.FPDFText_GetFontSize, ctypes.c_double)
+# fonts
+_font_descent = _bare(R.FPDFFont_GetDescent, _int)  # (font, c_float size, byref c_float)
+_font_name = _bare(R.FPDFFont_GetBaseFontName, ctypes.c_size_t)  # (font, buffer, c_size_t)
+_glyph_width = _bare(R.FPDFFont_GetGlyphWidth, _int)  # (font, code, c_float size, byref)
+
+
 class Unsupported(Exception):
     """The page holds something this module does not read as pdfminer would."""
 
@@ -117,7 +158,8 @@ def _read(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects:
         raise Unsupported("mediabox not at the origin")
     ctx = _Context()
     order: dict[int, int] = {}  # text object (address) -> its place in the content stream
-    _walk(R.FPDFPage_CountObjects(page), lambda i: R.FPDFPage_GetObject(page, i),
+    handle = _void_p(ctypes.cast(page.raw, _void_p).value)
+    _walk(_page_count_objects(handle), lambda i: _page_get_object(handle, i),
           (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), ctx, order, 0)
     return PageObjects(float(top), _chars(textpage, order), ctx.objects)
 
@@ -130,27 +172,31 @@ class _Context:
 
 def _walk(count: int, get, ctm: tuple[float, ...], ctx: _Context, order: dict[int, int],
           depth: int) -> None:
+    """The objects get(0) .. get(count - 1) (addresses), forms walked into."""
     if depth > _MAX_FORM_DEPTH:
         raise Unsupported("forms nested too deep")
     matrix = R.FS_MATRIX()
+    p_matrix = ctypes.byref(matrix)
     for i in range(count):
-        obj = get(i)
-        kind = R.FPDFPageObj_GetType(obj)
+        address = get(i)
+        obj = _void_p(address)
+        kind = _obj_get_type(obj)
         if kind == _TEXT:
-            if R.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE:
+            if _text_render_mode(obj) == _INVISIBLE:
                 raise Unsupported("invisible text")  # pdfminer reads it, pdfium does not
-            order[ctypes.c_void_p.from_buffer(obj).value or 0] = ctx.n_text  # cast(), faster
+            order[address or 0] = ctx.n_text
             ctx.n_text += 1
         elif kind == _PATH:
-            if not R.FPDFPageObj_GetMatrix(obj, matrix):
+            if not _obj_get_matrix(obj, p_matrix):
                 raise Unsupported("path without a matrix")
             m = _mult((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), ctm)
             _path(obj, m, ctx)
         elif kind == _FORM:
-            if not R.FPDFPageObj_GetMatrix(obj, matrix):
+            if not _obj_get_matrix(obj, p_matrix):
                 raise Unsupported("form without a matrix")
             m = _mult((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), ctm)
-            _walk(R.FPDFFormObj_CountObjects(obj), lambda j, f=obj: R.FPDFFormObj_GetObject(f, j),
+            _walk(_form_count_objects(obj),
+                  lambda j, f=obj: _form_get_object(f, ctypes.c_ulong(j)),
                   m, ctx, order, depth + 1)
 
 
@@ -167,22 +213,23 @@ def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
     return (a * x + c * y + e, b * x + d * y + f)
 
 
-def _path(obj, m: tuple[float, ...], ctx: _Context) -> None:
-    n = R.FPDFPath_CountSegments(obj)
+def _path(obj: ctypes.c_void_p, m: tuple[float, ...], ctx: _Context) -> None:
+    n = _path_count_segments(obj)
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not R.FPDFPath_GetDrawMode(obj, fillmode, stroke):
+    if not _path_draw_mode(obj, ctypes.byref(fillmode), ctypes.byref(stroke)):
         raise Unsupported("path without a draw mode")
     width = ctypes.c_float()
-    R.FPDFPageObj_GetStrokeWidth(obj, width)
+    _obj_stroke_width(obj, ctypes.byref(width))
     x, y = ctypes.c_float(), ctypes.c_float()
+    p_x, p_y = ctypes.byref(x), ctypes.byref(y)
     # pdfminer's path: ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)
     path: list[tuple] = []
     start: tuple[float, float] | None = None
     bezier: list[float] = []
     for i in range(n):
-        seg = R.FPDFPath_GetPathSegment(obj, i)
-        kind = R.FPDFPathSegment_GetType(seg)
-        if not R.FPDFPathSegment_GetPoint(seg, x, y):
+        seg = _void_p(_path_get_segment(obj, i))
+        kind = _segment_type(seg)
+        if not _segment_point(seg, p_x, p_y):
             raise Unsupported("path segment without a point")
         px, py = _apply(m, x.value, y.value)
         px, py = round(px, _DIGITS), round(py, _DIGITS)
@@ -202,7 +249,7 @@ def _path(obj, m: tuple[float, ...], ctx: _Context) -> None:
                 bezier = []
         else:
             raise Unsupported("unknown path segment")
-        if R.FPDFPathSegment_GetClose(seg) and not bezier:
+        if _segment_close(seg) and not bezier:
             if start is None:
                 raise Unsupported("closing a path never begun")
             path.append(("h",))
@@ -258,34 +305,17 @@ def _curve(kind: str, pts: list[tuple[float, float]], common: dict) -> Obj:
     }
 
 
-def _bare(fn, restype):
-    """``fn`` (a pypdfium2.raw function) without its argtypes, which ctypes checks and
-    converts on every call: half the cost of a call, and _chars makes five per char. The
-    callers pass what C expects: the text page as a c_void_p, ints, byref doubles."""
-    bare = ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
-    bare.argtypes = None
-    return bare
-
-
-_is_generated = _bare(R.FPDFText_IsGenerated, ctypes.c_int)
-_map_error = _bare(R.FPDFText_HasUnicodeMapError, ctypes.c_int)
-_get_unicode = _bare(R.FPDFText_GetUnicode, ctypes.c_uint)
-_get_text_object = _bare(R.FPDFText_GetTextObject, ctypes.c_void_p)  # its address, or None
-_get_origin = _bare(R.FPDFText_GetCharOrigin, ctypes.c_int)
-
-
 def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
-    raw = textpage.raw
-    n = R.FPDFText_CountChars(raw)
+    n = R.FPDFText_CountChars(textpage.raw)
     if n < 0:
         raise Unsupported("no text page")
-    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    handle = _void_p(ctypes.cast(textpage.raw, _void_p).value)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
     # what a text object's chars share: their place in the stream, matrix, size, font
-    shared: dict[int, tuple[int, float, float, float, float, str, Any, dict[int, float]]] = {}
+    shared: dict[int, tuple[int, float, float, float, float, str, _Font]] = {}
     keyed: list[tuple[int, Char]] = []
-    fonts = _Fonts()
+    fonts: dict[tuple[int, float], _Font] = {}
     for i in range(n):
         if _is_generated(handle, i):
             continue
@@ -295,11 +325,11 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
         key = _get_text_object(handle, i) or 0
         info = shared.get(key)
         if info is None:
-            info = shared[key] = _text_object(raw, i, key, order, fonts)
-        place, a, d, size, descent, fontname, font, widths = info
-        adv = widths.get(code)
+            info = shared[key] = _text_object(handle, i, key, order, fonts)
+        place, a, d, size, descent, fontname, font = info
+        adv = font.widths.get(code)
         if adv is None:
-            adv = widths[code] = _glyph_width(font, code, size)
+            adv = font.width(code)
         if not _get_origin(handle, i, p_ox, p_oy):
             raise Unsupported("a char without a position")
         x, y = round(ox.value, _DIGITS), round(oy.value, _DIGITS)
@@ -316,54 +346,53 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
     return [k[1] for k in keyed]
 
 
-def _text_object(raw, i: int, key: int, order: dict[int, int], fonts: _Fonts
-                 ) -> tuple[int, float, float, float, float, str, Any, dict[int, float]]:
-    """What the chars of char i's text object share: (its place in the content stream,
-    the matrix's a and d, font size, font descent, font name, font handle, the glyph
-    widths of the font at that size)."""
+def _text_object(handle: ctypes.c_void_p, i: int, key: int, order: dict[int, int],
+                 fonts: dict[tuple[int, float], _Font]
+                 ) -> tuple[int, float, float, float, float, str, _Font]:
+    """What the chars of char i's text object (at address key) share: (its place in the
+    content stream, the matrix's a and d, font size, font descent, font name, font)."""
     place = order.get(key) if key else None
     if place is None:
         raise Unsupported("a char without its text object")
     fm = R.FS_MATRIX()
-    if not R.FPDFText_GetMatrix(raw, i, fm):
+    if not _get_char_matrix(handle, i, ctypes.byref(fm)):
         raise Unsupported("a char without a matrix")
     if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
         raise Unsupported("text not upright")
-    size = R.FPDFText_GetFontSize(raw, i)
-    font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(raw, i))
-    if not font:
+    size = _get_font_size(handle, i)
+    address = _text_get_font(_void_p(key))
+    if not address:
         raise Unsupported("a char without a font")
-    descent, name, widths = fonts.get(font, size)
-    return (place, fm.a, fm.d, size, descent, name, font, widths)
+    font = fonts.get((address, size))
+    if font is None:
+        font = fonts[(address, size)] = _Font(address, size)
+    return (place, fm.a, fm.d, size, font.descent, font.name, font)
 
 
-class _Fonts:
-    """A page's font metrics, asked of pdfium once per font and size. Text objects are
-    short (a few chars each: 13,000 of them for 50,000 chars over the corpus) and share a
-    handful of fonts, so a cache per text object would ask for nearly every glyph's width.
-    Keyed by the font handle's address, which stays valid while the page is open: one
-    _Fonts serves one page."""
+class _Font:
+    """A font at one size, as the page's chars need it: descent, base name, glyph widths,
+    asked of pdfium once each. Text objects are short (a few chars each: 13,000 of them for
+    50,000 chars over the corpus) and share a handful of fonts, so these are kept per font
+    and size for the page. Keyed by the font handle's address, which stays valid while
+    the page is open: a page's _Fonts are dropped with it."""
 
-    def __init__(self) -> None:
-        self._fonts: dict[tuple[int, float], tuple[float, str, dict[int, float]]] = {}
+    def __init__(self, address: int, size: float) -> None:
+        self.handle = _void_p(address)
+        self.size = ctypes.c_float(size)
+        desc = ctypes.c_float()
+        if not _font_descent(self.handle, self.size, ctypes.byref(desc)):
+            raise Unsupported("a char without a font")
+        self.descent = float(desc.value)
+        name_buf = ctypes.create_string_buffer(256)
+        got = _font_name(self.handle, name_buf, ctypes.c_size_t(len(name_buf)))
+        self.name = name_buf.raw[:max(got - 1, 0)].decode("latin-1") if got else ""
+        self.widths: dict[int, float] = {}
+        self._width = ctypes.c_float()
+        self._p_width = ctypes.byref(self._width)
 
-    def get(self, font, size: float) -> tuple[float, str, dict[int, float]]:
-        """(descent, base font name, {} for the glyph widths) of the font at this size."""
-        key = (ctypes.c_void_p.from_buffer(font).value or 0, size)  # cast(), faster
-        got = self._fonts.get(key)
-        if got is None:
-            desc = ctypes.c_float()
-            if not R.FPDFFont_GetDescent(font, ctypes.c_float(size), desc):
-                raise Unsupported("a char without a font")
-            name_buf = ctypes.create_string_buffer(256)
-            n = R.FPDFFont_GetBaseFontName(font, name_buf, len(name_buf))
-            name = name_buf.raw[:max(n - 1, 0)].decode("latin-1") if n else ""
-            got = self._fonts[key] = (float(desc.value), name, {})
-        return got
-
-
-def _glyph_width(font, code: int, size: float) -> float:
-    width = ctypes.c_float()
-    if not R.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(size), width):
-        raise Unsupported("a glyph without a width")
-    return float(width.value)
+    def width(self, code: int) -> float:
+        """The glyph's advance width (pdfium's FPDFFont_GetGlyphWidth), remembered."""
+        if not _glyph_width(self.handle, ctypes.c_uint(code), self.size, self._p_width):
+            raise Unsupported("a glyph without a width")
+        adv = self.widths[code] = float(self._width.value)
+        return adv

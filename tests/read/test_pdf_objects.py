@@ -3,6 +3,7 @@ the same objects within float precision, and the same blocks read from them."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
@@ -22,9 +23,34 @@ TEXT_PDFS = [
 ]
 
 
-@pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
-def test_objects_match_pdfminer(path: Path) -> None:
-    doc = pdfium.PdfDocument(str(path))
+def _in_a_form(path: Path) -> bytes:
+    """A PDF whose one page draws the first page of ``path`` as a form XObject, scaled and
+    moved: the fixtures hold no forms, and page_objects walks into them."""
+    import pypdfium2.raw as R
+
+    src, dst = pdfium.PdfDocument(str(path)), pdfium.PdfDocument.new()
+    try:
+        width, height = src[0].get_size()
+        page = dst.new_page(width, height)
+        xobject = R.FPDF_NewXObjectFromPage(dst.raw, src.raw, 0)
+        form = R.FPDF_NewFormObjectFromXObject(xobject)
+        R.FPDFPageObj_Transform(form, 0.9, 0, 0, 0.9, 20, 30)
+        R.FPDFPage_InsertObject(page.raw, form)
+        R.FPDFPage_GenerateContent(page.raw)
+        R.FPDF_CloseXObject(xobject)
+        out = BytesIO()
+        dst.save(out)
+        return out.getvalue()
+    finally:
+        dst.close()
+        src.close()
+
+
+@pytest.mark.parametrize("path", TEXT_PDFS + ["form"], ids=lambda p: getattr(p, "name", p))
+def test_objects_match_pdfminer(path: Path | str) -> None:
+    if path == "form":
+        path = BytesIO(_in_a_form(TEXT_PDFS[1]))
+    doc = pdfium.PdfDocument(path.getvalue() if isinstance(path, BytesIO) else str(path))
     try:
         with pdfplumber.open(path) as plumber:
             for i, ref_page in enumerate(plumber.pages):
