@@ -20,7 +20,11 @@ from math import isnan
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber.table import Table as _PlumberTable
+from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.table import intersections_to_cells as _plumber_intersections_to_cells
 from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
+from pdfplumber.utils import obj_to_bbox
 from pdfplumber.utils import extract_text as _extract_text
 from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
 
@@ -207,7 +211,7 @@ def _cell(text: str | None) -> str | None:
 
 
 def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
-    found = page.find_tables()
+    found = _TableFinder(page).tables  # page.find_tables(), the same tables
     items: list[tuple[float, Block | list[Block]]] = []
     outside = page.chars  # the chars outside the tables (pdfplumber's page.outside_bbox)
     bands = _CharBands(outside) if found else None
@@ -241,6 +245,77 @@ def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
     for _, item in items:
         out.extend(item if isinstance(item, list) else [item])
     return out
+
+
+class _TableFinder(TableFinder):
+    """pdfplumber's TableFinder with its default settings (what ``page.find_tables()``
+    runs), its __init__ step for step, but for the cells: `_intersections_to_cells`."""
+
+    def __init__(self, page: pdfplumber.page.Page) -> None:  # noqa: super().__init__ is replaced
+        self.page = page
+        self.settings = TableSettings.resolve(None)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance,
+            self.settings.intersection_y_tolerance)
+        self.cells = _intersections_to_cells(self.intersections)
+        self.tables = [_PlumberTable(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+Point = tuple[float, float]
+
+
+def _intersections_to_cells(intersections: dict[Point, dict[str, list[dict]]]
+                            ) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's ``table.intersections_to_cells``, the same cells in the same order.
+
+    pdfplumber rebuilds the sets of edges through both points on every test of whether two
+    points are joined, and scans all later points for those below and to the right of
+    each: most of the time find_tables takes. Here each point's edge sets are built once;
+    the points below a point are the ones right after it in (x, top) order with its x, and
+    those to its right the later ones of its row. A NaN, which would not sort, leaves
+    the page to pdfplumber's own.
+    """
+    points = sorted(intersections)
+    if any(isnan(c) for p in points for c in p):
+        return _plumber_intersections_to_cells(intersections)
+    v_edges = {p: set(map(obj_to_bbox, e["v"])) for p, e in intersections.items()}
+    h_edges = {p: set(map(obj_to_bbox, e["h"])) for p, e in intersections.items()}
+
+    def joined(p1: Point, p2: Point) -> bool:  # edge_connects
+        return ((p1[0] == p2[0] and not v_edges[p1].isdisjoint(v_edges[p2]))
+                or (p1[1] == p2[1] and not h_edges[p1].isdisjoint(h_edges[p2])))
+
+    rows: dict[float, list[Point]] = {}
+    for p in points:
+        rows.setdefault(p[1], []).append(p)
+    cells = []
+    for i, pt in enumerate(points[:-1]):
+        j = i + 1
+        while j < len(points) and points[j][0] == pt[0]:
+            j += 1
+        row = rows[pt[1]]
+        cell = _smallest_cell(pt, points[i + 1:j], row[row.index(pt) + 1:], intersections,
+                              joined)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersections: dict,
+                   joined) -> tuple[float, float, float, float] | None:
+    """find_smallest_cell in pdfplumber's intersections_to_cells."""
+    for below_pt in below:
+        if not joined(pt, below_pt):
+            continue
+        for right_pt in right:
+            if not joined(pt, right_pt):
+                continue
+            bottom_right = (right_pt[0], below_pt[1])
+            if (bottom_right in intersections and joined(bottom_right, right_pt)
+                    and joined(bottom_right, below_pt)):
+                return (pt[0], pt[1], bottom_right[0], bottom_right[1])
+    return None
 
 
 def _outside(chars: list[dict], bbox: tuple[float, float, float, float]) -> list[dict]:

@@ -168,3 +168,39 @@ def test_one_line_cell_text_on_made_up_lines() -> None:
             served += 1
             assert got == extract_text(chars), chars
     assert served > 500
+
+
+@pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
+def test_table_finder_as_pdfplumber(path: Path) -> None:
+    """The reader's _TableFinder finds pdfplumber's tables, cell for cell."""
+    with pdfplumber.open(path) as plumber:
+        for page in plumber.pages:
+            mine, ref = pdf_reader._TableFinder(page), page.debug_tablefinder()
+            assert mine.cells == ref.cells
+            assert [t.cells for t in mine.tables] == [t.cells for t in ref.tables]
+
+
+def test_cells_from_made_up_rulings() -> None:
+    """_intersections_to_cells gives pdfplumber's intersections_to_cells on made-up grids
+    with rulings missing, broken, shared, off by a tolerance, at -0.0 and 0.0."""
+    import random
+
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    rng = random.Random(7)
+    for _ in range(400):
+        xs = sorted(rng.sample([-0.0, 0.0, 10.0, 10.5, 20.0, 33.3, 50.0, 51.2, 80.0], 5))
+        ys = sorted(rng.sample([0.0, 12.0, 12.8, 24.0, 40.0, 41.0, 60.0], 4))
+        edges = []
+        for _ in range(rng.randint(2, 14)):
+            if rng.random() < 0.5:
+                y = rng.choice(ys)
+                a, b = sorted(rng.sample(xs, 2))
+                edges.append({"x0": a, "x1": b, "top": y, "bottom": y, "orientation": "h"})
+            else:
+                x = rng.choice(xs)
+                a, b = sorted(rng.sample(ys, 2))
+                edges.append({"x0": x, "x1": x, "top": a, "bottom": b, "orientation": "v"})
+        intersections = edges_to_intersections(edges, 1, 1)
+        assert pdf_reader._intersections_to_cells(intersections) == \
+            intersections_to_cells(intersections), edges
