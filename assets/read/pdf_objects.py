@@ -373,8 +373,8 @@ class _Font:
     """A font at one size, as the page's chars need it: descent, base name, glyph widths,
     asked of pdfium once each. Text objects are short (a few chars each: 13,000 of them for
     50,000 chars over the corpus) and share a handful of fonts, so these are kept per font
-    and size for the page. Keyed by the font handle's address, which stays valid while
-    the page is open: a page's _Fonts are dropped with it."""
+    and size for the page. `_chars` keys them by the font handle's address, which stays
+    valid only while the page is open: they are not kept past the page."""
 
     def __init__(self, address: int, size: float) -> None:
         self.handle = _void_p(address)
