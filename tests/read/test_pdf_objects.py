@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 import assets.read.pdf as pdf_reader
-from assets.read import read_file
+from assets.read import pdf_tables, read_file
 from assets.read.pdf_objects import page_objects
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -102,12 +102,12 @@ def test_table_text_and_outside_lines_as_pdfplumber(path: Path) -> None:
     with pdfplumber.open(path) as plumber:
         for page in plumber.pages:
             found = page.find_tables()
-            bands = pdf_reader._CharBands(page.chars)
+            bands = pdf_tables.CharBands(page.chars)
             outside_page, outside = page, page.chars
             for t in found:
                 assert bands.extract(t) == t.extract()
                 outside_page = outside_page.outside_bbox(t.bbox, strict=False)
-                outside = pdf_reader._outside(outside, t.bbox)
+                outside = pdf_tables.outside_chars(outside, t.bbox)
             assert outside == outside_page.chars
 
 
@@ -132,7 +132,7 @@ def test_one_line_cell_text_as_pdfplumber(path: Path) -> None:
                         if not chars:
                             continue
                         cells += 1
-                        got = pdf_reader._one_line_text(chars)
+                        got = pdf_tables.one_line_text(chars)
                         if got is not None:
                             fast += 1
                             assert got == extract_text(chars), (cell, got)
@@ -162,8 +162,8 @@ def test_one_line_cell_text_on_made_up_lines() -> None:
             x += width
         if rng.random() < 0.3:
             rng.shuffle(chars)
-        assert pdf_reader._cell_text(chars) == extract_text(chars), chars
-        got = pdf_reader._one_line_text(chars)
+        assert pdf_tables.cell_text(chars) == extract_text(chars), chars
+        got = pdf_tables.one_line_text(chars)
         if got is not None:
             served += 1
             assert got == extract_text(chars), chars
@@ -175,7 +175,7 @@ def test_table_finder_as_pdfplumber(path: Path) -> None:
     """The reader's _TableFinder finds pdfplumber's tables, cell for cell."""
     with pdfplumber.open(path) as plumber:
         for page in plumber.pages:
-            mine, ref = pdf_reader._TableFinder(page), page.debug_tablefinder()
+            mine, ref = pdf_tables.PlumberTables(page), page.debug_tablefinder()
             assert mine.cells == ref.cells
             assert [t.cells for t in mine.tables] == [t.cells for t in ref.tables]
 
@@ -202,5 +202,5 @@ def test_cells_from_made_up_rulings() -> None:
                 a, b = sorted(rng.sample(ys, 2))
                 edges.append({"x0": x, "x1": x, "top": a, "bottom": b, "orientation": "v"})
         intersections = edges_to_intersections(edges, 1, 1)
-        assert pdf_reader._intersections_to_cells(intersections) == \
+        assert pdf_tables.intersections_to_cells(intersections) == \
             intersections_to_cells(intersections), edges
