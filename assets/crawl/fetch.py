@@ -16,6 +16,7 @@ from typing import Self
 
 import httpcore
 import httpx
+from httpx._utils import get_environment_proxies  # what httpx.Client itself reads
 
 from .addresses import AddressRefused, PublicAddressesOnly
 from .deadline import DeadlineBackend, deadline_passed, response_deadline
@@ -45,30 +46,41 @@ log = logging.getLogger(__name__)
 
 
 def build_client(settings: CrawlSettings) -> httpx.Client:
+    """The crawl's one client: a pooled transport whose connections go through gongkai's
+    network backend (the response deadline, and public addresses only), and, when
+    `trust_env`, a proxied transport for each HTTP(S)_PROXY / ALL_PROXY of the environment
+    (hosts in NO_PROXY go direct)."""
     # Limits must sit on the transport: Client(limits=...) is ignored once a transport is given.
     # The pool is sized for every host's slots; the throttle does the per-host limiting.
-    transport = httpx.HTTPTransport(
-        retries=1,  # a refused connect is retried once here, the rest by RetryMiddleware
-        limits=httpx.Limits(
-            max_connections=settings.per_host_concurrency * max(1, settings.max_workers) * 2,
-            max_keepalive_connections=settings.per_host_concurrency * max(1, settings.max_workers),
-        ),
-        trust_env=settings.trust_env,
+    limits = httpx.Limits(
+        max_connections=settings.per_host_concurrency * max(1, settings.max_workers) * 2,
+        max_keepalive_connections=settings.per_host_concurrency * max(1, settings.max_workers),
     )
-    guarded = not settings.allow_private_addresses
-    _use_network_backend(transport, _network_backend(public_only=guarded))
-    client = httpx.Client(
-        transport=transport,
+
+    def transport(proxy: str | None = None) -> httpx.HTTPTransport:
+        made = httpx.HTTPTransport(
+            retries=1,  # a refused connect is retried once here, the rest by RetryMiddleware
+            limits=limits, trust_env=settings.trust_env, proxy=proxy,
+        )
+        # A proxy was named by the operator, and it resolves the portals' names itself.
+        public_only = proxy is None and not settings.allow_private_addresses
+        _use_network_backend(made, _network_backend(public_only))
+        return made
+
+    # httpx reads the proxy variables only for transports it makes itself, never beside a
+    # transport it is given: gongkai mounts them, with httpx's own reading of the variables.
+    mounts = {}
+    if settings.trust_env:
+        mounts = {pattern: transport(proxy) if proxy else None
+                  for pattern, proxy in get_environment_proxies().items()}
+    return httpx.Client(
+        transport=transport(),
+        mounts=mounts,
         headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
         follow_redirects=False,  # RedirectMiddleware follows, so every hop is checked
         trust_env=settings.trust_env,
     )
-    for proxied in client._mounts.values():  # HTTP(S)_PROXY from the environment
-        if isinstance(proxied, httpx.HTTPTransport):
-            # The operator named the proxy, and the proxy resolves the portals' names.
-            _use_network_backend(proxied, _network_backend(public_only=False))
-    return client
 
 
 def _network_backend(public_only: bool) -> httpcore.NetworkBackend:

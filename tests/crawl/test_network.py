@@ -95,3 +95,33 @@ def test_intranet_portals_turn_the_address_check_off():
     with build_client(fast_settings(allow_private_addresses=True)) as client:
         backend = client._transport._pool._network_backend
     assert not isinstance(backend, PublicAddressesOnly)
+
+
+@pytest.fixture
+def proxy_env(monkeypatch):
+    """A clean proxy environment (CI machines may carry their own)."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_the_environment_proxy_carries_the_crawl_and_no_proxy_hosts_go_direct(tmp_path, host,
+                                                                             proxy_env):
+    # The loopback host plays the proxy: a proxied GET arrives with the absolute URL.
+    report = "http://portal.example.gov.cn/nb/report.pdf"
+    host.routes[report] = Route(pdf_bytes("via proxy"), "application/pdf")
+    host.routes["/direct.pdf"] = Route(pdf_bytes("direct"), "application/pdf")
+    proxy_env.setenv("HTTP_PROXY", host.base)
+    proxy_env.setenv("NO_PROXY", "127.0.0.1")
+    with Fetcher(LocalRawStore(tmp_path / "raw"), FetchLog(tmp_path / "log.sqlite"),
+                 fast_settings(obey_robots=False, trust_env=True)) as fetcher:
+        assert fetcher.fetch(report).body == pdf_bytes("via proxy")  # no DNS: the proxy's job
+        assert fetcher.fetch(host.url("/direct.pdf")).status == 200
+    assert host.arrivals == [report, "/direct.pdf"]
+
+
+def test_the_proxy_is_not_used_when_the_environment_is_not_trusted(tmp_path, host, proxy_env):
+    proxy_env.setenv("HTTP_PROXY", host.base)
+    with build_client(fast_settings(trust_env=False)) as client:
+        assert not client._mounts
