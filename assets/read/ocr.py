@@ -8,7 +8,8 @@ neighbour (rowspan/colspan) — that image work is `assets.read.page_image`. Eve
 cell is cut out and stacked in one strip image
 per page, OCR'd in one ``tesseract -l chi_sim --psm 6`` call (the cell a word belongs to is
 known from where it sits in the strip); cells that read as numbers are read again with a
-digits-only whitelist. The text outside the tables is OCR'd as lines (one Paragraph each),
+digits-only whitelist, and a value cell none of whose readings is a number is read once more
+in a strip of its own. The text outside the tables is OCR'd as lines (one Paragraph each),
 so the title, the section headings and the prose come out too.
 
 A scanned page without rules falls back to word positions (`assets.read.layout`). Without
@@ -178,7 +179,8 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
 
     Every cell is read with chi_sim; a cell that is not words (a value) is read three more
     times: digits-only, by the English model unrestricted (its l and I are 1s) and by chi_sim
-    restricted to digits and 无. The readings vote; when a row of values does not add up to
+    restricted to digits and 无 (and when none of those is a value, once more on its own:
+    `_second_look`). The readings vote; when a row of values does not add up to
     its last cell (the 总计 column) and exactly one choice among the readings makes it, that
     choice is taken. No reading is ever changed, only chosen."""
     inset = max(3, img.width // 400)
@@ -203,21 +205,16 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
     flat = [c.height * 3 <= c.width and c.height <= max(6, img.width // 250) for c in crops]
     redo = [i for i, t in enumerate(texts) if not _is_label(t) and not flat[i]]
     if redo and _has_eng():
-        vstrip = _strip([crops[i] for i in redo])
-        procs = [  # started together, collected in turn
-            _tesseract(vstrip.image, "-l", "eng", "--psm", "6", "-c", f"tessedit_char_whitelist={DIGITS}"),
-            _tesseract(vstrip.image, "-l", "eng", "--psm", "6"),
-            _tesseract(vstrip.image, "-l", OCR_LANG, "--psm", "6", "-c", f"tessedit_char_whitelist={DIGITS}无"),
-        ]
-        readings = [vstrip.texts(_tsv(proc)) for proc in procs]
+        readings = _value_readings([crops[i] for i in redo])
         choices: dict[int, list[str]] = {}
         for n, i in enumerate(redo):
             chi = _cell_text(texts[i])
-            cands = [_value_reading(t) for t in (chi, *(rd[n] for rd in readings))]
+            cands = [_value_reading(t) for t in (chi, *readings[n])]
             ranked = _vote(chi, [c for c in cands if c is not None])
             if ranked:
                 texts[i] = ranked[0]
                 choices[i] = ranked
+        _second_look([i for i in redo if i not in choices], cuts, texts, choices)
         _row_totals(keys, choices, texts)
     for i, f in enumerate(flat):
         if f:
@@ -225,6 +222,39 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
     for (g, rc), text in zip(keys, texts):
         out[g][rc] = snap_label(_cell_text(text))
     return out
+
+
+def _value_readings(crops: list[Image.Image]) -> list[list[str]]:
+    """Three more readings of each value cut-out, stacked in one strip: digits-only, the
+    English model unrestricted, chi_sim restricted to digits and 无 (one list per cut-out)."""
+    strip = _strip(crops)
+    procs = [  # started together, collected in turn
+        _tesseract(strip.image, "-l", "eng", "--psm", "6", "-c", f"tessedit_char_whitelist={DIGITS}"),
+        _tesseract(strip.image, "-l", "eng", "--psm", "6"),
+        _tesseract(strip.image, "-l", OCR_LANG, "--psm", "6", "-c", f"tessedit_char_whitelist={DIGITS}无"),
+    ]
+    per_config = [strip.texts(_tsv(proc)) for proc in procs]
+    return [list(texts) for texts in zip(*per_config)]
+
+
+def _second_look(lost: list[int], cuts: list[CutCell], texts: list[str],
+                 choices: dict[int, list[str]]) -> None:
+    """Read again the value cells none of whose readings was a number or 无 (a thin 1 or a
+    faint 0 that Tesseract, among a page's worth of cells, took for a Chinese character or
+    for nothing: '业', '站'). They are read in a strip of their own — fewer neighbours to
+    sway the segmentation — each as its grey cut-out and as its clean black-on-white one;
+    those readings vote as the first ones do. A cell still without a reading keeps its text."""
+    if not lost:
+        return
+    both = _value_readings([cuts[i].grey for i in lost] + [cuts[i].binary for i in lost])
+    for n, i in enumerate(lost):
+        chi = _cell_text(texts[i])
+        cands = [_value_reading(t) for t in (*both[n], *both[len(lost) + n])]
+        ranked = _vote(chi, [c for c in cands if c is not None])
+        if ranked:
+            log.debug("OCR: %r read again as %r", texts[i], ranked[0])
+            texts[i] = ranked[0]
+            choices[i] = ranked
 
 
 _NUMBER = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?|-?\d+(\.\d+)?")
