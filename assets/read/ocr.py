@@ -8,7 +8,7 @@ neighbour (rowspan/colspan) — that image work is `assets.read.page_image`. Eve
 cell is cut out and stacked in one strip image
 per page, OCR'd in one ``tesseract -l chi_sim --psm 6`` call (the cell a word belongs to is
 known from where it sits in the strip); cells that read as numbers are read again with a
-digits-only whitelist, and a value cell none of whose readings is a number is read once more
+digits-only whitelist, and a value cell that chi_sim misread as a character is read once more
 in a strip of its own. The text outside the tables is OCR'd as lines (one Paragraph each),
 so the title, the section headings and the prose come out too.
 
@@ -179,7 +179,7 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
 
     Every cell is read with chi_sim; a cell that is not words (a value) is read three more
     times: digits-only, by the English model unrestricted (its l and I are 1s) and by chi_sim
-    restricted to digits and 无 (and when none of those is a value, once more on its own:
+    restricted to digits and 无 (and when chi_sim's reading is no value, once more on its own:
     `_second_look`). The readings vote; when a row of values does not add up to
     its last cell (the 总计 column) and exactly one choice among the readings makes it, that
     choice is taken. No reading is ever changed, only chosen."""
@@ -207,14 +207,17 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
     if redo and _has_eng():
         readings = _value_readings([crops[i] for i in redo])
         choices: dict[int, list[str]] = {}
+        misread: dict[int, list[str]] = {}
         for n, i in enumerate(redo):
             chi = _cell_text(texts[i])
             cands = [_value_reading(t) for t in (chi, *readings[n])]
             ranked = _vote(chi, [c for c in cands if c is not None])
+            if cands[0] is None:
+                misread[i] = [c for c in cands if c is not None]
             if ranked:
                 texts[i] = ranked[0]
                 choices[i] = ranked
-        _second_look([i for i in redo if i not in choices], cuts, texts, choices)
+        _second_look(misread, cuts, texts, choices)
         _row_totals(keys, choices, texts)
     for i, f in enumerate(flat):
         if f:
@@ -237,22 +240,25 @@ def _value_readings(crops: list[Image.Image]) -> list[list[str]]:
     return [list(texts) for texts in zip(*per_config)]
 
 
-def _second_look(lost: list[int], cuts: list[CutCell], texts: list[str],
+def _second_look(misread: dict[int, list[str]], cuts: list[CutCell], texts: list[str],
                  choices: dict[int, list[str]]) -> None:
-    """Read again the value cells none of whose readings was a number or 无 (a thin 1 or a
-    faint 0 that Tesseract, among a page's worth of cells, took for a Chinese character or
-    for nothing: '业', '站'). They are read in a strip of their own — fewer neighbours to
-    sway the segmentation — each as its grey cut-out and as its clean black-on-white one;
-    those readings vote as the first ones do. A cell still without a reading keeps its text."""
+    """Read again the value cells that chi_sim, among a page's worth of cells, took for a
+    Chinese character or for nothing ('业' for a thin 1, '站' for a faint 0): its segmentation
+    went wrong there, and the other readings of the same strip may have too ('4' for a 2).
+    They are read in a strip of their own — fewer neighbours to sway it — as their clean
+    black-on-white cut-outs, and those readings join the vote; a cell with no reading at all
+    yet is read as its grey cut-out too. Only a reading two readings agree on is taken."""
+    lost = list(misread)
     if not lost:
         return
-    both = _value_readings([cuts[i].grey for i in lost] + [cuts[i].binary for i in lost])
+    both = _value_readings([cuts[i].binary for i in lost] + [cuts[i].grey for i in lost])
     for n, i in enumerate(lost):
-        chi = _cell_text(texts[i])
-        cands = [_value_reading(t) for t in (*both[n], *both[len(lost) + n])]
-        ranked = _vote(chi, [c for c in cands if c is not None])
-        if ranked:
-            log.debug("OCR: %r read again as %r", texts[i], ranked[0])
+        again = list(both[n]) if misread[i] else [*both[n], *both[len(lost) + n]]
+        cands = misread[i] + [c for c in map(_value_reading, again) if c]
+        ranked = _vote("", cands)
+        if ranked and cands.count(ranked[0]) >= 2:  # one stray reading is no reading
+            if ranked[0] != texts[i]:
+                log.debug("OCR: %r read again as %r", texts[i], ranked[0])
             texts[i] = ranked[0]
             choices[i] = ranked
 

@@ -149,3 +149,11 @@ def test_value_cells_misread_as_characters_are_read_again() -> None:
     row = "t3|carried_forward|"
     assert [got[row + c] for c in ("public_interest", "legal_service", "other_org", "total")] == [0, 1, 1, 14]
     assert got["t3|result.denied.three_safeties_one_stability|total"] == 0  # 无
+
+
+@needs_tesseract
+def test_a_cell_chi_sim_misread_gets_a_clean_second_look() -> None:
+    # chi_sim read these as '人' and ']14' in the page's strip, and the other readings of that
+    # strip said 4 (a 2) and 4 (a 14); the clean cut-outs read again alone say 2 and 14.
+    assert _scan_cells("scan-ruled-2021.pdf")["t4|litigation_after_review|total"] == 2
+    assert _scan_cells("scan-lowres-noisy-2021.pdf")["t3|result.rejected.petition_complaint|total"] == 14
