@@ -8,7 +8,7 @@ neighbour (rowspan/colspan) — that image work is `assets.read.page_image`. Eve
 cell is cut out and stacked in one strip image
 per page, OCR'd in one ``tesseract -l chi_sim --psm 6`` call (the cell a word belongs to is
 known from where it sits in the strip); cells that read as numbers are read again with a
-digits-only whitelist, and a value cell that chi_sim misread as a character is read once more
+digits-only whitelist, and a value cell one of whose readings is no number is read once more
 in a strip of its own. The text outside the tables is OCR'd as lines (one Paragraph each),
 so the title, the section headings and the prose come out too.
 
@@ -179,7 +179,7 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
 
     Every cell is read with chi_sim; a cell that is not words (a value) is read three more
     times: digits-only, by the English model unrestricted (its l and I are 1s) and by chi_sim
-    restricted to digits and 无 (and when chi_sim's reading is no value, once more on its own:
+    restricted to digits and 无 (and when one of those is no value, once more on its own:
     `_second_look`). The readings vote; when a row of values does not add up to
     its last cell (the 总计 column) and exactly one choice among the readings makes it, that
     choice is taken. No reading is ever changed, only chosen."""
@@ -212,7 +212,7 @@ def read_cells(img: Image.Image, ink: np.ndarray, grids: list[Grid]) -> list[dic
             chi = _cell_text(texts[i])
             cands = [_value_reading(t) for t in (chi, *readings[n])]
             ranked = _vote(chi, [c for c in cands if c is not None])
-            if cands[0] is None:
+            if None in cands:
                 misread[i] = [c for c in cands if c is not None]
             if ranked:
                 texts[i] = ranked[0]
@@ -242,9 +242,10 @@ def _value_readings(crops: list[Image.Image]) -> list[list[str]]:
 
 def _second_look(misread: dict[int, list[str]], cuts: list[CutCell], texts: list[str],
                  choices: dict[int, list[str]]) -> None:
-    """Read again the value cells that chi_sim, among a page's worth of cells, took for a
-    Chinese character or for nothing ('业' for a thin 1, '站' for a faint 0): its segmentation
-    went wrong there, and the other readings of the same strip may have too ('4' for a 2).
+    """Read again the value cells that one of the readings, among a page's worth of cells,
+    took for a Chinese character or for nothing ('业' for a thin 1, '站' for a faint 0, 'ul'
+    for 11): the segmentation went wrong there, and the other readings of the same strip may
+    have too ('4' for a 2, '1' for 11).
     They are read in a strip of their own — fewer neighbours to sway it — as their clean
     black-on-white cut-outs, and those readings join the vote; a cell with no reading at all
     yet is read as its grey cut-out too. Only a reading two readings agree on is taken."""

@@ -157,3 +157,6 @@ def test_a_cell_chi_sim_misread_gets_a_clean_second_look() -> None:
     # strip said 4 (a 2) and 4 (a 14); the clean cut-outs read again alone say 2 and 14.
     assert _scan_cells("scan-ruled-2021.pdf")["t4|litigation_after_review|total"] == 2
     assert _scan_cells("scan-lowres-noisy-2021.pdf")["t3|result.rejected.petition_complaint|total"] == 14
+    # Read '1' by chi_sim and by chi_sim digits-only, nothing by the English models: one
+    # reading that is no value is enough for a second look, which reads 11.
+    assert _scan_cells("scan-lowres-noisy-2021.pdf")["t3|result.denied.process_info|total"] == 11
