@@ -70,8 +70,8 @@ class DeadlineStream(httpcore.NetworkStream):
 class DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's network backend with every operation bounded by the response deadline."""
 
-    def __init__(self, backend: httpcore.NetworkBackend | None = None) -> None:
-        self._backend = backend or httpcore.SyncBackend()
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,

@@ -91,21 +91,33 @@ def test_crawl_killed_mid_download_leaves_whole_files_and_the_next_crawl_complet
         host.stop()
 
 
-LOADER = """
+# The two states a killed writer alternates between, built the same way in its subprocess.
+STATES_CODE = """
 import itertools, os, sys
+from pathlib import Path
 from assets.report.frames import ReportFrames, build_frames
 from tests.warehouse.conftest import make_parsed
-from warehouse.loader import Warehouse
-wh = Warehouse(sys.argv[1], lock_timeout=30)
 states = {
     "A": build_frames([make_parsed(a, 2023, received=1) for a in ("甲局", "乙局")], 2023),
     "B": build_frames([make_parsed(a, 2023, received=2) for a in ("丙局", "丁局", "戊局")], 2023),
 }
 print("ready", flush=True)
+"""
+LOADER = STATES_CODE + """
+from warehouse.loader import Warehouse
+wh = Warehouse(sys.argv[1], lock_timeout=30)
 for name in itertools.cycle("AB"):
     wh.load_year(2023, states[name], run_id=name)
 """
 STATES = {"A": ({"甲局", "乙局"}, 1.0), "B": ({"丙局", "丁局", "戊局"}, 2.0)}
+
+
+def which_state(agencies: set[str], values: list[float], cells: int) -> str:
+    """"A" or "B" (STATES), or an AssertionError naming the mixture."""
+    for name, (want, value) in STATES.items():
+        if agencies == want and values == [value] and cells == 200 * len(want):
+            return name
+    raise AssertionError(f"a mixture: {agencies}, {values}, {cells} cells")
 
 
 def year_state(wh: Warehouse) -> str:
@@ -113,10 +125,7 @@ def year_state(wh: Warehouse) -> str:
     values = wh.query("SELECT DISTINCT value FROM fact_cell WHERE partition_year = 2023 "
                       "AND row_id = 'received_new' AND col_id = 'total'")["value"].to_list()
     cells = wh.query("SELECT count(*) AS n FROM fact_cell WHERE partition_year = 2023")["n"][0]
-    for name, (want, value) in STATES.items():
-        if agencies == want and values == [value] and cells == 200 * len(want):
-            return name
-    raise AssertionError(f"a mixture: {agencies}, {values}, {cells} cells")
+    return which_state(agencies, values, cells)
 
 
 def test_warehouse_load_killed_at_random_moments_holds_the_previous_or_the_new_year(tmp_path):
@@ -145,18 +154,9 @@ def test_warehouse_load_killed_at_random_moments_holds_the_previous_or_the_new_y
     assert year_state(wh) == "B"
 
 
-STAGER = """
-import itertools, sys
-from pathlib import Path
-from assets.report.frames import ReportFrames, build_frames
-from tests.warehouse.conftest import make_parsed
-states = {
-    "A": build_frames([make_parsed(a, 2023, received=1) for a in ("甲局", "乙局")], 2023),
-    "B": build_frames([make_parsed(a, 2023, received=2) for a in ("丙局", "丁局", "戊局")], 2023),
-}
-print("ready", flush=True)
+STAGER = STATES_CODE + """
 for name in itertools.cycle("AB"):
-    states[name].write_parquet(Path(sys.argv[1]))
+    states[name].write_parquet(Path(os.environ["STAGED"]))
 """
 
 
@@ -168,21 +168,16 @@ def test_parse_killed_while_staging_a_year_leaves_the_previous_or_the_new_tables
     rng = random.Random(7)
     seen = set()
     for _ in range(6):
-        proc = spawn(STAGER.replace("sys.argv[1]", repr(str(staged))))
+        proc = spawn(STAGER, STAGED=str(staged))
         assert proc.stdout.readline().strip() == b"ready", proc.stderr.read().decode()
         time.sleep(rng.uniform(0.05, 1.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         frames = ReportFrames.read_parquet(staged)
-        agencies = set(frames.report["agency"])
-        values = set(frames.fact_cell.filter(
+        values = frames.fact_cell.filter(
             (frames.fact_cell["row_id"] == "received_new") & (frames.fact_cell["col_id"] == "total")
-        )["value"])
-        state = next((name for name, (want, value) in STATES.items()
-                      if agencies == want and values == {value}
-                      and frames.fact_cell.height == 200 * len(want)), None)
-        assert state, f"a mixture: {agencies}, {values}, {frames.fact_cell.height} cells"
-        seen.add(state)
+        )["value"].unique().to_list()
+        seen.add(which_state(set(frames.report["agency"]), values, frames.fact_cell.height))
     print(f"states after kills: {sorted(seen)}; files: {len(list(staged.iterdir()))}")
     # The next parse stages its year whole and leaves only its own files behind.
     build_frames([make_parsed("己局", 2023)], 2023).write_parquet(staged)
