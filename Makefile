@@ -5,15 +5,22 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install demo test ui lint benchmark clean
+.PHONY: install lock demo test ui lint benchmark clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package (and its dependencies) to the versions CI tests; the
+# ranges in pyproject.toml say which lines gongkai supports. `make lock` re-resolves them.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Re-resolve requirements.lock from pyproject.toml's ranges (uv, from the package registry).
+lock: install
+	$(BIN)/python -m pip install --quiet 'uv==0.13.8'
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 --quiet \
+	  --custom-compile-command 'make lock' -o requirements.lock
 
 ## Serve the bundled demo portal on 127.0.0.1, crawl it, parse, load warehouse/gongkai.duckdb.
 demo: install
