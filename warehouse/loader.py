@@ -213,7 +213,6 @@ class Warehouse:
             self._written: list[Path] = []
             try:
                 previous = self._listed_files(con)
-                self._migrate(con)
                 self._setup(con)
                 yield con
                 current = self._listed_files(con)
@@ -437,44 +436,6 @@ class Warehouse:
         except duckdb.CatalogException:
             return None
         return sorted({p for f, path in rows for p in (path, str((self.parts_dir / f).resolve()))})
-
-    # -- a warehouse written by the single-file loader ---------------------------------------
-
-    def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Move the rows of a warehouse whose partitioned tables are base tables in the file
-        (before year files) into year files, then drop those tables."""
-        kind = con.execute("SELECT table_type FROM information_schema.tables "
-                           "WHERE table_schema = 'main' AND table_name = 'report'").fetchone()
-        if not kind or kind[0] != "BASE TABLE":
-            return
-        log.info("moving the year partitions of %s into year files", self.path)
-        years = [y for (y,) in con.execute("SELECT DISTINCT partition_year FROM report ORDER BY 1").fetchall()]
-        frames = {}
-        for year in years:
-            of_year = "report_id IN (SELECT report_id FROM report WHERE partition_year = $1)"
-            frames[year] = ReportFrames(
-                report=con.sql("SELECT * FROM report WHERE partition_year = $1", params=[year]).pl(),
-                fact_cell=con.sql(f"SELECT * FROM fact_cell WHERE {of_year}", params=[year]).pl(),
-                report_section=con.sql(f"SELECT * FROM report_section WHERE {of_year}", params=[year]).pl(),
-                check_result=con.sql(f"SELECT * FROM check_result WHERE {of_year}", params=[year]).pl(),
-                narrative_figure=con.sql(f"SELECT * FROM narrative_figure WHERE {of_year}", params=[year]).pl(),
-            )
-        for name in ("applications", "outcomes", "review_litigation", "check_failures", "coverage",
-                     "cross_year_check", "canonical_cell", "t2_wide", "t3_wide", "t4_wide"):
-            con.execute(f"DROP VIEW IF EXISTS {name}")
-        for name in reversed(PARTITIONED):
-            con.execute(f"DROP TABLE IF EXISTS main.{name}")
-        con.execute("DROP TABLE IF EXISTS schema_version")
-        self._setup(con)
-        token = uuid.uuid4().hex[:12]
-        layout = _layout(con)
-        for year, frame in frames.items():
-            tables = self._conform(year, frame, layout)
-            written = self._write_parts(year, tables, token)
-            for name, file, path, rows, columns in written:
-                con.execute("INSERT INTO part VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-                            [name, year, file, path, rows, columns])
-        self._refresh_views(con)
 
 
 def _layout(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, tuple[pl.DataType, bool]]]:

@@ -136,9 +136,7 @@ class ReportFrames:
         try:
             suffix = "." + json.loads((directory / STAGED_MANIFEST).read_text())["generation"]
         except FileNotFoundError:
-            if not (directory / "report.parquet").exists():
-                return cls.empty()
-            suffix = ""  # staged by gongkai before generations (one file per table)
+            return cls.empty()
         return cls(**{f.name: pl.read_parquet(directory / f"{f.name}{suffix}.parquet")
                       for f in fields(cls)})
 
