@@ -19,7 +19,7 @@ from collections import Counter
 
 from assets.read.limits import DOCUMENT_MEMORY_MB
 from assets.report.isolated import ParserPool, default_workers
-from tests.faults.hostile import hostile_documents, mutants
+from benchmarks.hostile import hostile_documents, mutants
 
 PEAK_RSS_TARGET_MB = 1024
 TIMEOUT_S = 60.0

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from assets.report.model import Report
 from assets.report.parse import parse_bytes
-
-from .hostile import SEEDS, mutate
+from benchmarks.hostile import SEEDS, mutate
 
 BLOBS = [(p.name, p.read_bytes()) for p in SEEDS]
 

@@ -14,8 +14,7 @@ import pytest
 from assets.read import UnreadableDocument, limits, read_bytes
 from assets.report.isolated import ParserPool, parse_isolated
 from assets.report.parse import parse_bytes
-
-from .hostile import (
+from benchmarks.hostile import (
     billion_laughs_docx,
     hostile_documents,
     huge_image_pdf,

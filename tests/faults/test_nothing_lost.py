@@ -21,11 +21,10 @@ from assets.crawl.records import CrawledDocument
 from assets.report.build import parse_year
 from assets.report.frames import ReportFrames, build_frames
 from assets.sources.config import parse_sources
+from benchmarks.hostile import seed, zip_bomb_docx
 from tests.crawl.conftest import fast_settings
 from tests.crawl.portal import Host, Route, html_page, list_page, pdf_bytes
 from warehouse.loader import Warehouse
-
-from .hostile import seed, zip_bomb_docx
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "戊局2023年政府信息公开工作年度报告"

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SEEDS = (
     sorted((ROOT / "tests/fixtures/samples").glob("*.*"))
     + sorted((ROOT / "tests/fixtures/corpus").glob("*.*"))
