@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from assets.report.scoring import DocScore, Figures, score_document, tally
+from gongkai.assets.report.scoring import DocScore, Figures, score_document, tally
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -50,7 +50,7 @@ def labelled() -> list[tuple[str, Path, dict]]:
 
 
 def _parse(path: str) -> dict:
-    from assets.report.parse import parse_file
+    from gongkai.assets.report.parse import parse_file
 
     report = parse_file(path)
     return {"source": path, "agency": report.agency, "year": report.year,

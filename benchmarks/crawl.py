@@ -210,8 +210,8 @@ def _cpu() -> float:
 
 
 def _child_gongkai(config: dict) -> dict:
-    from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
-    from assets.sources.config import parse_sources
+    from gongkai.assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
+    from gongkai.assets.sources.config import parse_sources
 
     toml = "".join(
         f'[[source]]\nname = "host{k}"\nstart = ["{url}"]\nmax_pages = 1000\n\n'
@@ -352,7 +352,7 @@ def main(argv: list[str]) -> int:
     args, _ = parser.parse_known_args(argv)
     latency = args.latency_ms / 1000
     ceiling_per_host = CONCURRENCY / latency
-    from assets.crawl.settings import USER_AGENT
+    from gongkai.assets.crawl.settings import USER_AGENT
 
     config = {"user_agent": USER_AGENT, "delay": 0.0}
     n = args.hosts

@@ -24,7 +24,7 @@ PDF_RATIO_TARGET = 3.0
 HTML_RATE_TARGET = 200.0
 _RSS_SCRIPT = """
 import resource, sys
-from assets.report.parse import parse_file
+from gongkai.assets.report.parse import parse_file
 if sys.argv[1] != "-":
     r = parse_file(sys.argv[1])
     assert r.error is None, r.error
@@ -65,7 +65,7 @@ def _rss_kib(path: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from assets.report.parse import parse_file
+    from gongkai.assets.report.parse import parse_file
 
     rounds = next((int(a.split("=", 1)[1]) for a in argv if a.startswith("--rounds=")), 3)
     seconds = next((float(a.split("=", 1)[1]) for a in argv if a.startswith("--seconds=")), 5.0)
@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
         line(f"PDF: slowest ratio ({worst[1].name[:22]})", f"{worst[0]:.2f}×", "", None)
     if htmls:
         blobs = [(str(p), p.read_bytes()) for p in htmls]
-        from assets.report.parse import parse_bytes
+        from gongkai.assets.report.parse import parse_bytes
 
         for name, data in blobs:
             parse_bytes(data, name, media="html")

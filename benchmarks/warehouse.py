@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.report.frames import (
+from gongkai.assets.report.frames import (
     CHECK_SCHEMA,
     FACT_CELL_SCHEMA,
     FIGURE_SCHEMA,
@@ -30,9 +30,9 @@ from assets.report.frames import (
     SECTION_SCHEMA,
     ReportFrames,
 )
-from assets.report.spec import cells_for
-from warehouse.examples import examples
-from warehouse.loader import Warehouse
+from gongkai.assets.report.spec import cells_for
+from gongkai.warehouse.examples import examples
+from gongkai.warehouse.loader import Warehouse
 
 LOAD_TARGET = 1_000_000  # cells per second
 QUERY_TARGET = 1.0  # seconds, each example query

@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from demo import portals
-from demo.doc import ReportDoc
-from demo.model import broken_rules, cell_keys
-from demo.narrative import Block, generated_blocks, seed_blocks
-from demo.render_docx import render_docx
-from demo.render_html import report_body
-from demo.render_pdf import render_pdf
-from demo.values import AgencyState, report_values
+from gongkai.demo import portals
+from gongkai.demo.doc import ReportDoc
+from gongkai.demo.model import broken_rules, cell_keys
+from gongkai.demo.narrative import Block, generated_blocks, seed_blocks
+from gongkai.demo.render_docx import render_docx
+from gongkai.demo.render_html import report_body
+from gongkai.demo.render_pdf import render_pdf
+from gongkai.demo.values import AgencyState, report_values
 
 SEED = 20240117
 HERE = Path(__file__).resolve().parent

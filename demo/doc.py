@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from demo.model import Cells
-from demo.narrative import Block
+from gongkai.demo.model import Cells
+from gongkai.demo.narrative import Block
 
 
 @dataclass

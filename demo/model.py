@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assets.report.spec import cells_for
+from gongkai.assets.report.spec import cells_for
 
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org")
 T3_COLS = APPLICANTS + ("total",)

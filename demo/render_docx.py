@@ -13,8 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from demo.doc import ReportDoc
-from demo.model import Grid, grids
+from gongkai.demo.doc import ReportDoc
+from gongkai.demo.model import Grid, grids
 
 _FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import random
 
-from demo.doc import ReportDoc
-from demo.model import Cell, Grid, grids
+from gongkai.demo.doc import ReportDoc
+from gongkai.demo.model import Cell, Grid, grids
 
 _TD_STYLE = "border:solid windowtext 1.0pt;padding:0cm 5.4pt"
 

@@ -27,8 +27,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from demo.doc import ReportDoc
-from demo.model import Grid, grids
+from gongkai.demo.doc import ReportDoc
+from gongkai.demo.model import Grid, grids
 
 rl_config.invariant = 1
 FONT = "STSong-Light"

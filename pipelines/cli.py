@@ -13,9 +13,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipelines.partitions import parse_years
-from pipelines.resources import DEFAULT_SOURCES, DEFAULT_STORE, REPO_ROOT
-from warehouse.loader import DEFAULT_PATH, Warehouse, WarehouseLocked
+from gongkai.pipelines.partitions import parse_years
+from gongkai.pipelines.resources import DEFAULT_SOURCES, DEFAULT_STORE, REPO_ROOT
+from gongkai.warehouse.loader import DEFAULT_PATH, Warehouse, WarehouseLocked
 
 log = logging.getLogger("gongkai")
 
@@ -43,8 +43,8 @@ def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], 
     Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
     import dagster as dg
 
-    from pipelines.definitions import defs
-    from pipelines.partitions import partition_range_tags
+    from gongkai.pipelines.definitions import defs
+    from gongkai.pipelines.partitions import partition_range_tags
 
     dagster_home()
     job = defs.resolve_job_def(job_name)
@@ -75,7 +75,7 @@ def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], 
 
 
 def print_summary(warehouse: Warehouse, store: Path, years: list[int]) -> None:
-    from assets.crawl.catalog import read_catalog
+    from gongkai.assets.crawl.catalog import read_catalog
 
     catalog = read_catalog(store)
     found = {}
@@ -126,7 +126,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from warehouse.export import export_parquet
+    from gongkai.warehouse.export import export_parquet
 
     written = export_parquet(Warehouse(args.warehouse, lock_timeout=args.wait), Path(args.parquet))
     for name, rows in written.items():
@@ -136,7 +136,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from demo.server import render_sources, serve_demo
+    from gongkai.demo.server import render_sources, serve_demo
 
     store = Path(args.store)
     years = parse_years(args.years)
@@ -153,7 +153,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from assets.report.parse import parse_file
+    from gongkai.assets.report.parse import parse_file
 
     paths: list[Path] = []
     for p in map(Path, args.paths):

@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from assets.crawl.defs import crawled_documents
-from assets.report.defs import parsed_reports
-from assets.sources.defs import report_sources
-from pipelines.jobs import main_job, reparse_job
-from pipelines.resources import CrawlPoliteness, GongkaiStorage
-from pipelines.schedules import nightly_crawl, weekly_sweep
-from warehouse.defs import warehouse_reports
+from gongkai.assets.crawl.defs import crawled_documents
+from gongkai.assets.report.defs import parsed_reports
+from gongkai.assets.sources.defs import report_sources
+from gongkai.pipelines.jobs import main_job, reparse_job
+from gongkai.pipelines.resources import CrawlPoliteness, GongkaiStorage
+from gongkai.pipelines.schedules import nightly_crawl, weekly_sweep
+from gongkai.warehouse.defs import warehouse_reports
 
 defs = dg.Definitions(
     assets=[report_sources, crawled_documents, parsed_reports, warehouse_reports],

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.crawl.settings import CrawlSettings
-from assets.crawl.store import LocalRawStore
-from assets.sources import Source, load_sources
-from warehouse.loader import DEFAULT_PATH, Warehouse
+from gongkai.assets.crawl.settings import CrawlSettings
+from gongkai.assets.crawl.store import LocalRawStore
+from gongkai.assets.sources import Source, load_sources
+from gongkai.warehouse.loader import DEFAULT_PATH, Warehouse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = REPO_ROOT / "sources"

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from assets.files import decode_text, sniff_media
+from gongkai.assets.files import decode_text, sniff_media
 from tests.crawl.portal import docx_bytes, pdf_bytes
 
 GBK_PAGE = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>朱镕基</body></html>'

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from warehouse.examples import examples
+from gongkai.warehouse.examples import examples
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

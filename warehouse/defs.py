@@ -6,9 +6,9 @@ warning-severity failure and never blocks the load.
 
 import dagster as dg
 
-from assets.report.frames import ReportFrames
-from pipelines.partitions import report_years
-from pipelines.resources import GongkaiStorage
+from gongkai.assets.report.frames import ReportFrames
+from gongkai.pipelines.partitions import report_years
+from gongkai.pipelines.resources import GongkaiStorage
 
 RULES = {
     "t3_row_total": "t3: the 总计 column equals the sum of the six applicant columns, on every row",

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from warehouse.loader import Warehouse
+from gongkai.warehouse.loader import Warehouse
 
 FACTS = """
 SELECT r.partition_year AS year, f.report_id, f.table_id, f.row_id, f.col_id, f.value, f.raw,

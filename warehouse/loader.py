@@ -49,10 +49,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from assets.report.frames import ReportFrames, with_agency_keys
-from assets.report.spec import all_cells
-from warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
-from warehouse.wide import (
+from gongkai.assets.report.frames import ReportFrames, with_agency_keys
+from gongkai.assets.report.spec import all_cells
+from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
+from gongkai.warehouse.wide import (
     WIDE_TABLES,
     FactIndex,
     cell_index,

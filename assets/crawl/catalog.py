@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.crawl.records import CrawledDocument
+from gongkai.assets.crawl.records import CrawledDocument
 
 _COLUMNS = [f.name for f in fields(CrawledDocument)]
 CATALOG_SCHEMA = {

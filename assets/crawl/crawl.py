@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from assets.sources.config import Source
+from gongkai.assets.sources.config import Source
 
 from .discover import SourceCrawl
 from .fetch import Fetcher

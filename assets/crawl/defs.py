@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from assets.crawl.catalog import merge_into_catalog
-from assets.crawl.crawl import crawl_sources
-from assets.crawl.progress import ProgressReporter, combine
-from pipelines.resources import CrawlPoliteness, GongkaiStorage
+from gongkai.assets.crawl.catalog import merge_into_catalog
+from gongkai.assets.crawl.crawl import crawl_sources
+from gongkai.assets.crawl.progress import ProgressReporter, combine
+from gongkai.pipelines.resources import CrawlPoliteness, GongkaiStorage
 
 
 @dg.asset(

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from assets.files import decode_text, sniff_media
-from assets.sources.config import Source
+from gongkai.assets.files import decode_text, sniff_media
+from gongkai.assets.sources.config import Source
 
 from .fetch import Fetcher
 from .middleware import FetchError, Oversized, Response, RobotsBlocked

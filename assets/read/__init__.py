@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from assets.files import sniff_media
-from assets.read import limits
-from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
+from gongkai.assets.files import sniff_media
+from gongkai.assets.read import limits
+from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +51,20 @@ def read_bytes(data: bytes, source: str, *, media: str | None = None,
     kind = resolve_media(data, media)
     limits.check_size(data, kind)
     if kind == "pdf":
-        from assets.read.pdf import read_pdf
+        from gongkai.assets.read.pdf import read_pdf
         return read_pdf(data, source, title_hint)
     if kind == "docx":
-        from assets.read.word import read_docx
+        from gongkai.assets.read.word import read_docx
         limits.check_docx_package(data)
         return read_docx(data, source, title_hint)
     if kind == "doc":
-        from assets.read.word import read_doc
+        from gongkai.assets.read.word import read_doc
         return read_doc(data, source, title_hint)
     if kind == "html":
-        from assets.read.html import read_html
+        from gongkai.assets.read.html import read_html
         return read_html(data, source, title_hint)
     if kind == "txt":
-        from assets.read.text import read_text
+        from gongkai.assets.read.text import read_text
         return read_text(data, source, title_hint)
     reasons = {
         "empty": "the file is empty",

@@ -14,9 +14,9 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from assets.files import decode_text
-from assets.read.document import Block, Document, Paragraph, Table
-from assets.read.limits import check_html_nesting
+from gongkai.assets.files import decode_text
+from gongkai.assets.read.document import Block, Document, Paragraph, Table
+from gongkai.assets.read.limits import check_html_nesting
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from assets.read.document import Block, Paragraph, Table
+from gongkai.assets.read.document import Block, Paragraph, Table
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from io import BytesIO
 from itertools import accumulate
 from operator import sub
 
-from assets.read.document import UnreadableDocument
+from gongkai.assets.read.document import UnreadableDocument
 
 MB = 1024 * 1024
 

@@ -37,10 +37,10 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFilter
 
-from assets.read.document import Block, Paragraph, Table, UnreadableDocument
-from assets.read.layout import Word, layout_blocks
-from assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
-from assets.read.page_image import DARK, CutCell, Grid, cut_cell, find_grids, straighten
+from gongkai.assets.read.document import Block, Paragraph, Table, UnreadableDocument
+from gongkai.assets.read.layout import Word, layout_blocks
+from gongkai.assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
+from gongkai.assets.read.page_image import DARK, CutCell, Grid, cut_cell, find_grids, straighten
 
 log = logging.getLogger(__name__)
 
@@ -373,7 +373,7 @@ _LABEL_PARTS = re.compile(r"\s+|：(?![^（]*）)|(?<=[^（）\s])(?=（[一二�
 def form_labels() -> tuple[str, ...]:
     """The labels the form prints in its tables (2019 and 2021 wording), from the spec's
     canonical cells (``cells.csv``) and the few header words that name no cell."""
-    from assets.report.spec import all_cells
+    from gongkai.assets.report.spec import all_cells
 
     out: list[str] = []
     for cell in all_cells():

@@ -21,11 +21,11 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 
-from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
-from assets.read.layout import Word, layout_blocks
-from assets.read.limits import MAX_PDF_PAGES
-from assets.read.pdf_objects import PageObjects, page_objects
-from assets.read.pdf_tables import CharBands, PlumberTables, outside_chars
+from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
+from gongkai.assets.read.layout import Word, layout_blocks
+from gongkai.assets.read.limits import MAX_PDF_PAGES
+from gongkai.assets.read.pdf_objects import PageObjects, page_objects
+from gongkai.assets.read.pdf_tables import CharBands, PlumberTables, outside_chars
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
 
 
 def _ocr_missing_reason() -> str | None:
-    from assets.read.ocr import tesseract_missing
+    from gongkai.assets.read.ocr import tesseract_missing
     return tesseract_missing()
 
 
@@ -127,7 +127,7 @@ def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[int], doc: Document) -> dict
     """OCR the pages without a text layer, when Tesseract is here; {} otherwise."""
     if not pages:
         return {}
-    from assets.read.ocr import ocr_page, tesseract_missing
+    from gongkai.assets.read.ocr import ocr_page, tesseract_missing
     reason = tesseract_missing()
     if reason:
         log.info("%s: %d pages need OCR: %s", doc.source, len(pages), reason)
@@ -156,7 +156,7 @@ def _block_text(block: Block) -> str:
 
 
 def _lang() -> str:
-    from assets.read.ocr import OCR_LANG
+    from gongkai.assets.read.ocr import OCR_LANG
     return OCR_LANG
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assets.files import decode_text
-from assets.read.document import Document, Paragraph
+from gongkai.assets.files import decode_text
+from gongkai.assets.read.document import Document, Paragraph
 
 
 def read_text(data: bytes, source: str, title_hint: str | None = None) -> Document:

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
+from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def join_split_tables(blocks: list[Block]) -> list[Block]:
     """One table split in two (Word's 拆分表格, or a page-break workaround): two tables with
     nothing but empty paragraphs between them and the same number of columns are one. Header
     rows the second part repeats are dropped; its spans move down with its rows."""
-    from assets.read.pdf import _drop_repeated_header
+    from gongkai.assets.read.pdf import _drop_repeated_header
 
     out: list[Block] = []
     for block in blocks:

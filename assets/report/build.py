@@ -7,11 +7,11 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from assets.crawl.records import CrawledDocument
-from assets.crawl.store import RawStore
-from assets.report.frames import ReportFrames, build_frames
-from assets.report.isolated import default_workers, isolation_enabled, parse_isolated
-from assets.report.model import Report
+from gongkai.assets.crawl.records import CrawledDocument
+from gongkai.assets.crawl.store import RawStore
+from gongkai.assets.report.frames import ReportFrames, build_frames
+from gongkai.assets.report.isolated import default_workers, isolation_enabled, parse_isolated
+from gongkai.assets.report.model import Report
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assets.report.model import CellValue, CheckResult, NarrativeFigure, check_result
+from gongkai.assets.report.model import CellValue, CheckResult, NarrativeFigure, check_result
 
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
               "other_org")

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from assets.crawl.catalog import documents_for_years, read_catalog
-from assets.report.build import parse_year
-from pipelines.partitions import report_years
-from pipelines.resources import GongkaiStorage
+from gongkai.assets.crawl.catalog import documents_for_years, read_catalog
+from gongkai.assets.report.build import parse_year
+from gongkai.pipelines.partitions import report_years
+from gongkai.pipelines.resources import GongkaiStorage
 
 
 @dg.asset(

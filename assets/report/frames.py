@@ -17,9 +17,9 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.crawl.records import CrawledDocument
-from assets.report.division import agency_kind, division_by_code
-from assets.report.model import Report
+from gongkai.assets.crawl.records import CrawledDocument
+from gongkai.assets.report.division import agency_kind, division_by_code
+from gongkai.assets.report.model import Report
 
 REPORT_SCHEMA = {
     "report_id": pl.Utf8,

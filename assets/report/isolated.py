@@ -30,8 +30,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Self
 
-from assets.read.limits import DOCUMENT_MEMORY_MB, DOCUMENT_TIMEOUT_S
-from assets.report.model import Report
+from gongkai.assets.read.limits import DOCUMENT_MEMORY_MB, DOCUMENT_TIMEOUT_S
+from gongkai.assets.report.model import Report
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError) as exc:  # a hard limit already lower: keep it
             log.warning("cannot limit the worker's memory to %d MB: %s", memory_mb, exc)
-    from assets.report.parse import parse_bytes
+    from gongkai.assets.report.parse import parse_bytes
 
     conn.send("ready")
     while True:
@@ -100,7 +100,7 @@ class _Worker:
         ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "assets.report.isolated", str(theirs.fileno()),
+                [sys.executable, "-m", "gongkai.assets.report.isolated", str(theirs.fileno()),
                  str(memory_mb)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 cwd=str(_PROJECT_ROOT), env={**os.environ, "PYTHONPATH": _pythonpath()},
@@ -275,7 +275,7 @@ def parse_isolated(data: bytes, source: str, *, media: str | None = None,
     hints = {"media": media, "title_hint": title_hint, "agency_hint": agency_hint,
                  "year_hint": year_hint, "division_hint": division_hint}
     if not isolation_enabled():
-        from assets.report.parse import parse_bytes
+        from gongkai.assets.report.parse import parse_bytes
         return parse_bytes(data, source, **hints)
     if memory_mb is not None and (pool is None or pool.memory_mb != memory_mb):
         with ParserPool(1, memory_mb=memory_mb) as own:

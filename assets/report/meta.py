@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from assets.read.document import Document, Paragraph
-from assets.read.pdf import is_page_number
-from assets.report.outline import clean_line
+from gongkai.assets.read.document import Document, Paragraph
+from gongkai.assets.read.pdf import is_page_number
+from gongkai.assets.report.outline import clean_line
 
 _TITLE = re.compile(
     r"^(?P<agency>[^，。；：:！？（）()《》]{2,40}?)(?:关于)?(?:(?P<year>(?:19|20)\d{2})年度?)"

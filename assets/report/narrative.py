@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from assets.report.model import NarrativeFigure, Section
+from gongkai.assets.report.model import NarrativeFigure, Section
 
 _NUM = r"(\d[\d,，]*(?:\.\d+)?)"
 _PIECES = r"\s*(?:件|起|个|份|宗|人次)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assets.report.values import squash
+from gongkai.assets.report.values import squash
 
 SECTION_IDS = ("s1", "s2", "s3", "s4", "s5", "s6")
 

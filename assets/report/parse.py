@@ -14,18 +14,18 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-from assets.read import UnreadableDocument, read_bytes
-from assets.read.document import Document
-from assets.report.checks import narrative_checks, run_checks
-from assets.report.division import resolve_division
-from assets.report.formats import columns, detect_format, row_widths
-from assets.report.meta import find_meta
-from assets.report.model import CellValue, Report, cell_value
-from assets.report.narrative import find_figures
-from assets.report.sections import split_pre2019_sections, split_sections
-from assets.report.spec import cells_for
-from assets.report.tables import RawTables, Slot, read_tables
-from assets.report.tokens import tokenize
+from gongkai.assets.read import UnreadableDocument, read_bytes
+from gongkai.assets.read.document import Document
+from gongkai.assets.report.checks import narrative_checks, run_checks
+from gongkai.assets.report.division import resolve_division
+from gongkai.assets.report.formats import columns, detect_format, row_widths
+from gongkai.assets.report.meta import find_meta
+from gongkai.assets.report.model import CellValue, Report, cell_value
+from gongkai.assets.report.narrative import find_figures
+from gongkai.assets.report.sections import split_pre2019_sections, split_sections
+from gongkai.assets.report.spec import cells_for
+from gongkai.assets.report.tables import RawTables, Slot, read_tables
+from gongkai.assets.report.tokens import tokenize
 
 log = logging.getLogger(__name__)
 

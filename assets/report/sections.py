@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from assets.read.document import Document, Paragraph
-from assets.read.pdf import is_page_number
-from assets.report.model import Section
-from assets.report.outline import PRE2019_ITEMS, clean_line, pre2019_heading_of
+from gongkai.assets.read.document import Document, Paragraph
+from gongkai.assets.read.pdf import is_page_number
+from gongkai.assets.report.model import Section
+from gongkai.assets.report.outline import PRE2019_ITEMS, clean_line, pre2019_heading_of
 
 _TABLE_SECTIONS = {"s2", "s3", "s4"}
 _PROSE_END = re.compile(r"[。；！？]$")

@@ -33,7 +33,7 @@ class CellSpec:
 
 @cache
 def all_cells() -> tuple[CellSpec, ...]:
-    text = resources.files("assets.report").joinpath("cells.csv").read_text(encoding="utf-8")
+    text = resources.files("gongkai.assets.report").joinpath("cells.csv").read_text(encoding="utf-8")
     return tuple(CellSpec(**row) for row in csv.DictReader(text.splitlines()))
 
 

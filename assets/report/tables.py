@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
-from assets.report.tokens import Token, TokenStream
-from assets.report.values import label_key
+from gongkai.assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
+from gongkai.assets.report.tokens import Token, TokenStream
+from gongkai.assets.report.values import label_key
 
 log = logging.getLogger(__name__)
 

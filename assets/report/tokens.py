@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from assets.read.document import Document, Paragraph, Table
-from assets.report.outline import clean_line, heading_of
-from assets.report.values import label_key, parse_value
+from gongkai.assets.read.document import Document, Paragraph, Table
+from gongkai.assets.report.outline import clean_line, heading_of
+from gongkai.assets.report.values import label_key, parse_value
 
 Kind = Literal["label", "num", "empty"]
 

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from assets.crawl import CrawlSettings, LocalRawStore
-from assets.sources.config import Source, parse_sources
+from gongkai.assets.crawl import CrawlSettings, LocalRawStore
+from gongkai.assets.sources.config import Source, parse_sources
 
 from .portal import FixturePortal, Host, build_portal
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assets.crawl import LocalRawStore, RawStore
-from assets.crawl.filenames import filename_from_content_disposition, sanitise_filename
+from gongkai.assets.crawl import LocalRawStore, RawStore
+from gongkai.assets.crawl.filenames import filename_from_content_disposition, sanitise_filename
 
 
 def test_content_disposition_rfc5987_name():

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from assets.crawl import LocalRawStore, crawl_sources
-from assets.crawl.settings import USER_AGENT
-from assets.files import decode_text
+from gongkai.assets.crawl import LocalRawStore, crawl_sources
+from gongkai.assets.crawl.settings import USER_AGENT
+from gongkai.assets.files import decode_text
 
 from .conftest import fast_settings, portal_sources
 from .portal import GBK_ATTACHMENT_NAME, GBK_TITLE, FixturePortal, build_portal
@@ -194,7 +194,7 @@ def test_stats_and_progress_account_for_the_crawl(portal, first_crawl):
 
 
 def test_fetch_log_records_validators_and_history(portal, store, first_crawl):
-    from assets.crawl import FetchLog
+    from gongkai.assets.crawl import FetchLog
 
     log = FetchLog(store.root / "fetch_log.sqlite3")
     state = log.state(portal.a.url("/files/yjj2023.pdf"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
-from assets.sources.config import parse_sources
+from gongkai.assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
+from gongkai.assets.sources.config import parse_sources
 
 from .conftest import fast_settings
 from .portal import REPORT_BODY, Host, Route, html_page, list_page, pdf_bytes

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from assets.crawl import Fetcher, FetchLog, LocalRawStore, SourceStats
-from assets.crawl.middleware import (
+from gongkai.assets.crawl import Fetcher, FetchLog, LocalRawStore, SourceStats
+from gongkai.assets.crawl.middleware import (
     HTTPStatusFailure,
     Oversized,
     RobotsBlocked,

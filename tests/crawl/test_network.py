@@ -8,11 +8,11 @@ import time
 import httpx
 import pytest
 
-from assets.crawl.addresses import PublicAddressesOnly, is_public
-from assets.crawl.fetch import Downloader, Fetcher, build_client
-from assets.crawl.fetch_log import FetchLog
-from assets.crawl.middleware import AddressNotAllowed, Request, TooSlow
-from assets.crawl.store import LocalRawStore
+from gongkai.assets.crawl.addresses import PublicAddressesOnly, is_public
+from gongkai.assets.crawl.fetch import Downloader, Fetcher, build_client
+from gongkai.assets.crawl.fetch_log import FetchLog
+from gongkai.assets.crawl.middleware import AddressNotAllowed, Request, TooSlow
+from gongkai.assets.crawl.store import LocalRawStore
 
 from .conftest import fast_settings
 from .portal import Host, Route, pdf_bytes

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assets.crawl.pages import (
+from gongkai.assets.crawl.pages import (
     Link,
     attachment_extension,
     create_page_html,
@@ -20,7 +20,7 @@ from assets.crawl.pages import (
     report_marker_count,
     text_without_links,
 )
-from assets.crawl.titles import (
+from gongkai.assets.crawl.titles import (
     agency_hint,
     is_correction,
     is_report_title,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from assets.crawl import LocalRawStore, crawl_sources
-from assets.crawl.progress import ProgressReporter, combine, human_bytes
+from gongkai.assets.crawl import LocalRawStore, crawl_sources
+from gongkai.assets.crawl.progress import ProgressReporter, combine, human_bytes
 
 from .conftest import fast_settings, portal_sources
 from .portal import FixturePortal

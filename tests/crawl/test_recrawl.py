@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import polars as pl
 import pytest
 
-from assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
-from assets.crawl.catalog import documents_for_years, merge_into_catalog
+from gongkai.assets.crawl import CrawlSettings, LocalRawStore, crawl_sources
+from gongkai.assets.crawl.catalog import documents_for_years, merge_into_catalog
 
 from .conftest import portal_sources
 from .portal import REPORT_BODY, FixturePortal, Route, build_portal, html_page, pdf_bytes

@@ -15,7 +15,7 @@ def truth() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def bases():
-    from demo.server import serve_demo
+    from gongkai.demo.server import serve_demo
 
     with serve_demo() as b:
         yield b

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from demo.build import build
+from gongkai.demo.build import build
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 

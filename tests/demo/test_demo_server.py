@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from assets.sources.config import parse_sources
-from demo.server import render_sources, serve_demo
+from gongkai.assets.sources.config import parse_sources
+from gongkai.demo.server import render_sources, serve_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 

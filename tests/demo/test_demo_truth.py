@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from demo.model import broken_rules, cell_keys
+from gongkai.demo.model import broken_rules, cell_keys
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 

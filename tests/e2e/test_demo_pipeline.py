@@ -15,12 +15,12 @@ import dagster as dg
 import polars as pl
 import pytest
 
-import demo
-from demo.server import render_sources, serve_demo
-from pipelines.cli import main as gongkai
-from pipelines.definitions import defs
-from pipelines.partitions import partition_range_tags
-from warehouse.loader import Warehouse
+from gongkai import demo
+from gongkai.demo.server import render_sources, serve_demo
+from gongkai.pipelines.cli import main as gongkai
+from gongkai.pipelines.definitions import defs
+from gongkai.pipelines.partitions import partition_range_tags
+from gongkai.warehouse.loader import Warehouse
 
 TRUTH = [json.loads(line) for line in (Path(demo.__file__).parent / "truth.jsonl").open(encoding="utf-8")]
 YEARS = list(range(2019, 2026))

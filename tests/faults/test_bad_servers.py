@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assets.crawl import LocalRawStore, crawl_sources
-from assets.crawl.fetch import Fetcher
-from assets.crawl.fetch_log import FetchLog
-from assets.crawl.middleware import RedirectRefused
-from assets.sources.config import parse_sources
+from gongkai.assets.crawl import LocalRawStore, crawl_sources
+from gongkai.assets.crawl.fetch import Fetcher
+from gongkai.assets.crawl.fetch_log import FetchLog
+from gongkai.assets.crawl.middleware import RedirectRefused
+from gongkai.assets.sources.config import parse_sources
 from tests.crawl.conftest import fast_settings
 from tests.crawl.portal import Host, Route, html_page, list_page, pdf_bytes
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.report.model import Report
-from assets.report.parse import parse_bytes
+from gongkai.assets.report.model import Report
+from gongkai.assets.report.parse import parse_bytes
 from benchmarks.hostile import SEEDS, mutate
 
 BLOBS = [(p.name, p.read_bytes()) for p in SEEDS]
@@ -21,7 +21,7 @@ BLOBS = [(p.name, p.read_bytes()) for p in SEEDS]
 def no_ocr():
     """Scanned seeds would spend seconds a page in Tesseract: fuzz the readers, not OCR."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("assets.read.ocr.tesseract_missing", lambda: "OCR off while fuzzing")
+        mp.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "OCR off while fuzzing")
         yield
 
 

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from assets.read import UnreadableDocument, limits, read_bytes
-from assets.report.isolated import ParserPool, parse_isolated
-from assets.report.parse import parse_bytes
+from gongkai.assets.read import UnreadableDocument, limits, read_bytes
+from gongkai.assets.report.isolated import ParserPool, parse_isolated
+from gongkai.assets.report.parse import parse_bytes
 from benchmarks.hostile import (
     billion_laughs_docx,
     hostile_documents,
@@ -84,7 +84,7 @@ def test_lying_encodings_decode_without_error():
 
 
 def test_pdf_pages_beyond_the_cap_are_left_with_a_warning(monkeypatch):
-    monkeypatch.setattr("assets.read.pdf.MAX_PDF_PAGES", 5)
+    monkeypatch.setattr("gongkai.assets.read.pdf.MAX_PDF_PAGES", 5)
     doc = read_bytes(text_pdf(12), "long.pdf")
     assert {b.page for b in doc.blocks} <= set(range(1, 6))
     assert "only the first 5 of 12 pages read" in doc.warnings

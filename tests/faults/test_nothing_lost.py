@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from assets.crawl import LocalRawStore, crawl_sources
-from assets.crawl.records import CrawledDocument
-from assets.report.build import parse_year
-from assets.report.frames import ReportFrames, build_frames
-from assets.sources.config import parse_sources
+from gongkai.assets.crawl import LocalRawStore, crawl_sources
+from gongkai.assets.crawl.records import CrawledDocument
+from gongkai.assets.report.build import parse_year
+from gongkai.assets.report.frames import ReportFrames, build_frames
+from gongkai.assets.sources.config import parse_sources
 from benchmarks.hostile import seed, zip_bomb_docx
 from tests.crawl.conftest import fast_settings
 from tests.crawl.portal import Host, Route, html_page, list_page, pdf_bytes
-from warehouse.loader import Warehouse
+from gongkai.warehouse.loader import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "戊局2023年政府信息公开工作年度报告"
@@ -62,8 +62,8 @@ def test_crawl_killed_mid_download_leaves_whole_files_and_the_next_crawl_complet
         store_dir = tmp_path / "store"
         toml = f'[[source]]\nname = "戊局"\nstart = ["{host.url("/nb/index.html")}"]\n'
         proc = spawn(f"""
-            from assets.crawl import LocalRawStore, crawl_sources
-            from assets.sources.config import parse_sources
+            from gongkai.assets.crawl import LocalRawStore, crawl_sources
+            from gongkai.assets.sources.config import parse_sources
             from tests.crawl.conftest import fast_settings
             crawl_sources(parse_sources({toml!r}), LocalRawStore({str(store_dir)!r}),
                           settings=fast_settings(max_bytes=10_000_000, per_host_concurrency=1))
@@ -94,7 +94,7 @@ def test_crawl_killed_mid_download_leaves_whole_files_and_the_next_crawl_complet
 STATES_CODE = """
 import itertools, os, sys
 from pathlib import Path
-from assets.report.frames import ReportFrames, build_frames
+from gongkai.assets.report.frames import ReportFrames, build_frames
 from tests.warehouse.conftest import make_parsed
 states = {
     "A": build_frames([make_parsed(a, 2023, received=1) for a in ("甲局", "乙局")], 2023),
@@ -103,7 +103,7 @@ states = {
 print("ready", flush=True)
 """
 LOADER = STATES_CODE + """
-from warehouse.loader import Warehouse
+from gongkai.warehouse.loader import Warehouse
 wh = Warehouse(sys.argv[1], lock_timeout=30)
 for name in itertools.cycle("AB"):
     wh.load_year(2023, states[name], run_id=name)
@@ -209,7 +209,7 @@ def test_a_bad_document_is_quarantined_in_the_warehouse_with_its_reason(tmp_path
 @pytest.mark.parametrize("timeout", [0.5])
 def test_a_locked_warehouse_waits_then_fails_with_a_clear_message(tmp_path, timeout):
     from tests.warehouse.conftest import make_parsed
-    from warehouse.loader import WarehouseLocked
+    from gongkai.warehouse.loader import WarehouseLocked
 
     path = tmp_path / "w.duckdb"
     Warehouse(path).setup()

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import dagster as dg
 import pytest
 
-from pipelines.definitions import defs
-from pipelines.partitions import FIRST_YEAR, parse_years, partition_range_tags, report_years
+from gongkai.pipelines.definitions import defs
+from gongkai.pipelines.partitions import FIRST_YEAR, parse_years, partition_range_tags, report_years
 
 
 def test_asset_graph_flows_sources_to_warehouse():

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from assets.read.ocr import tesseract_missing
+from gongkai.assets.read.ocr import tesseract_missing
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assets.files import decode_text
-from assets.read import read_file
-from assets.read.document import Paragraph, Table
-from assets.report.parse import parse_file
+from gongkai.assets.files import decode_text
+from gongkai.assets.read import read_file
+from gongkai.assets.read.document import Paragraph, Table
+from gongkai.assets.report.parse import parse_file
 from tests.read.needs import needs_soffice, needs_tesseract
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -123,6 +123,6 @@ def test_mixed_pdf_ocrs_only_its_image_pages() -> None:
 
 
 def test_scan_without_tesseract_is_recorded_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
+    monkeypatch.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
     report = parse_file(CORPUS / "scan-skewed-2019.pdf")
     assert report.error is None and report.needs_ocr and report.cells == []

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from assets.read.ocr import grid_table, snap_label
-from assets.read.page_image import find_grids, skew_angle
-from assets.report.parse import parse_file
+from gongkai.assets.read.ocr import grid_table, snap_label
+from gongkai.assets.read.page_image import find_grids, skew_angle
+from gongkai.assets.report.parse import parse_file
 from tests.read.needs import needs_tesseract
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -83,7 +83,7 @@ def test_skewed_scan_reads_every_cell() -> None:
 
 
 def test_specks_around_a_number_are_not_cut_with_it() -> None:
-    from assets.read.page_image import cut_cell
+    from gongkai.assets.read.page_image import cut_cell
 
     img = Image.new("L", (300, 80), 255)
     d = ImageDraw.Draw(img)
@@ -99,7 +99,7 @@ def test_specks_around_a_number_are_not_cut_with_it() -> None:
 
 
 def test_row_total_chooses_among_readings_only() -> None:
-    from assets.read.ocr import _row_totals
+    from gongkai.assets.read.ocr import _row_totals
 
     keys = [(0, (3, c)) for c in range(4)]
     texts = ["5", "1", "2", "11"]
@@ -111,7 +111,7 @@ def test_row_total_chooses_among_readings_only() -> None:
 
 
 def test_form_labels_come_from_the_canonical_cells() -> None:
-    from assets.read.ocr import form_labels
+    from gongkai.assets.read.ocr import form_labels
 
     labels = form_labels()
     assert "（三）不予公开" in labels and "1.属于国家秘密" in labels and "自然人" in labels

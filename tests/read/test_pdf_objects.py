@@ -10,9 +10,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
-import assets.read.pdf as pdf_reader
-from assets.read import pdf_tables, read_file
-from assets.read.pdf_objects import page_objects
+import gongkai.assets.read.pdf as pdf_reader
+from gongkai.assets.read import pdf_tables, read_file
+from gongkai.assets.read.pdf_objects import page_objects
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT_PDFS = [

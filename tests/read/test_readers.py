@@ -8,11 +8,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from assets.read import read_bytes, read_file, sniff_media
-from assets.read.document import Paragraph, Table, UnreadableDocument
-from assets.read.html import read_html
-from assets.read.pdf import read_pdf
-from assets.read.word import read_doc, read_docx
+from gongkai.assets.read import read_bytes, read_file, sniff_media
+from gongkai.assets.read.document import Paragraph, Table, UnreadableDocument
+from gongkai.assets.read.html import read_html
+from gongkai.assets.read.pdf import read_pdf
+from gongkai.assets.read.word import read_doc, read_docx
 from tests.read.builders import scanned_pdf, t3_split_pdf, text_pdf
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
@@ -123,7 +123,7 @@ def test_pdf_real_report_tables_cross_pages() -> None:
 
 
 def test_pdf_without_text_layer_needs_ocr_when_tesseract_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
+    monkeypatch.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
     doc = read_pdf(scanned_pdf(), "scan.pdf")
     assert doc.needs_ocr is True
     assert doc.blocks == []
@@ -178,7 +178,7 @@ def test_docx_vertical_header_text_joined() -> None:
 
 
 def test_doc_without_libreoffice_is_unreadable_with_reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("assets.read.word.shutil.which", lambda name: None)
+    monkeypatch.setattr("gongkai.assets.read.word.shutil.which", lambda name: None)
     with pytest.raises(UnreadableDocument, match=r"LibreOffice \(soffice\) is not installed"):
         read_doc(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600, "a.doc")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assets.report.division import agency_kind, division_by_code, resolve_division
-from assets.report.parse import parse_bytes
+from gongkai.assets.report.division import agency_kind, division_by_code, resolve_division
+from gongkai.assets.report.parse import parse_bytes
 
 
 @pytest.mark.parametrize("agency,kwargs,code,name,level", [

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assets.report.checks import narrative_checks
-from assets.report.model import CellValue, NarrativeFigure, Section
-from assets.report.narrative import find_figures
-from assets.report.parse import parse_file
+from gongkai.assets.report.checks import narrative_checks
+from gongkai.assets.report.model import CellValue, NarrativeFigure, Section
+from gongkai.assets.report.narrative import find_figures
+from gongkai.assets.report.parse import parse_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRE2019 = [json.loads(line) for line in

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assets.report.checks import run_checks
-from assets.report.model import CellValue
-from assets.report.parse import parse_bytes, parse_file
-from assets.report.values import parse_value
+from gongkai.assets.report.checks import run_checks
+from gongkai.assets.report.model import CellValue
+from gongkai.assets.report.parse import parse_bytes, parse_file
+from gongkai.assets.report.values import parse_value
 from tests.read.builders import scanned_pdf
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -241,7 +241,7 @@ def test_check_not_assessable_when_operand_null() -> None:
 ])
 def test_unreadable_input_gives_error_not_exception(data: bytes, reason: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("assets.read.word.shutil.which", lambda name: None)
+    monkeypatch.setattr("gongkai.assets.read.word.shutil.which", lambda name: None)
     report = parse_bytes(data, "bad.bin")
     assert report.error and reason in report.error
     assert report.cells == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assets.report.scoring import cell_ok, match, score, score_document
+from gongkai.assets.report.scoring import cell_ok, match, score, score_document
 
 LABEL = {"doc_id": "d1", "file": "a/b/h001.pdf", "media": "pdf", "agency": "淮安市人民政府",
          "year": 2024, "format_version": "2021",

@@ -1,7 +1,7 @@
 import pytest
 
-from assets.sources import SourceError, load_sources
-from assets.sources.config import parse_sources
+from gongkai.assets.sources import SourceError, load_sources
+from gongkai.assets.sources.config import parse_sources
 
 GOOD = """
 [[source]]
@@ -55,6 +55,6 @@ def test_directory_of_sources_files_is_read_in_order(tmp_path):
 
 
 def test_bundled_default_sources_file_is_valid():
-    from pipelines.resources import DEFAULT_SOURCES
+    from gongkai.pipelines.resources import DEFAULT_SOURCES
 
     assert load_sources(DEFAULT_SOURCES)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assets.crawl.records import CrawledDocument
-from assets.report.model import CellValue, CheckResult, Report, Section
-from assets.report.spec import cells_for
+from gongkai.assets.crawl.records import CrawledDocument
+from gongkai.assets.report.model import CellValue, CheckResult, Report, Section
+from gongkai.assets.report.spec import cells_for
 
 
 def make_parsed(agency: str, year: int, *, media: str = "html", received: int = 3, url: str | None = None,

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_benchmark_runs_at_a_tiny_scale(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks.warehouse import run, synthesise_year
-    from warehouse.examples import examples
+    from gongkai.warehouse.examples import examples
 
     frames = synthesise_year(2023, 100, 100)
     assert frames.fact_cell.height == 100 * 200

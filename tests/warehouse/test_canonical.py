@@ -1,6 +1,6 @@
 import polars as pl
 
-from assets.report.frames import build_frames
+from gongkai.assets.report.frames import build_frames
 
 
 def canonical(frames):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.report.frames import build_frames
-from pipelines.cli import main
-from warehouse.loader import Warehouse
+from gongkai.assets.report.frames import build_frames
+from gongkai.pipelines.cli import main
+from gongkai.warehouse.loader import Warehouse
 
 
 def test_export_writes_facts_partitioned_by_year_and_the_tables(tmp_path, parsed_factory, capsys):

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from assets.report.frames import ReportFrames, build_frames
-from warehouse.loader import LoadRejected, Warehouse, WarehouseLocked
+from gongkai.assets.report.frames import ReportFrames, build_frames
+from gongkai.warehouse.loader import LoadRejected, Warehouse, WarehouseLocked
 
 
 def counts(wh: Warehouse) -> dict[str, int]:
@@ -180,7 +180,7 @@ def test_second_writer_waits_then_fails_with_a_clear_message(tmp_path):
     Warehouse(path).setup()
     holder = hold(f"""
         import time
-        from warehouse.loader import Warehouse
+        from gongkai.warehouse.loader import Warehouse
         with Warehouse({str(path)!r}).writer():
             print("locked", flush=True)
             time.sleep(30)

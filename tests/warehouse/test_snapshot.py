@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from assets.report.frames import build_frames
-from warehouse.loader import Warehouse
+from gongkai.assets.report.frames import build_frames
+from gongkai.warehouse.loader import Warehouse
 
 READER = """
 import json, sys, time

@@ -6,10 +6,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from assets.report.frames import ReportFrames, build_frames, mark_canonical, normalise_agency
-from warehouse.examples import examples
-from warehouse.loader import Warehouse
-from warehouse.wide import wide_cells
+from gongkai.assets.report.frames import ReportFrames, build_frames, mark_canonical, normalise_agency
+from gongkai.warehouse.examples import examples
+from gongkai.warehouse.loader import Warehouse
+from gongkai.warehouse.wide import wide_cells
 
 
 def with_cells(frames: ReportFrames, agency: str, values: dict[tuple[str, str], float | None]) -> ReportFrames:
