@@ -28,7 +28,6 @@ read lock on its file; the loader probes it with an open-file-description write 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
@@ -48,7 +47,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
-
+from filelock import FileLock
+from filelock import Timeout as LockTimeout
 from gongkai.assets.report.frames import ReportFrames, with_agency_keys
 from gongkai.assets.report.spec import all_cells
 from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
@@ -172,26 +172,20 @@ class Warehouse:
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
+        # filelock polls an flock on the lock file: a killed writer's lock goes with its process.
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+") as handle:
-            deadline = time.monotonic() + self.lock_timeout
-            delay = 0.05
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise WarehouseLocked(
-                            f"warehouse {self.path} is locked by another process (a load holds "
-                            f"{self.lock_path.name}) and stayed locked for {self.lock_timeout:.0f}s"
-                        ) from None
-                    time.sleep(delay + random.uniform(0, delay / 2))
-                    delay = min(delay * 2, 2.0)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        lock = FileLock(self.lock_path, timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except LockTimeout:
+            raise WarehouseLocked(
+                f"warehouse {self.path} is locked by another process (a load holds "
+                f"{self.lock_path.name}) and stayed locked for {self.lock_timeout:.0f}s"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
