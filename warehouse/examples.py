@@ -18,7 +18,7 @@ class Example:
 
 @cache
 def examples() -> tuple[Example, ...]:
-    text = resources.files("warehouse").joinpath("examples.sql").read_text(encoding="utf-8")
+    text = resources.files("gongkai.warehouse").joinpath("examples.sql").read_text(encoding="utf-8")
     out = []
     for block in re.split(r"^-- name: ", text, flags=re.MULTILINE)[1:]:
         name, rest = block.split("\n", 1)

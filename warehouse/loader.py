@@ -95,7 +95,7 @@ class LoadSummary:
 
 
 def _sql(name: str) -> str:
-    return resources.files("warehouse").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("gongkai.warehouse").joinpath(name).read_text(encoding="utf-8")
 
 
 def _check_fact_key(fact: pl.DataFrame, index: FactIndex) -> None:
