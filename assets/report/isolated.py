@@ -27,7 +27,6 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, Self
 
 from gongkai.assets.read.limits import DOCUMENT_MEMORY_MB, DOCUMENT_TIMEOUT_S
@@ -36,12 +35,12 @@ from gongkai.assets.report.model import Report
 log = logging.getLogger(__name__)
 
 _START_TIMEOUT_S = 120.0  # a worker's imports, on a loaded machine
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _pythonpath() -> str:
-    """The parent's import path first, so the worker imports the same code."""
-    return os.pathsep.join([str(_PROJECT_ROOT), *(p for p in sys.path if p)])
+    """The parent's import path, so the worker imports the same code (installed or editable,
+    gongkai is found through it; never a path derived from this file)."""
+    return os.pathsep.join(os.path.abspath(p) for p in sys.path if p)
 
 
 def isolation_enabled() -> bool:
@@ -103,7 +102,7 @@ class _Worker:
                 [sys.executable, "-m", "gongkai.assets.report.isolated", str(theirs.fileno()),
                  str(memory_mb)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                cwd=str(_PROJECT_ROOT), env={**os.environ, "PYTHONPATH": _pythonpath()},
+                env={**os.environ, "PYTHONPATH": _pythonpath()},  # and the parent's cwd
             )
         finally:
             theirs.close()
