@@ -32,7 +32,7 @@ test: install
 
 ## The Dagster UI on http://127.0.0.1:3000 (asset graph, partitions, checks, schedules).
 ui: install
-	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/ 2>/dev/null || true
+	mkdir -p $(DAGSTER_HOME) && cp -n pipelines/dagster.yaml $(DAGSTER_HOME)/ 2>/dev/null || true
 	$(BIN)/dagster dev -m gongkai.pipelines.definitions -h 127.0.0.1 -p 3000
 
 lint: install

@@ -8,14 +8,14 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import sys
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
-from gongkai.pipelines.partitions import parse_years
-from gongkai.pipelines.resources import DEFAULT_SOURCES, DEFAULT_STORE, REPO_ROOT
-from gongkai.warehouse.loader import DEFAULT_PATH, Warehouse, WarehouseLocked
+from gongkai.assets.report.partitions import parse_years
+from gongkai.pipelines import settings
+from gongkai.warehouse.loader import Warehouse, WarehouseLocked
 
 log = logging.getLogger("gongkai")
 
@@ -26,12 +26,14 @@ FROM applications GROUP BY year ORDER BY year"""
 
 
 def dagster_home() -> Path:
-    """DAGSTER_HOME (default .dagster/ in the checkout), holding the project's dagster.yaml."""
-    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster").resolve()
+    """DAGSTER_HOME (default .dagster/ in the working directory), given gongkai's dagster.yaml
+    (shipped inside the package) unless it has one of its own."""
+    home = Path(settings.DAGSTER_HOME.value()).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    config = REPO_ROOT / "dagster.yaml"
-    if config.exists() and not (home / "dagster.yaml").exists():
-        shutil.copyfile(config, home / "dagster.yaml")
+    config = home / "dagster.yaml"
+    if not config.exists():
+        packaged = resources.files("gongkai.pipelines").joinpath("dagster.yaml")
+        config.write_bytes(packaged.read_bytes())
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -43,13 +45,14 @@ def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], 
     Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
     import dagster as dg
 
+    from gongkai.assets.report.partitions import partition_range_tags
     from gongkai.pipelines.definitions import defs
-    from gongkai.pipelines.partitions import partition_range_tags
+    from gongkai.pipelines.resources import local_run_config
 
     dagster_home()
     job = defs.resolve_job_def(job_name)
-    storage_config = {"sources": str(sources), "store": str(store), "warehouse": str(warehouse)}
-    resources = {"storage": {"config": storage_config}}
+    # Absolute paths: the run's record (and the UI) says exactly which files it used.
+    resources = local_run_config(sources.resolve(), store.resolve(), warehouse.resolve())
     if job_name == "gongkai_main":  # the only job that crawls
         resources["politeness"] = {"config": politeness or {}}
     with dg.DagsterInstance.get() as instance:
@@ -187,13 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def storage_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--warehouse", default=os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH)),
+        p.add_argument("--warehouse", default=settings.WAREHOUSE.value(),
                        help="DuckDB file (default: %(default)s)")
-        p.add_argument("--store", default=os.environ.get("GONGKAI_STORE", str(DEFAULT_STORE)),
+        p.add_argument("--store", default=settings.STORE.value(),
                        help="raw store and staging directory (default: %(default)s)")
 
     run = sub.add_parser("run", help="crawl the sources, parse, load and check (the nightly job)")
-    run.add_argument("--sources", default=os.environ.get("GONGKAI_SOURCES", str(DEFAULT_SOURCES)),
+    run.add_argument("--sources", default=settings.SOURCES.value(),
                      help="sources TOML file or a directory of them (default: %(default)s)")
     storage_args(run)
     run.add_argument("--years", default=f"{this_year - 1}-{this_year}",
@@ -203,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     reparse = sub.add_parser(
         "reparse", help="re-parse and reload stored documents of some years, without crawling "
         "(the gongkai_reparse job: backfills after a parser change)")
-    reparse.add_argument("--sources", default=os.environ.get("GONGKAI_SOURCES", str(DEFAULT_SOURCES)),
+    reparse.add_argument("--sources", default=settings.SOURCES.value(),
                          help="sources (for their division hints; default: %(default)s)")
     storage_args(reparse)
     reparse.add_argument("--years", required=True, help="year partitions, e.g. 2015-2018")
@@ -221,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = sub.add_parser("sql", help="run a query on the warehouse and print the result")
     sql.add_argument("query")
-    sql.add_argument("--warehouse", default=os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH)))
+    sql.add_argument("--warehouse", default=settings.WAREHOUSE.value())
     sql.add_argument("--max-rows", type=int, default=50)
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
     sql.set_defaults(func=cmd_sql)
@@ -229,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the warehouse as Parquet: fact cells partitioned "
                             "by year (fact_cell/year=2023/…), report, agency, cell, check_result")
     export.add_argument("--parquet", required=True, metavar="DIR", help="directory to write")
-    export.add_argument("--warehouse", default=os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH)))
+    export.add_argument("--warehouse", default=settings.WAREHOUSE.value())
     export.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
     export.set_defaults(func=cmd_export)
     return parser

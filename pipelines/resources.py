@@ -1,67 +1,57 @@
-"""Where gongkai's data lives: configuration, never constants inside assets.
+"""Which resources a run gets: one mapping per profile, so moving gongkai to other storage is a
+change here, never an `if` in an asset.
 
-Defaults sit inside the checkout; environment variables (GONGKAI_SOURCES, GONGKAI_STORE,
-GONGKAI_WAREHOUSE) or the command line move them.
+The stages own their resources (`assets/*/resources.py`, `warehouse/resources.py`); a profile
+only says where each one points. `local` (the default) keeps everything on this machine; a
+`cluster` profile (object storage, a lake warehouse) would be one more entry in `PROFILES`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
-from gongkai.assets.crawl.settings import CrawlSettings
-from gongkai.assets.crawl.store import LocalRawStore
-from gongkai.assets.sources import Source, load_sources
-from gongkai.warehouse.loader import DEFAULT_PATH, Warehouse
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCES = REPO_ROOT / "sources"
-DEFAULT_STORE = REPO_ROOT / "data" / "store"
+from gongkai.assets.crawl.resources import CrawlPoliteness, DocumentStore
+from gongkai.assets.report.resources import StagingArea
+from gongkai.assets.sources.resources import SourcesFile
+from gongkai.pipelines.settings import SOURCES, STORE, WAREHOUSE, Location
+from gongkai.warehouse.resources import DuckDBWarehouse
 
 
-class GongkaiStorage(dg.ConfigurableResource):
-    """The sources file(s), the raw store and staging area, and the DuckDB warehouse."""
-
-    sources: str = os.environ.get("GONGKAI_SOURCES", str(DEFAULT_SOURCES))
-    store: str = os.environ.get("GONGKAI_STORE", str(DEFAULT_STORE))
-    warehouse: str = os.environ.get("GONGKAI_WAREHOUSE", str(DEFAULT_PATH))
-
-    @property
-    def store_dir(self) -> Path:
-        return Path(self.store)
-
-    def load_sources(self) -> list[Source]:
-        return load_sources(self.sources)
-
-    def raw_store(self) -> LocalRawStore:
-        return LocalRawStore(self.store_dir / "raw")
-
-    def staged_reports_dir(self, year: int) -> Path:
-        """Where the report stage leaves a year's frames for the loader."""
-        return self.store_dir / "reports" / f"year={year}"
-
-    def open_warehouse(self) -> Warehouse:
-        return Warehouse(self.warehouse)
+def _configured(location: Location, environ: Mapping[str, str]) -> str:
+    """The location's variable when it is set (Dagster reads its value when a run starts, and
+    the UI shows where it came from), else its default under the working directory."""
+    return dg.EnvVar(location.env) if environ.get(location.env) else location.default
 
 
-class CrawlPoliteness(dg.ConfigurableResource):
-    """How hard gongkai may press on one host (the defaults of `CrawlSettings`)."""
+def local(environ: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
+    """Everything on this machine: files under GONGKAI_SOURCES, GONGKAI_STORE and a DuckDB
+    file at GONGKAI_WAREHOUSE (defaults: ./sources, ./data/store, ./warehouse/gongkai.duckdb)."""
+    environ = os.environ if environ is None else environ
+    store = _configured(STORE, environ)
+    return {
+        "sources": SourcesFile(path=_configured(SOURCES, environ)),
+        "raw_store": DocumentStore(path=store),
+        "staging": StagingArea(store=store),
+        "warehouse": DuckDBWarehouse(path=_configured(WAREHOUSE, environ)),
+        "politeness": CrawlPoliteness(),
+    }
 
-    per_host_concurrency: int = CrawlSettings.per_host_concurrency
-    min_delay_seconds: float = CrawlSettings.min_delay
-    read_timeout_seconds: float = CrawlSettings.read_timeout
-    max_download_mb: int = CrawlSettings.max_bytes // (1024 * 1024)
-    obey_robots: bool = CrawlSettings.obey_robots
-    allow_private_addresses: bool = CrawlSettings.allow_private_addresses  # intranet portals
 
-    def settings(self) -> CrawlSettings:
-        return CrawlSettings(
-            per_host_concurrency=self.per_host_concurrency,
-            min_delay=self.min_delay_seconds,
-            read_timeout=self.read_timeout_seconds,
-            max_bytes=self.max_download_mb * 1024 * 1024,
-            obey_robots=self.obey_robots,
-            allow_private_addresses=self.allow_private_addresses,
-        )
+PROFILES: dict[str, Callable[..., dict[str, dg.ConfigurableResource]]] = {"local": local}
+
+
+def local_run_config(sources: Path, store: Path, warehouse: Path) -> dict[str, Any]:
+    """Run config pointing the local profile's resources at these paths (the command line's
+    --sources/--store/--warehouse), recorded with the run so the UI shows what it used."""
+    paths = {
+        "sources": {"path": str(sources)},
+        "raw_store": {"path": str(store)},
+        "staging": {"store": str(store)},
+        "warehouse": {"path": str(warehouse)},
+    }
+    return {key: {"config": config} for key, config in paths.items()}

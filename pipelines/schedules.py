@@ -7,8 +7,8 @@ over a range of year partitions, keyed by date so a tick is never run twice.
 
 import dagster as dg
 
+from gongkai.assets.report.partitions import FIRST_YEAR, partition_range_tags
 from gongkai.pipelines.jobs import main_job
-from gongkai.pipelines.partitions import FIRST_YEAR, partition_range_tags
 
 
 @dg.schedule(job=main_job, cron_schedule="0 2 * * *", execution_timezone="Asia/Shanghai",

@@ -1,4 +1,5 @@
 """Dagster asset of the warehouse stage. Depends on: parsed_reports. Work: warehouse.loader.
+Resources: `resources.DuckDBWarehouse`; the report stage's `StagingArea`.
 
 The consistency rules are asset checks on the loaded years: a broken rule is recorded as a
 warning-severity failure and never blocks the load.
@@ -6,9 +7,9 @@ warning-severity failure and never blocks the load.
 
 import dagster as dg
 
-from gongkai.assets.report.frames import ReportFrames
-from gongkai.pipelines.partitions import report_years
-from gongkai.pipelines.resources import GongkaiStorage
+from gongkai.assets.report.partitions import report_years
+from gongkai.assets.report.resources import StagingArea
+from gongkai.warehouse.resources import DuckDBWarehouse
 
 RULES = {
     "t3_row_total": "t3: the 总计 column equals the sum of the six applicant columns, on every row",
@@ -50,15 +51,14 @@ warehouse_checks = [
     "narrative_figure, the wide t3/t4 tables, agency) for the years, each replaced in one "
     "transaction on a snapshot that is swapped in atomically (readers are never blocked).",
 )
-def warehouse_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage):
-    warehouse = storage.open_warehouse()
+def warehouse_reports(context: dg.AssetExecutionContext, staging: StagingArea,
+                      warehouse: DuckDBWarehouse):
+    db = warehouse.open()
     years = sorted(int(k) for k in context.partition_keys)
-    frames_by_year = {}
-    for year in years:
-        frames_by_year[year] = ReportFrames.read_parquet(storage.staged_reports_dir(year))
+    frames_by_year = {year: staging.read(year) for year in years}
     # Every year of the run in one snapshot, swapped in at once: readers never see part of it.
     loaded = {}
-    for summary in warehouse.load_years(frames_by_year, run_id=context.run.run_id):
+    for summary in db.load_years(frames_by_year, run_id=context.run.run_id):
         if summary.skipped_reason:
             context.log.warning(summary.skipped_reason)
         loaded[str(summary.partition_year)] = {
@@ -70,13 +70,16 @@ def warehouse_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage
         }
     yield dg.MaterializeResult(
         metadata={
-            "warehouse": str(warehouse.path),
+            "warehouse": str(db.path),
             "reports": sum(v["reports"] for v in loaded.values()),
             "cells": sum(v["cells"] for v in loaded.values()),
             "per_year": dg.MetadataValue.json(loaded),
         }
     )
-    yield from evaluate_checks(warehouse, years)
+    yield from evaluate_checks(db, years)
+
+
+defs = dg.Definitions(assets=[warehouse_reports])
 
 
 def evaluate_checks(warehouse, years: list[int]):

@@ -64,7 +64,6 @@ from gongkai.warehouse.wide import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "gongkai.duckdb"
 # Tables partitioned by year, kept as one Parquet file per year (schema.sql: layout.<table>).
 PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrative_figure",
                *(f"{t}_cells" for t in WIDE_TABLES))
@@ -112,7 +111,7 @@ def _check_fact_key(fact: pl.DataFrame, index: FactIndex) -> None:
 
 
 class Warehouse:
-    def __init__(self, path: str | Path = DEFAULT_PATH, lock_timeout: float = 120.0) -> None:
+    def __init__(self, path: str | Path, lock_timeout: float = 120.0) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
 

@@ -1,11 +1,13 @@
-"""Dagster assets of the crawl stage. Depends on: report_sources. Work: assets.crawl.crawl."""
+"""Dagster assets of the crawl stage. Depends on: report_sources. Work: assets.crawl.crawl.
+Resources: `resources.DocumentStore`, `resources.CrawlPoliteness`; the sources stage's
+`SourcesFile`."""
 
 import dagster as dg
 
-from gongkai.assets.crawl.catalog import merge_into_catalog
 from gongkai.assets.crawl.crawl import crawl_sources
 from gongkai.assets.crawl.progress import ProgressReporter, combine
-from gongkai.pipelines.resources import CrawlPoliteness, GongkaiStorage
+from gongkai.assets.crawl.resources import CrawlPoliteness, DocumentStore
+from gongkai.assets.sources.resources import SourcesFile
 
 
 @dg.asset(
@@ -17,9 +19,12 @@ from gongkai.pipelines.resources import CrawlPoliteness, GongkaiStorage
     "are revalidated, not downloaded again.",
 )
 def crawled_documents(
-    context: dg.AssetExecutionContext, storage: GongkaiStorage, politeness: CrawlPoliteness
+    context: dg.AssetExecutionContext,
+    sources: SourcesFile,
+    raw_store: DocumentStore,
+    politeness: CrawlPoliteness,
 ) -> dg.MaterializeResult:
-    sources = storage.load_sources()
+    portals = sources.load()
 
     def log_event(event: str, info: dict) -> None:
         if event != "fetch":  # one line per page, document or error; fetches only counted
@@ -27,20 +32,20 @@ def crawled_documents(
 
     # A bar on a terminal (`gongkai run` in a shell), a line every 10 s into the run's log
     # otherwise (daemon runs, CI).
-    with ProgressReporter(len(sources), emit=context.log.info) as reporter:
+    with ProgressReporter(len(portals), emit=context.log.info) as reporter:
         result = crawl_sources(
-            sources,
-            storage.raw_store(),
+            portals,
+            raw_store.raw(),
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
         )
-    catalog = merge_into_catalog(storage.store_dir, result.documents)
+    catalog = raw_store.add_to_catalog(result.documents)
     total = result.stats.total
     for err in total.errors[:50]:
         context.log.warning("crawl error: %s %s %s", err["url"], err["reason"], err["detail"])
     return dg.MaterializeResult(
         metadata={
-            "sources": len(sources),
+            "sources": len(portals),
             "documents_found": len(result.documents),
             "catalog_documents": catalog.height,
             "list_pages": total.list_pages,
@@ -61,3 +66,6 @@ def crawled_documents(
             ),
         }
     )
+
+
+defs = dg.Definitions(assets=[crawled_documents])

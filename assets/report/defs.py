@@ -1,11 +1,15 @@
-"""Dagster assets of the report stage. Depends on: crawled_documents. Work: assets.report.build."""
+"""Dagster assets of the report stage. Depends on: crawled_documents. Work: assets.report.build.
+Resources: `resources.StagingArea`; the crawl stage's `DocumentStore`, the sources stage's
+`SourcesFile` (division hints)."""
 
 import dagster as dg
 
-from gongkai.assets.crawl.catalog import documents_for_years, read_catalog
+from gongkai.assets.crawl.catalog import documents_for_years
+from gongkai.assets.crawl.resources import DocumentStore
 from gongkai.assets.report.build import parse_year
-from gongkai.pipelines.partitions import report_years
-from gongkai.pipelines.resources import GongkaiStorage
+from gongkai.assets.report.partitions import report_years
+from gongkai.assets.report.resources import StagingArea
+from gongkai.assets.sources.resources import SourcesFile
 
 
 @dg.asset(
@@ -19,15 +23,20 @@ from gongkai.pipelines.resources import GongkaiStorage
     "consistency checks (polars frames staged as Parquet). Re-parses from the raw store: "
     "no download.",
 )
-def parsed_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage) -> dg.MaterializeResult:
+def parsed_reports(
+    context: dg.AssetExecutionContext,
+    sources: SourcesFile,
+    raw_store: DocumentStore,
+    staging: StagingArea,
+) -> dg.MaterializeResult:
     years = [int(k) for k in context.partition_keys]
-    catalog = read_catalog(storage.store_dir)
-    divisions = {s.name: s.division for s in storage.load_sources()}
-    store = storage.raw_store()
+    catalog = raw_store.catalog()
+    divisions = {s.name: s.division for s in sources.load()}
+    store = raw_store.raw()
     per_year = {}
     for year, documents in documents_for_years(catalog, years).items():
         parsed = parse_year(year, documents, store, divisions)
-        parsed.frames.write_parquet(storage.staged_reports_dir(year))
+        staging.write(year, parsed.frames)
         for error in parsed.errors:
             context.log.warning(error)
         per_year[str(year)] = {
@@ -45,3 +54,6 @@ def parsed_reports(context: dg.AssetExecutionContext, storage: GongkaiStorage) -
             "per_year": dg.MetadataValue.json(per_year),
         }
     )
+
+
+defs = dg.Definitions(assets=[parsed_reports])

@@ -1,4 +1,5 @@
-"""Dagster view of the sources stage: the sources files are an input gongkai does not make."""
+"""Dagster view of the sources stage: the sources files are an input gongkai does not make.
+Resource: `resources.SourcesFile`."""
 
 import dagster as dg
 
@@ -8,3 +9,5 @@ report_sources = dg.AssetSpec(
     kinds={"toml"},
     group_name="sources",
 )
+
+defs = dg.Definitions(assets=[report_sources])

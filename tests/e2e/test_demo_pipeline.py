@@ -17,9 +17,10 @@ import pytest
 
 from gongkai import demo
 from gongkai.demo.server import render_sources, serve_demo
+from gongkai.assets.report.partitions import partition_range_tags
 from gongkai.pipelines.cli import main as gongkai
 from gongkai.pipelines.definitions import defs
-from gongkai.pipelines.partitions import partition_range_tags
+from gongkai.pipelines.resources import local_run_config
 from gongkai.warehouse.loader import Warehouse
 
 TRUTH = [json.loads(line) for line in (Path(demo.__file__).parent / "truth.jsonl").open(encoding="utf-8")]
@@ -29,7 +30,7 @@ YEARS = list(range(2019, 2026))
 def run_main_job(instance, sources: Path, store: Path, warehouse: Path):
     config = {
         "resources": {
-            "storage": {"config": {"sources": str(sources), "store": str(store), "warehouse": str(warehouse)}},
+            **local_run_config(sources, store, warehouse),
             # Our own loopback portal: no need for a polite delay between requests.
             "politeness": {"config": {"min_delay_seconds": 0.0}},
         }

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import dagster as dg
 import pytest
 
+from gongkai.assets.report.partitions import FIRST_YEAR, parse_years, partition_range_tags, report_years
 from gongkai.pipelines.definitions import defs
-from gongkai.pipelines.partitions import FIRST_YEAR, parse_years, partition_range_tags, report_years
 
 
 def test_asset_graph_flows_sources_to_warehouse():
@@ -69,3 +69,25 @@ def test_year_ranges_parse(spec, years):
 def test_bad_year_ranges_are_refused(spec):
     with pytest.raises(ValueError):
         parse_years(spec, today=date(2026, 1, 1))
+
+
+def test_reparse_job_selects_parse_and_load_without_the_crawl():
+    job = defs.resolve_job_def("gongkai_reparse")
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
+        "parsed_reports", "warehouse_reports"}
+
+
+def test_both_schedules_run_the_main_job():
+    assert {s.name: s.job_name for s in defs.schedules} == {
+        "nightly_crawl": "gongkai_main", "weekly_sweep": "gongkai_main"}
+
+
+@pytest.mark.parametrize("asset, group, resources", [
+    ("crawled_documents", "crawl", {"sources", "raw_store", "politeness"}),
+    ("parsed_reports", "report", {"sources", "raw_store", "staging"}),
+    ("warehouse_reports", "warehouse", {"staging", "warehouse"}),
+])
+def test_each_stage_asset_sits_in_its_group_and_uses_only_the_resources_it_needs(asset, group, resources):
+    node = defs.resolve_assets_def(asset)
+    assert node.group_names_by_key[dg.AssetKey(asset)] == group
+    assert node.required_resource_keys - {"io_manager"} == resources

@@ -55,6 +55,9 @@ def test_directory_of_sources_files_is_read_in_order(tmp_path):
 
 
 def test_bundled_default_sources_file_is_valid():
-    from gongkai.pipelines.resources import DEFAULT_SOURCES
+    # The repo's sources/, which `gongkai run` reads by default from the checkout.
+    from pathlib import Path
 
-    assert load_sources(DEFAULT_SOURCES)
+    from gongkai.pipelines.settings import SOURCES
+
+    assert load_sources(Path(__file__).resolve().parents[2] / SOURCES.default)
