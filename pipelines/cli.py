@@ -67,11 +67,13 @@ def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], 
             tags={**partition_range_tags(years), "gongkai/trigger": "cli"},
             raise_on_error=False,
         )
-        if not result.success:
-            for event in result.all_events:
-                if event.is_failure and event.step_failure_data:
-                    print(f"step {event.step_key} failed: {event.step_failure_data.error.message}",
-                          file=sys.stderr)
+        # One line per failed step (the run's own failure event only repeats them).
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.step_failure_data.error
+                while error.cause and (error.cls_name or "").startswith("Dagster"):
+                    error = error.cause  # Dagster's wrapper around our exception
+                print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
         print(f"dagster run {result.run_id} ({'success' if result.success else 'FAILED'}); "
               f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
         return result.success

@@ -134,3 +134,16 @@ def test_dagster_home_keeps_an_instance_config_of_its_own(tmp_path, monkeypatch)
     (tmp_path / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
     assert dagster_home() == tmp_path / "home"
     assert (tmp_path / "home" / "dagster.yaml").read_text() == "telemetry:\n  enabled: true\n"
+
+
+def test_a_failed_run_names_the_failed_step_in_one_line_and_returns_false(tmp_path, monkeypatch, capsys):
+    label = store_report(tmp_path / "store", tmp_path / "portals.toml")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+
+    ok = run_pipeline(tmp_path / "missing.toml", tmp_path / "store", tmp_path / "gongkai.duckdb",
+                      [label["year"]], job_name="gongkai_reparse")
+
+    assert ok is False
+    failures = [line for line in capsys.readouterr().err.splitlines() if line.startswith("step ")]
+    assert len(failures) == 1
+    assert failures[0].startswith("step parsed_reports failed: ") and "missing.toml: cannot read" in failures[0]
