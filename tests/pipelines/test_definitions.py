@@ -91,3 +91,18 @@ def test_each_stage_asset_sits_in_its_group_and_uses_only_the_resources_it_needs
     node = defs.resolve_assets_def(asset)
     assert node.group_names_by_key[dg.AssetKey(asset)] == group
     assert node.required_resource_keys - {"io_manager"} == resources
+
+
+def test_the_code_location_loads_as_dagster_dev_loads_it(tmp_path):
+    # `make ui` runs `dagster dev -m gongkai.pipelines.definitions`: the module must hold
+    # exactly one Definitions object at module scope.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dagster = Path(sys.executable).parent / "dagster"
+    done = subprocess.run([str(dagster), "definitions", "validate", "-m", "gongkai.pipelines.definitions"],
+                          env={**os.environ, "DAGSTER_HOME": str(tmp_path)}, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
