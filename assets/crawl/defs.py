@@ -33,6 +33,7 @@ def crawled_documents(
             storage.raw_store(),
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
+            catalog_dir=storage.store_dir,  # list pages found from home pages, kept and reused
         )
     catalog = merge_into_catalog(storage.store_dir, result.documents)
     total = result.stats.total
