@@ -231,7 +231,8 @@ class SourceCrawl:
             found = self._leads_from(links(tree, response.final_url), url)
             if not found and url in starts:
                 found = self._start_page_is_article(response, tree)
-                if not found and explore:
+                # A start beside a declared endpoint is that endpoint's column page.
+                if not found and explore and not source_endpoint(self.source):
                     # Pages the explorer already read are walked first, without a refetch.
                     lists = self.explore(response)
                     fresh = [(u, r) for u, r in lists.pages if u not in seen]

@@ -42,7 +42,10 @@ def column_rank(text: str) -> int | None:
     """How likely a navigation link leads to the reports: 0 a 年报 column, 1 a disclosure
     section (政务公开, 政府信息公开, 信息公开目录), None not at all."""
     text = normalise_title(text)
-    if not text or len(text) > _MAX_LABEL or lookalike_word(text) or year_hint(text):
+    # 目录 marks a look-alike title (an index of documents), but names the platform's tree.
+    if not text or len(text) > _MAX_LABEL or year_hint(text):
+        return None
+    if lookalike_word(text.replace("公开目录", "公开")):
         return None
     if _REPORT_COLUMN.search(text):
         return REPORT_COLUMN
@@ -105,6 +108,7 @@ class FoundLists:
 
     pages: list[tuple[str, Response]] = field(default_factory=list)
     endpoints: list[ListEndpoint] = field(default_factory=list)
+    endpoint_pages: list[str] = field(default_factory=list)  # the column page of each endpoint
     pages_read: int = 0
 
     @property
@@ -154,15 +158,21 @@ class PortalExplorer:
                 continue
             text = self.decode(response)
             page_links = links(parse_html(text), response.final_url)
-            if self.report_entries(page_links):
+            lists = bool(self.report_entries(page_links))
+            if lists:
                 log.info("list page found: %s", url)
                 found.pages.append((url, response))
-                continue
+            # A jpage column may print its first entries and load the rest from its endpoint.
             endpoint = jpage_endpoint(text, response.final_url)
-            if endpoint and endpoint not in found.endpoints and self.endpoint_lists(endpoint):
+            if endpoint and endpoint not in found.endpoints and (
+                lists or self.endpoint_lists(endpoint)
+            ):
                 log.info("list endpoint found on %s: %s", url, endpoint.template)
                 found.endpoints.append(endpoint)
-                found.pages_read += 1
+                found.endpoint_pages.append(url)
+                found.pages_read += 0 if lists else 1
+                continue
+            if lists:
                 continue
             if depth < 3:
                 push(page_links, depth + 1)
