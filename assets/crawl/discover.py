@@ -221,15 +221,19 @@ class SourceCrawl:
         pages = 0
         while queue and pages < self.source.max_pages:
             url, response = queue.pop(0)
-            response = response or self.fetch(url)
+            is_start = url in starts
+            # A home page may redirect to another host of its site (gd.gov.cn → www.gd.gov.cn).
+            response = response or self.fetch(url, nearby=explore and is_start)
             if response is None:
                 continue
+            if is_start and same_site(response.final_url, frozenset(self.hosts)):
+                self.hosts.add(urlsplit(response.final_url).netloc.lower())
             pages += 1
             self.stats.add(list_pages=1)
             text = decode_text(response.body, response.content_type, source=url)[0]
             tree = parse_html(text)
             found = self._leads_from(links(tree, response.final_url), url)
-            if not found and url in starts:
+            if not found and is_start:
                 found = self._start_page_is_article(response, tree)
                 # A start beside a declared endpoint is that endpoint's column page.
                 if not found and explore and not source_endpoint(self.source):

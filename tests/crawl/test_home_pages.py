@@ -14,7 +14,15 @@ from gongkai.assets.sources.config import parse_sources
 from gongkai.pipelines.cli import main
 
 from .conftest import fast_settings
-from .home_pages import HomePortals, build_home_portals, from_home_pages, hand_written
+from .home_pages import (
+    HomePortals,
+    build_home_portals,
+    entries,
+    from_home_pages,
+    hand_written,
+    nav_page,
+)
+from .portal import REPORT_BODY, Host, Route, html_page
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +137,31 @@ def test_discover_prints_a_source_block_that_crawls_what_the_hand_written_one_do
     assert {d.url for d in got.documents} == {d.url for d in want.documents}
     assert {d.url for d in want.documents} == portals.expected[portal]
     assert got.stats.total.portal_pages == 0  # the block names the lists: no exploring
+
+
+def test_home_page_redirecting_to_another_host_of_its_site_is_explored_there(tmp_path):
+    proxy = Host().start()
+    try:
+        proxy.routes["http://weihui.example/"] = Route(
+            statuses=[302] * 5, headers={"Location": "http://www.weihui.example/index.html"}
+        )
+        proxy.routes["http://www.weihui.example/index.html"] = Route(
+            nav_page("卫辉市人民政府", [("/nb/", "政府信息公开年报")])
+        )
+        title = "卫辉市人民政府2023年政府信息公开工作年度报告"
+        proxy.routes["http://www.weihui.example/nb/"] = Route(entries([("/nb/1.html", title)]))
+        proxy.routes["http://www.weihui.example/nb/1.html"] = Route(
+            html_page(title, REPORT_BODY).encode()
+        )
+        with pytest.MonkeyPatch.context() as env:
+            for name in ("HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "no_proxy"):
+                env.delenv(name, raising=False)
+            env.setenv("HTTP_PROXY", proxy.base)
+            result = crawl_sources(
+                parse_sources('[[source]]\nname = "卫辉"\nstart = ["http://weihui.example/"]'),
+                LocalRawStore(tmp_path / "raw"),
+                settings=settings(),
+            )
+        assert [d.url for d in result.documents] == ["http://www.weihui.example/nb/1.html"]
+    finally:
+        proxy.stop()
