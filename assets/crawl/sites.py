@@ -13,10 +13,11 @@ import ipaddress
 from urllib.parse import urlsplit
 
 _CN_SECOND_LEVEL = frozenset(
-    "gov com net org edu ac mil "
+    ("gov", "com", "net", "org", "edu", "ac", "mil")
     # provinces, as in the Public Suffix List's cn section
-    "bj sh tj cq he sx nm ln jl hl js zj ah fj jx sd ha hb hn gd gx hi sc gz yn xz sn gs qh "
-    "nx xj tw hk mo".split()
+    + ("bj", "sh", "tj", "cq", "he", "sx", "nm", "ln", "jl", "hl", "js", "zj", "ah", "fj", "jx")
+    + ("sd", "ha", "hb", "hn", "gd", "gx", "hi", "sc", "gz", "yn", "xz", "sn", "gs", "qh", "nx")
+    + ("xj", "tw", "hk", "mo")
 )
 
 

@@ -249,7 +249,7 @@ def build_home_portals() -> HomePortals:
     )
     for code, agency in agencies.items():
         p[f"{PLATFORM}/{code}/tz/index.html"] = Route(
-            entries([(f"/{code}/tz/1.html", f"关于报送2023年政府信息公开工作年度报告的通知")])
+            entries([(f"/{code}/tz/1.html", "关于报送2023年政府信息公开工作年度报告的通知")])
         )
         lookalikes.append(f"{PLATFORM}/{code}/tz/index.html")
         t = f"{agency}2023年政府信息公开工作年度报告"

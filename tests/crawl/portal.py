@@ -52,6 +52,7 @@ class Hit:
     at: float
     bytes_sent: int
     method: str = "GET"
+    body: bytes = b""  # what a POST sent
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -92,11 +93,12 @@ class _Handler(BaseHTTPRequestHandler):
             host.record(Hit(self.path, 404, headers, arrived, 9, self.command))
             self._send(404, b"not found", {"Content-Type": "text/plain"})
             return
+        posted = b""
         if self.command == "POST":
-            sent = dict(parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                                  .decode("utf-8")))
+            posted = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            sent = dict(parse_qsl(posted.decode("utf-8")))
             if route.method != "POST" or any(sent.get(k) != v for k, v in route.form.items()):
-                host.record(Hit(self.path, 400, headers, arrived, 3, "POST"))
+                host.record(Hit(self.path, 400, headers, arrived, 3, "POST", posted))
                 self._send(400, b"bad", {"Content-Type": "text/plain"})
                 return
         elif route.method != "GET":
@@ -111,9 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Content-Type": "text/plain"}
             if route.retry_after is not None:
                 extra["Retry-After"] = route.retry_after
-            if status in (301, 302):
+            if status in (301, 302, 303, 307, 308):
                 extra["Location"] = route.headers.get("Location", "/")
-            host.record(Hit(self.path, status, headers, arrived, 4))
+            host.record(Hit(self.path, status, headers, arrived, 4, self.command, posted))
             self._send(status, b"busy", extra)
             return
         etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
@@ -132,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route.content_type:
             extra["Content-Type"] = route.content_type
         extra.update(validators)
-        host.record(Hit(self.path, 200, headers, arrived, len(route.body), self.command))
+        host.record(Hit(self.path, 200, headers, arrived, len(route.body), self.command, posted))
         if route.reset_after is not None:
             self._send_and_reset(route.body, extra, route.reset_after)
             return

@@ -105,7 +105,7 @@ def test_attachment_on_a_file_host_of_the_same_site_is_fetched(portals, from_hom
 
 
 def test_second_crawl_starts_at_the_recorded_list_pages(portals, from_home):
-    store_dir, first, second, hits_after_first = from_home
+    store_dir, _, second, hits_after_first = from_home
     known = read_known_lists(store_dir)
     pages = {u for k in known.values() for u in k.pages}
     assert portals.trs.url("/zwgk/xxgknb/") in pages
