@@ -94,7 +94,9 @@ class SourceCrawl:
         self.known = known if known and (known.pages or known.endpoints) else None
         self._claimed: set[str] = set()  # URLs already taken by a lead or a document
         self._claim_lock = threading.Lock()
-        self.hosts = set(source.hosts)  # grows by the hosts of list pages found from a home page
+        # Grows by the hosts of list pages found from a home page; replaced, never changed in
+        # place, as the article workers read it meanwhile.
+        self.hosts: frozenset[str] = source.hosts
         self.endpoints: list[ListEndpoint] = [e for e in [source_endpoint(source)] if e]
         self.found = FoundLists()  # what exploring the home page found this time
 
@@ -115,13 +117,16 @@ class SourceCrawl:
             self._claimed.add(url)
             return True
 
+    def add_hosts(self, urls: list[str]) -> None:
+        self.hosts = self.hosts | {urlsplit(u).netloc.lower() for u in urls}
+
     def allows(self, url: str) -> bool:
         return self.source.allows(url) or urlsplit(url).netloc.lower() in self.hosts
 
     def allows_nearby(self, url: str) -> bool:
         """Exploration and attachments may go to another host of the site (file.xxx.gov.cn)."""
         return self.allows(url) or (
-            urlsplit(url).scheme in ("http", "https") and same_site(url, frozenset(self.hosts))
+            urlsplit(url).scheme in ("http", "https") and same_site(url, self.hosts)
         )
 
     def fetch(
@@ -168,8 +173,7 @@ class SourceCrawl:
                 # Start where the last crawl found the lists; the home page again only when
                 # they list nothing now (the portal was rebuilt).
                 self.endpoints.extend(e for e in self.known.endpoints if e not in self.endpoints)
-                self.hosts.update(urlsplit(u).netloc.lower() for u in self.known.pages)
-                self.hosts.update(urlsplit(e.template).netloc.lower() for e in self.endpoints)
+                self.add_hosts([*self.known.pages, *(e.template for e in self.endpoints)])
                 leads = self.walk_list_pages(open_leads, self.known.pages, explore=False)
                 leads += self.walk_data_endpoint(open_leads)
                 if not leads:
@@ -226,8 +230,8 @@ class SourceCrawl:
             response = response or self.fetch(url, nearby=explore and is_start)
             if response is None:
                 continue
-            if is_start and same_site(response.final_url, frozenset(self.hosts)):
-                self.hosts.add(urlsplit(response.final_url).netloc.lower())
+            if is_start and same_site(response.final_url, self.hosts):
+                self.add_hosts([response.final_url])
             pages += 1
             self.stats.add(list_pages=1)
             text = decode_text(response.body, response.content_type, source=url)[0]
@@ -268,8 +272,7 @@ class SourceCrawl:
                       endpoints=[e.template for e in lists.endpoints])
         self.found.pages.extend(lists.pages)
         self.found.endpoints.extend(lists.endpoints)
-        self.hosts.update(urlsplit(u).netloc.lower() for u, _ in lists.pages)
-        self.hosts.update(urlsplit(e.template).netloc.lower() for e in lists.endpoints)
+        self.add_hosts([u for u, _ in lists.pages] + [e.template for e in lists.endpoints])
         self.endpoints.extend(e for e in lists.endpoints if e not in self.endpoints)
         if lists.empty:
             log.warning("%s: %s lists no report and leads to no 年报 list (%d pages read)",
