@@ -33,7 +33,7 @@ from gongkai.assets.files import decode_text, sniff_media
 from gongkai.assets.sources.config import Source
 
 from .endpoints import KnownLists, ListEndpoint, source_endpoint
-from .explore import FoundLists, PortalExplorer
+from .explore import FoundLists, PortalExplorer, is_home_page
 from .fetch import Fetcher
 from .middleware import FetchError, Oversized, Response, RobotsBlocked
 from .pages import (
@@ -239,13 +239,20 @@ class SourceCrawl:
             found = self._leads_from(links(tree, response.final_url), url)
             if not found and is_start:
                 found = self._start_page_is_article(response, tree)
-                # A start beside a declared endpoint is that endpoint's column page.
-                if not found and explore and not source_endpoint(self.source):
-                    # Pages the explorer already read are walked first, without a refetch.
-                    lists = self.explore(response)
-                    fresh = [(u, r) for u, r in lists.pages if u not in seen]
-                    seen.update(u for u, _ in fresh)
-                    queue[:0] = fresh
+            # A start that lists nothing and is no report, or a site's root page (whose
+            # 最新公开 block may link a report or two), is explored for the 年报 lists; a start
+            # beside a declared endpoint is that endpoint's column page.
+            if (
+                is_start
+                and explore
+                and (not found or is_home_page(url))
+                and not source_endpoint(self.source)
+            ):
+                # Pages the explorer already read are walked first, without a refetch.
+                lists = self.explore(response)
+                fresh = [(u, r) for u, r in lists.pages if u not in seen]
+                seen.update(u for u, _ in fresh)
+                queue[:0] = fresh
             leads.extend(found)
             if open_leads:
                 open_leads(found)

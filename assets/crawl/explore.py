@@ -36,6 +36,12 @@ _DISCLOSURE_COLUMN = re.compile(r"信息公开|政务公开|公开目录")
 _NOT_REPORTS = re.compile(r"制度|规定|申请|机构|依申请|清单|动态|新闻|邮箱|留言")
 
 REPORT_COLUMN, DISCLOSURE_COLUMN = 0, 1
+_HOME_PATH = re.compile(r"/?((index|default|main|home)\.(s?html?|jsp|php|aspx?))?", re.IGNORECASE)
+
+
+def is_home_page(url: str) -> bool:
+    """The root page of a site (``/``, ``/index.html``, ``/index.shtml`` …)."""
+    return bool(_HOME_PATH.fullmatch(urlsplit(url).path))
 
 
 def column_rank(text: str) -> int | None:

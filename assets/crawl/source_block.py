@@ -15,7 +15,7 @@ from gongkai.assets.sources.config import Source
 
 from .discover import SourceCrawl
 from .endpoints import ListEndpoint
-from .explore import PortalExplorer, portal_name
+from .explore import PortalExplorer, is_home_page, portal_name
 from .fetch import Fetcher
 from .fetch_log import FetchLog
 from .pages import links, parse_html
@@ -66,7 +66,7 @@ def discover_source(
                 found = DiscoveredSource(name or portal_name(home) or netloc, url)
                 explorer = PortalExplorer(crawl.explore_fetch, crawl.allows_nearby, discover_pages)
                 home_links = links(parse_html(explorer.decode(home)), home.final_url)
-                if explorer.report_entries(home_links):  # already a list page
+                if explorer.report_entries(home_links) and not is_home_page(url):  # a list page
                     found.pages.append(url)
                     return found
                 lists = crawl.explore(home)

@@ -1,7 +1,8 @@
 """Portals known only by their home page, in three CMS styles, on real HTTP servers.
 
-- `trs`: a TRS/拓尔思 city portal on 127.0.0.1: 首页 → 政务公开 → 政府信息公开年报, a TRS list
-  paginated by createPageHTML; robots.txt disallows its search and an old 年报 column.
+- `trs`: a TRS/拓尔思 city portal on 127.0.0.1: 首页 (whose news block links one report) →
+  政务公开 → 政府信息公开年报, a TRS list paginated by createPageHTML; robots.txt disallows its
+  search and an old 年报 column.
 - Hanweb/大汉 (www.xinxiang.example): 首页 → 政府信息公开 → 政府信息公开年报, a jpage column whose
   entries come from a POSTed ``dataproxy.jsp``; attachments on file.xinxiang.example (same
   site, its own robots.txt) and on cdn.elsewhere.example (another site: not fetched).
@@ -82,7 +83,10 @@ def build_home_portals() -> HomePortals:
             ("./old/xxgknb/", "政府信息公开年报（旧版）"),
         ],
         '<div class="news"><a href="./tzgg/202401/t20240105_1.html">'
-        "关于做好2023年政府信息公开工作年度报告编制工作的通知</a></div>",
+        "关于做好2023年政府信息公开工作年度报告编制工作的通知</a>"
+        # The 最新公开 block links this year's report: the home page still leads to the list.
+        '<a href="./zwgk/xxgknb/202401/t20240120_1.html">'
+        "卫辉市人民政府2023年政府信息公开工作年度报告</a></div>",
     )
     r["/"] = r["/index.html"] = Route(home)
     r["/zwgk/"] = Route(

@@ -11,6 +11,7 @@ from gongkai.assets.crawl.explore import (
     DISCLOSURE_COLUMN,
     REPORT_COLUMN,
     column_rank,
+    is_home_page,
     jpage_endpoint,
 )
 from gongkai.assets.crawl.sites import registrable_domain, same_site
@@ -96,3 +97,17 @@ def test_same_site_takes_sibling_hosts_but_not_other_governments():
     assert not same_site("http://www.suqian.gov.cn/a.pdf", hosts)
     assert not same_site("http://www.gov.cn/a.pdf", hosts)
     assert not same_site("http://127.0.0.1:9/a.pdf", frozenset({"127.0.0.1:8"}))
+
+
+@pytest.mark.parametrize(
+    "url, home",
+    [
+        ("http://www.huaian.gov.cn/", True),
+        ("http://www.huaian.gov.cn", True),
+        ("http://www.huaian.gov.cn/index.shtml", True),
+        ("http://www.huaian.gov.cn/col/col4122/index.html", False),
+        ("http://www.huaian.gov.cn/xxgk/", False),
+    ],
+)
+def test_a_sites_root_page_is_a_home_page(url, home):
+    assert is_home_page(url) is home

@@ -165,3 +165,15 @@ def test_home_page_redirecting_to_another_host_of_its_site_is_explored_there(tmp
         assert [d.url for d in result.documents] == ["http://www.weihui.example/nb/1.html"]
     finally:
         proxy.stop()
+
+
+def test_discover_on_a_list_page_names_it_and_on_a_page_leading_nowhere_says_so(
+    portals, capsys
+):
+    list_page = portals.trs.url("/zwgk/xxgknb/")
+    assert main(["discover", list_page, "--min-delay", "0"]) == 0
+    [source] = parse_sources(capsys.readouterr().out)
+    assert source.start == (list_page,)
+    portals.trs.routes["/about/"] = Route(nav_page("关于我们", [("/", "首页"), ("/xwzx/", "新闻中心")]))
+    assert main(["discover", portals.trs.url("/about/"), "--min-delay", "0"]) == 1
+    assert "no 年报 list found" in capsys.readouterr().err
