@@ -1,4 +1,5 @@
-"""The explorer's reading of navigation and jpage columns, and what counts as one site."""
+"""The explorer's reading of navigation and jpage columns, what counts as one site, and the
+list pages recorded in the catalog."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import json
 
 import pytest
 
-from gongkai.assets.crawl.endpoints import ListEndpoint
+from gongkai.assets.crawl.catalog import read_known_lists, record_known_lists
+from gongkai.assets.crawl.endpoints import KnownLists, ListEndpoint
 from gongkai.assets.crawl.explore import (
     DISCLOSURE_COLUMN,
     REPORT_COLUMN,
@@ -111,3 +113,14 @@ def test_same_site_takes_sibling_hosts_but_not_other_governments():
 )
 def test_a_sites_root_page_is_a_home_page(url, home):
     assert is_home_page(url) is home
+
+
+def test_recorded_lists_of_one_source_replace_only_its_own(tmp_path):
+    jpage = ListEndpoint("http://b.gov.cn/dataproxy.jsp?s={start}", 15, "POST", (("columnid", "7"),))
+    record_known_lists(tmp_path, {("甲", "http://a.gov.cn/"): KnownLists(("http://a.gov.cn/nb/",))})
+    record_known_lists(tmp_path, {("乙", "http://b.gov.cn/"): KnownLists((), (jpage,))})
+    record_known_lists(tmp_path, {("甲", "http://a.gov.cn/"): KnownLists(("http://a.gov.cn/xxgk/nb/",))})
+    assert read_known_lists(tmp_path) == {
+        ("甲", "http://a.gov.cn/"): KnownLists(("http://a.gov.cn/xxgk/nb/",)),
+        ("乙", "http://b.gov.cn/"): KnownLists((), (jpage,)),
+    }
