@@ -48,6 +48,8 @@ def discover_source(
 ) -> DiscoveredSource:
     """Read `url` and explore it as `gongkai run` would (robots, per-host limit, delays)."""
     settings = settings or CrawlSettings()
+    if "://" not in url:  # www.xxx.gov.cn, as people write a portal's address
+        url = "http://" + url
     netloc = urlsplit(url).netloc.lower()
     if urlsplit(url).scheme not in ("http", "https") or not netloc:
         raise DiscoveryError(f"{url}: not an http(s) URL")
