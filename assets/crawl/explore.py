@@ -170,14 +170,13 @@ class PortalExplorer:
                 found.pages.append((url, response))
             # A jpage column may print its first entries and load the rest from its endpoint.
             endpoint = jpage_endpoint(text, response.final_url)
-            if endpoint and endpoint not in found.endpoints and (
-                lists or self.endpoint_lists(endpoint)
-            ):
-                log.info("list endpoint found on %s: %s", url, endpoint.template)
-                found.endpoints.append(endpoint)
-                found.endpoint_pages.append(url)
-                found.pages_read += 0 if lists else 1
-                continue
+            if endpoint and endpoint not in found.endpoints:
+                found.pages_read += 0 if lists else 1  # its first page is read to see
+                if lists or self.endpoint_lists(endpoint):
+                    log.info("list endpoint found on %s: %s", url, endpoint.template)
+                    found.endpoints.append(endpoint)
+                    found.endpoint_pages.append(url)
+                    continue
             if lists:
                 continue
             if depth < 3:
