@@ -185,6 +185,21 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Explore a portal's home page; print its 年报 lists as a `[[source]]` block."""
+    from gongkai.assets.crawl.settings import CrawlSettings
+    from gongkai.assets.crawl.source_block import discover_source, source_block
+
+    found = discover_source(args.url, CrawlSettings(min_delay=args.min_delay), name=args.name,
+                            discover_pages=args.pages)
+    if found.empty:
+        print(f"gongkai: no 年报 list found from {args.url} in {found.pages_read} pages",
+              file=sys.stderr)
+        return 1
+    print(source_block(found), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     this_year = date.today().year
     parser = argparse.ArgumentParser(prog="gongkai", description=__doc__)
@@ -237,6 +252,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--warehouse", default=settings.WAREHOUSE.value())
     export.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
     export.set_defaults(func=cmd_export)
+    discover = sub.add_parser("discover", help="find a portal's 年报 list pages from its home "
+                              "page; print them as a [[source]] block")
+    discover.add_argument("url", help="the portal's home page")
+    discover.add_argument("--name", help="the source's name (default: from the home page)")
+    discover.add_argument("--pages", type=int, default=20, help="pages to read at most")
+    discover.add_argument("--min-delay", type=float, default=1.0,
+                          help="seconds between requests to a host (default: %(default)s)")
+    discover.set_defaults(func=cmd_discover)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""The catalog: every report document any crawl has found, kept across crawls.
+"""The catalog: every report document any crawl has found, kept across crawls, and the list
+pages found from each source's home page (so the next crawl starts there).
 
 A crawl adds what it found to the catalog; nothing is dropped, so a portal that is down
 tonight does not make last month's reports disappear. When a URL's content changes (a
@@ -7,11 +8,14 @@ corrected re-post at the same address) both versions stay, and only the newest i
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from pathlib import Path
 
 import polars as pl
 
+from gongkai.assets.crawl.endpoints import KnownLists, ListEndpoint
+from gongkai.assets.crawl.fetch_log import utc_now
 from gongkai.assets.crawl.records import CrawledDocument
 
 _COLUMNS = [f.name for f in fields(CrawledDocument)]
@@ -74,3 +78,79 @@ def documents_for_years(
     for row in chosen.drop("current").iter_rows(named=True):
         out[row["year_hint"]].append(CrawledDocument(**row))
     return out
+
+
+# --- list pages found from home pages -------------------------------------------------------
+
+LIST_PAGES_SCHEMA = {
+    "source": pl.Utf8,
+    "start": pl.Utf8,  # the source's start URLs (one a line): a changed start forgets them
+    "kind": pl.Utf8,  # "page" or "endpoint"
+    "url": pl.Utf8,  # a list page, or an endpoint's URL template
+    "page_size": pl.Int32,
+    "method": pl.Utf8,
+    "form": pl.Utf8,  # JSON: [[key, value], …]
+    "json": pl.Utf8,  # an endpoint's JSON body
+    "found_at": pl.Utf8,
+}
+
+
+def list_pages_path(store_dir: Path) -> Path:
+    return Path(store_dir) / "catalog" / "list_pages.parquet"
+
+
+def read_known_lists(store_dir: Path) -> dict[tuple[str, str], KnownLists]:
+    """The recorded list pages and endpoints, by (source name, start)."""
+    path = list_pages_path(store_dir)
+    if not path.exists():
+        return {}
+    pages: dict[tuple[str, str], list[str]] = {}
+    endpoints: dict[tuple[str, str], list[ListEndpoint]] = {}
+    for row in pl.read_parquet(path).iter_rows(named=True):
+        key = (row["source"], row["start"])
+        pages.setdefault(key, [])
+        endpoints.setdefault(key, [])
+        if row["kind"] == "page":
+            pages[key].append(row["url"])
+        else:
+            form = tuple(tuple(pair) for pair in json.loads(row["form"] or "[]"))
+            endpoints[key].append(
+                ListEndpoint(row["url"], row["page_size"], row["method"], form, row["json"])
+            )
+    return {k: KnownLists(tuple(pages[k]), tuple(endpoints[k])) for k in pages}
+
+
+def record_known_lists(store_dir: Path, found: dict[tuple[str, str], KnownLists]) -> None:
+    """Replace the recorded lists of the sources in `found` (others are kept), atomically."""
+    found = {k: v for k, v in found.items() if v.pages or v.endpoints}
+    if not found:
+        return
+    now = utc_now()
+    rows = []
+    for (source, start), lists in found.items():
+        rows += [
+            {"source": source, "start": start, "kind": "page", "url": url, "found_at": now}
+            for url in lists.pages
+        ]
+        rows += [
+            {
+                "source": source, "start": start, "kind": "endpoint", "url": e.template,
+                "page_size": e.page_size, "method": e.method,
+                "form": json.dumps(e.form, ensure_ascii=False), "json": e.json, "found_at": now,
+            }
+            for e in lists.endpoints
+        ]
+    new = pl.DataFrame(rows, schema=LIST_PAGES_SCHEMA)
+    path = list_pages_path(store_dir)
+    if path.exists():
+        old = pl.read_parquet(path)
+        keep = ~pl.struct("source", "start").is_in(
+            pl.DataFrame({"source": [k[0] for k in found], "start": [k[1] for k in found]})
+            .to_struct()
+            .implode()
+        )
+        new = pl.concat([old.filter(keep), new])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    new.write_parquet(tmp)
+    tmp.replace(path)

@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from gongkai.assets.sources.config import Source
 
+from .catalog import read_known_lists, record_known_lists
 from .discover import SourceCrawl
+from .endpoints import KnownLists, known_key
 from .fetch import Fetcher
 from .fetch_log import FetchLog
 from .records import CrawledDocument
@@ -29,6 +31,8 @@ FETCH_LOG_NAME = "fetch_log.sqlite3"
 class CrawlResult:
     documents: list[CrawledDocument] = field(default_factory=list)
     stats: CrawlStats = field(default_factory=CrawlStats)
+    # List pages and endpoints found from home pages, by source name.
+    list_pages: dict[str, KnownLists] = field(default_factory=dict)
 
 
 def default_fetch_log(store: RawStore) -> FetchLog:
@@ -49,12 +53,16 @@ def crawl_sources(
     settings: CrawlSettings | None = None,
     progress: Callable[[str, dict], None] | None = None,
     fetch_log: FetchLog | None = None,
+    catalog_dir: Path | None = None,
 ) -> CrawlResult:
     """Crawl each source for reports; a failed URL is recorded in the stats, never raised.
 
     Sources are grouped by the host of their first start URL; the groups run in parallel
     (up to `settings.max_workers`), the sources of one group one after the other, and the
     fetcher's per-host throttle holds every host to its concurrency and delay.
+
+    `catalog_dir` (the store directory): where the list pages found from home pages are
+    recorded, and read back so the next crawl starts at them.
     """
     settings = settings or CrawlSettings()
     own_log = fetch_log is None
@@ -68,16 +76,24 @@ def crawl_sources(
         groups[urlsplit(source.start[0]).netloc.lower()].append(source)
 
     found: dict[str, list[CrawledDocument]] = {}
+    known = read_known_lists(catalog_dir) if catalog_dir is not None else {}
 
     def crawl_group(group: list[Source]) -> None:
         for source in group:
             stats = result.stats.for_source(source.name)
+            crawl = SourceCrawl(
+                source, fetcher, stats, settings, progress, known.get(known_key(source))
+            )
             try:
-                found[source.name] = SourceCrawl(source, fetcher, stats, settings, progress).run()
+                found[source.name] = crawl.run()
             except Exception as exc:  # a bug on one portal must not lose the others
                 log.exception("source %s failed", source.name)
                 stats.error(source.start[0], "crawl_failed", repr(exc))
                 found[source.name] = []
+            if not crawl.found.empty:
+                result.list_pages[source.name] = KnownLists(
+                    tuple(u for u, _ in crawl.found.pages), tuple(crawl.found.endpoints)
+                )
 
     fetcher = Fetcher(store, fetch_log, settings)
     try:
@@ -91,6 +107,11 @@ def crawl_sources(
 
     for source in sources:  # in the caller's order, whatever order the threads finished in
         result.documents.extend(found.get(source.name, []))
+    if catalog_dir is not None:
+        record_known_lists(
+            catalog_dir,
+            {known_key(s): result.list_pages[s.name] for s in sources if s.name in result.list_pages},
+        )
     total = result.stats.total
     log.info(
         "crawl done: %d documents, %d requests, %d bytes, %d not modified, %d errors",

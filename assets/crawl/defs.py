@@ -38,6 +38,7 @@ def crawled_documents(
             raw_store.raw(),
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
+            catalog_dir=storage.store_dir,  # list pages found from home pages, kept and reused
         )
     catalog = raw_store.add_to_catalog(result.documents)
     total = result.stats.total

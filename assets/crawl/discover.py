@@ -4,12 +4,17 @@ One `SourceCrawl` per `Source`:
 
 1. list pages: the `start` URLs and every further page their pagination implies (TRS
    ``index_N.html`` and ``createPageHTML``, ``?page=N``, 下一页/尾页), plus the pages of the
-   source's `list_url_template` data endpoint, up to `max_pages` of each;
+   source's `list_url_template` data endpoint (GET, or POST with a form or JSON), up to
+   `max_pages` of each. A start page that lists nothing and is no report is a portal's home
+   page: the explorer (explore.py) finds its 年报 list pages and endpoints, which are walked
+   and kept in `found` for the catalog, so the next crawl starts there (`known`);
 2. entries whose link text may be a report title are opened (several at a time, within the
    host's limit): an article page is a report document itself when its body holds the report,
    and each report attachment it links (.pdf .doc .docx .wps .xls .xlsx) is another.
 
-Only links `Source.allows` are followed. Look-alikes (解读, 图解, 通知 …) are counted, never
+Only links `Source.allows` are followed, plus the hosts of list pages found from the home
+page; a report page's attachments may also sit on another host of the same registrable
+domain (``file.huaian.gov.cn``). Look-alikes (解读, 图解, 通知 …) are counted, never
 recorded. A URL that fails is recorded in the stats and the walk goes on.
 """
 
@@ -20,18 +25,20 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from gongkai.assets.files import decode_text, sniff_media
 from gongkai.assets.sources.config import Source
 
+from .endpoints import KnownLists, ListEndpoint, source_endpoint
+from .explore import FoundLists, PortalExplorer, is_home_page
 from .fetch import Fetcher
 from .middleware import FetchError, Oversized, Response, RobotsBlocked
 from .pages import (
     Link,
     data_endpoint_links,
-    fill_template,
     is_attachment_link,
     links,
     page_title_candidates,
@@ -42,6 +49,7 @@ from .pages import (
 )
 from .records import CrawledDocument
 from .settings import CrawlSettings
+from .sites import same_site
 from .stats import SourceStats
 from .titles import (
     hints_for,
@@ -76,14 +84,21 @@ class SourceCrawl:
         stats: SourceStats,
         settings: CrawlSettings,
         progress: Progress | None = None,
+        known: KnownLists | None = None,
     ) -> None:
         self.source = source
         self.fetcher = fetcher
         self.stats = stats
         self.settings = settings
         self._progress = progress
+        self.known = known if known and (known.pages or known.endpoints) else None
         self._claimed: set[str] = set()  # URLs already taken by a lead or a document
         self._claim_lock = threading.Lock()
+        # Grows by the hosts of list pages found from a home page; replaced, never changed in
+        # place, as the article workers read it meanwhile.
+        self.hosts: frozenset[str] = source.hosts
+        self.endpoints: list[ListEndpoint] = [e for e in [source_endpoint(source)] if e]
+        self.found = FoundLists()  # what exploring the home page found this time
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -102,10 +117,33 @@ class SourceCrawl:
             self._claimed.add(url)
             return True
 
-    def fetch(self, url: str) -> Response | None:
-        """Fetch `url`, or record why not and return None."""
+    def add_hosts(self, urls: list[str]) -> None:
+        self.hosts = self.hosts | {urlsplit(u).netloc.lower() for u in urls}
+
+    def allows(self, url: str) -> bool:
+        return self.source.allows(url) or urlsplit(url).netloc.lower() in self.hosts
+
+    def allows_nearby(self, url: str) -> bool:
+        """Exploration and attachments may go to another host of the site (file.xxx.gov.cn)."""
+        return self.allows(url) or (
+            urlsplit(url).scheme in ("http", "https") and same_site(url, self.hosts)
+        )
+
+    def fetch(
+        self, url: str, endpoint: ListEndpoint | None = None, page: int = 1, nearby: bool = False
+    ) -> Response | None:
+        """Fetch `url` (an `endpoint`'s `page` when given: POSTed when it wants a form), or
+        record why not and return None."""
+        body = endpoint.body(page) if endpoint else None
+        form, content_type = body if body else (None, "")
+        allow = self.allows_nearby if nearby else self.allows
         try:
-            response = self.fetcher.fetch(url, tally=self.stats, allow=self.source.allows)
+            if form is not None:
+                response = self.fetcher.fetch(
+                    url, tally=self.stats, allow=allow, form=form, content_type=content_type
+                )
+            else:
+                response = self.fetcher.fetch(url, tally=self.stats, allow=allow)
         except FetchError as exc:
             if isinstance(exc, RobotsBlocked):
                 self.stats.add(robots_blocked=1)
@@ -131,8 +169,22 @@ class SourceCrawl:
             def open_leads(leads: list[Lead]) -> None:
                 futures.extend(pool.submit(self.open_lead, lead) for lead in leads)
 
-            self.walk_list_pages(open_leads)
-            self.walk_data_endpoint(open_leads)
+            if self.known:
+                # Start where the last crawl found the lists; the home page again only when
+                # they list nothing now (the portal was rebuilt).
+                self.endpoints.extend(e for e in self.known.endpoints if e not in self.endpoints)
+                self.add_hosts([*self.known.pages, *(e.template for e in self.endpoints)])
+                leads = self.walk_list_pages(open_leads, self.known.pages, explore=False)
+                leads += self.walk_data_endpoint(open_leads)
+                if not leads:
+                    log.info("%s: the recorded list pages list nothing: exploring again",
+                             self.source.name)
+                    self.endpoints = [e for e in [source_endpoint(self.source)] if e]
+                    self.walk_list_pages(open_leads)
+                    self.walk_data_endpoint(open_leads)
+            else:
+                self.walk_list_pages(open_leads)
+                self.walk_data_endpoint(open_leads)
             documents = [doc for future in futures for doc in future.result()]
         self.progress("source_finished", documents=len(documents))
         return documents
@@ -140,7 +192,7 @@ class SourceCrawl:
     def _leads_from(self, entries: list[Link], list_url: str | None) -> list[Lead]:
         leads: list[Lead] = []
         for link in entries:
-            if not self.source.allows(link.url):
+            if not self.allows(link.url):
                 continue
             if may_be_report_link(link.text):
                 if self.claim(link.url):
@@ -156,32 +208,59 @@ class SourceCrawl:
                 )
         return leads
 
-    def walk_list_pages(self, open_leads: Callable[[list[Lead]], None] | None = None) -> list[Lead]:
-        """Read the list pages; hand each page's leads to `open_leads` at once, and return all."""
-        queue = list(dict.fromkeys(self.source.start))
-        seen = set(queue)
+    def walk_list_pages(
+        self,
+        open_leads: Callable[[list[Lead]], None] | None = None,
+        starts: tuple[str, ...] | None = None,
+        explore: bool = True,
+    ) -> list[Lead]:
+        """Read the list pages; hand each page's leads to `open_leads` at once, and return all.
+
+        `starts`: the source's `start` unless given; with `explore`, a start page that lists
+        nothing and is no report is explored as a home page for its list pages."""
+        starts = self.source.start if starts is None else starts
+        queue: list[tuple[str, Response | None]] = [(u, None) for u in dict.fromkeys(starts)]
+        seen = {u for u, _ in queue}
         leads: list[Lead] = []
         pages = 0
         while queue and pages < self.source.max_pages:
-            url = queue.pop(0)
-            response = self.fetch(url)
+            url, response = queue.pop(0)
+            is_start = url in starts
+            # A home page may redirect to another host of its site (gd.gov.cn → www.gd.gov.cn).
+            response = response or self.fetch(url, nearby=explore and is_start)
             if response is None:
                 continue
+            if is_start and same_site(response.final_url, self.hosts):
+                self.add_hosts([response.final_url])
             pages += 1
             self.stats.add(list_pages=1)
             text = decode_text(response.body, response.content_type, source=url)[0]
             tree = parse_html(text)
             found = self._leads_from(links(tree, response.final_url), url)
-            if not found and url in self.source.start:
+            if not found and is_start:
                 found = self._start_page_is_article(response, tree)
+            # A start that lists nothing and is no report, or a site's root page (whose
+            # 最新公开 block may link a report or two), is explored for the 年报 lists; a start
+            # beside a declared endpoint is that endpoint's column page.
+            if (
+                is_start
+                and explore
+                and (not found or is_home_page(url))
+                and not source_endpoint(self.source)
+            ):
+                # Pages the explorer already read are walked first, without a refetch.
+                lists = self.explore(response)
+                fresh = [(u, r) for u, r in lists.pages if u not in seen]
+                seen.update(u for u, _ in fresh)
+                queue[:0] = fresh
             leads.extend(found)
             if open_leads:
                 open_leads(found)
             self.progress("list_page", url=url, leads=len(found), status=response.status)
             for next_url in pagination_links(tree, text, response.final_url):
-                if next_url not in seen and self.source.allows(next_url):
+                if next_url not in seen and self.allows(next_url):
                     seen.add(next_url)
-                    queue.append(next_url)
+                    queue.append((next_url, None))
         if queue:
             log.info(
                 "%s: stopped at max_pages=%d with %d list pages unvisited",
@@ -191,6 +270,27 @@ class SourceCrawl:
             )
         return leads
 
+    def explore(self, home: Response) -> FoundLists:
+        """Find the list pages and endpoints a home page leads to; keep them in `found`."""
+        explorer = PortalExplorer(self.explore_fetch, self.allows_nearby, self.source.discover_pages)
+        lists = explorer.explore(home)
+        self.stats.add(portal_pages=lists.pages_read)
+        self.progress("explored", url=home.url, list_pages=[u for u, _ in lists.pages],
+                      endpoints=[e.template for e in lists.endpoints])
+        self.found.pages.extend(lists.pages)
+        self.found.endpoints.extend(lists.endpoints)
+        self.add_hosts([u for u, _ in lists.pages] + [e.template for e in lists.endpoints])
+        self.endpoints.extend(e for e in lists.endpoints if e not in self.endpoints)
+        if lists.empty:
+            log.warning("%s: %s lists no report and leads to no 年报 list (%d pages read)",
+                        self.source.name, home.url, lists.pages_read)
+        return lists
+
+    def explore_fetch(
+        self, url: str, endpoint: ListEndpoint | None = None, page: int = 1
+    ) -> Response | None:
+        return self.fetch(url, endpoint, page, nearby=True)
+
     def _start_page_is_article(self, response: Response, tree: LexborHTMLParser) -> list[Lead]:
         # A source may name a report page directly as its start.
         title = next((t for t in page_title_candidates(tree) if is_report_title(t)), None)
@@ -199,15 +299,20 @@ class SourceCrawl:
     def walk_data_endpoint(
         self, open_leads: Callable[[list[Lead]], None] | None = None
     ) -> list[Lead]:
-        template = self.source.list_url_template
-        if not template:
-            return []
+        leads: list[Lead] = []
+        for endpoint in self.endpoints:
+            leads.extend(self._walk_endpoint(endpoint, open_leads))
+        return leads
+
+    def _walk_endpoint(
+        self, endpoint: ListEndpoint, open_leads: Callable[[list[Lead]], None] | None
+    ) -> list[Lead]:
         leads: list[Lead] = []
         seen: set[str] = set()
-        size = self.source.page_size
+        size = endpoint.page_size
         for page in range(1, self.source.max_pages + 1):
-            url = fill_template(template, page, size)
-            response = self.fetch(url)
+            url = endpoint.url(page)
+            response = self.fetch(url, endpoint, page)
             if response is None:
                 break
             self.stats.add(list_pages=1)
@@ -269,7 +374,7 @@ class SourceCrawl:
         attachments = [
             link
             for link in links(tree, response.final_url)
-            if is_attachment_link(link) and self.source.allows(link.url)
+            if is_attachment_link(link) and self.allows_nearby(link.url)
         ]
         documents: list[CrawledDocument] = []
         body_text = text_without_links(tree)
@@ -283,7 +388,7 @@ class SourceCrawl:
                 continue
             if not self.claim(link.url):
                 continue
-            doc = self.attachment(link.url, link.text, title, response.final_url)
+            doc = self.attachment(link.url, link.text, title, response.final_url, nearby=True)
             if doc:
                 documents.append(doc)
         return documents
@@ -299,9 +404,9 @@ class SourceCrawl:
         return next((n for n in names if is_report_title(n)), page_title)
 
     def attachment(
-        self, url: str, link_text: str, page_title: str, page_url: str | None
+        self, url: str, link_text: str, page_title: str, page_url: str | None, nearby: bool = False
     ) -> CrawledDocument | None:
-        response = self.fetch(url)
+        response = self.fetch(url, nearby=nearby)
         if response is None:
             return None
         media = sniff_media(response.body, response.filename or response.final_url)

@@ -109,7 +109,8 @@ def _oversized(request: Request, r: httpx.Response, detail: str) -> Oversized:
 
 @dataclass
 class Downloader:
-    """The terminal handler: one GET, streamed, stopped at `max_bytes`."""
+    """The terminal handler: one request (GET, or a list endpoint's POST), streamed, stopped
+    at `max_bytes`."""
 
     client: httpx.Client
     max_bytes: int
@@ -133,7 +134,9 @@ class Downloader:
 
     def _download(self, request: Request) -> Response:
         tally = request.tally
-        with self.client.stream("GET", request.url, headers=request.headers) as r:
+        with self.client.stream(
+            request.method, request.url, headers=request.headers, content=request.body
+        ) as r:
             if tally:
                 tally.add(requests=1)
             declared = r.headers.get("content-length", "")
@@ -207,11 +210,23 @@ class Fetcher:
         )
 
     def fetch(
-        self, url: str, *, tally: Tally | None = None, allow: Callable[[str], bool] | None = None
+        self,
+        url: str,
+        *,
+        tally: Tally | None = None,
+        allow: Callable[[str], bool] | None = None,
+        form: bytes | None = None,
+        content_type: str = "application/x-www-form-urlencoded; charset=UTF-8",
     ) -> Response:
-        """`allow`: where redirects may lead (a redirect elsewhere is refused)."""
+        """`allow`: where redirects may lead (a redirect elsewhere is refused). `form`: a body
+        to POST (a list endpoint's form or JSON, of `content_type`); it goes through the
+        same manners as a GET: robots, the per-host limit, retries."""
+        request = Request(url, tally=tally, allow=allow)
+        if form is not None:
+            request = Request(url, tally=tally, allow=allow, method="POST", body=form,
+                              headers={"Content-Type": content_type})
         try:
-            response = self._handler(Request(url, tally=tally, allow=allow))
+            response = self._handler(request)
         except FetchError as exc:
             self._log_failure(url, exc.reason, exc.detail, exc.status)
             raise

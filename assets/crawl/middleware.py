@@ -50,6 +50,8 @@ class Request:
     conditional: bool = True  # may be revalidated from the fetch log
     redirects: int = 0
     allow: Callable[[str], bool] | None = None  # where redirects may lead (the source's hosts)
+    method: str = "GET"  # POST for list endpoints that want a form (Hanweb jpage dataproxy.jsp)
+    body: bytes | None = None  # the POST body; its Content-Type is in `headers`
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,10 @@ class RedirectMiddleware:
                 )
             log.debug("%s redirects (%d) to %s", current.url, response.status, target)
             current = replace(current, url=target, redirects=current.redirects + 1)
+            if response.status in (301, 302, 303) and current.method != "GET":
+                # As browsers do: the form is not sent on to where a 301/302/303 points.
+                current = replace(current, method="GET", body=None, headers={
+                    k: v for k, v in current.headers.items() if k.lower() != "content-type"})
 
 
 # --- robots.txt -----------------------------------------------------------------------------
@@ -268,6 +274,12 @@ class ConditionalMiddleware:
         self.enabled = enabled
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
+        if request.method != "GET":
+            # A POST answer depends on its form, not only its URL: stored, never revalidated.
+            response = call_next(request)
+            if response.status == 200:
+                return replace(response, sha256=self.store.put(response.body))
+            return response
         state = self.fetch_log.state(request.url) if self.enabled and request.conditional else None
         # Revalidate only what we still hold (a 304 for lost bytes is useless), or a body
         # known to be over the size cap (a 304 then spares downloading it to find out again).

@@ -9,6 +9,7 @@ from typing import Any
 
 _COUNTERS = (
     "list_pages",  # list pages and data-endpoint pages read
+    "portal_pages",  # pages read exploring a home page for its 年报 lists
     "article_pages",  # article pages opened
     "documents",  # report documents recorded
     "requests",  # HTTP requests sent (robots.txt, retries and redirect hops included)
@@ -26,6 +27,7 @@ _COUNTERS = (
 class SourceStats:
     source: str
     list_pages: int = 0
+    portal_pages: int = 0
     article_pages: int = 0
     documents: int = 0
     requests: int = 0

@@ -11,10 +11,20 @@ A sources file is TOML with one ``[[source]]`` table per portal::
     page_size = 15
     allow = ["regex", ...]          # extra URL patterns the crawl may follow
     max_pages = 50
+
+A list endpoint may want a POST (Hanweb jpage ``dataproxy.jsp``), and ``start`` may be a
+portal's home page (the crawl then looks for its 年报 list pages)::
+
+    list_method = "POST"
+    list_form = { col = "1", webid = "1", columnid = "4122", unitid = "35678" }
+    list_json = { pageNo = "{page}", pageSize = "{size}" }   # or a JSON body instead
+    discover_pages = 20             # pages a home page's exploration may read
+    origin = "where the address came from"
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -37,6 +47,12 @@ class Source:
     allow: tuple[str, ...] = ()
     max_pages: int = 50
     hosts: frozenset[str] = field(default=frozenset())
+    # -- list endpoints by POST, discovery from a home page (see _discovery_fields) --
+    list_method: str = "GET"
+    list_form: tuple[tuple[str, str], ...] = ()
+    list_json: str | None = None  # the JSON body's text
+    discover_pages: int = 20
+    origin: str | None = None
 
     def allows(self, url: str) -> bool:
         """A link may be followed when it is on one of the source's hosts or matches `allow`."""
@@ -49,6 +65,37 @@ class Source:
 
 
 _KNOWN = {"name", "start", "agency", "division", "list_url_template", "page_size", "allow", "max_pages"}
+_KNOWN |= {"list_method", "list_form", "list_json", "discover_pages", "origin"}
+
+
+def _discovery_fields(table: dict, where: str) -> dict:
+    """The keys of POST/JSON list endpoints, home-page discovery and the catalogue's origin."""
+    method = str(table.get("list_method", "GET")).upper()
+    if method not in ("GET", "POST"):
+        raise SourceError(f"{where}: 'list_method' must be \"GET\" or \"POST\"")
+    form, body = table.get("list_form", {}), table.get("list_json")
+    if not isinstance(form, dict) or not all(isinstance(v, str | int) for v in form.values()):
+        raise SourceError(f"{where}: 'list_form' must be a table of strings or integers")
+    if body is not None and not isinstance(body, dict | list):
+        raise SourceError(f"{where}: 'list_json' must be a table or an array")
+    if (form or body is not None) and "list_url_template" not in table:
+        raise SourceError(f"{where}: 'list_form'/'list_json' need a 'list_url_template'")
+    if form and body is not None:
+        raise SourceError(f"{where}: give 'list_form' or 'list_json', not both")
+    pages = table.get("discover_pages", 20)
+    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 1:
+        raise SourceError(f"{where}: 'discover_pages' must be a positive integer")
+    origin = table.get("origin")
+    if origin is not None and not isinstance(origin, str):
+        raise SourceError(f"{where}: 'origin' must be a string")
+    return {
+        # A form or a JSON body means POST even where the method is not written.
+        "list_method": "POST" if form or body is not None else method,
+        "list_form": tuple((str(k), str(v)) for k, v in form.items()),
+        "list_json": json.dumps(body, ensure_ascii=False) if body is not None else None,
+        "discover_pages": pages,
+        "origin": origin,
+    }
 
 
 def _source_from_table(table: dict, where: str) -> Source:
@@ -86,6 +133,7 @@ def _source_from_table(table: dict, where: str) -> Source:
         allow=allow,
         max_pages=table.get("max_pages", 50),
         hosts=frozenset(urlsplit(u).netloc.lower() for u in urls),
+        **_discovery_fields(table, f"{where} ({name})"),
     )
 
 

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
@@ -36,6 +37,8 @@ class Route:
     header_trickle: float = 0.0  # seconds between the bytes of the status line and headers
     announced_length: int | None = None  # a Content-Length that lies about the body
     reset_after: int | None = None  # send this many body bytes, then reset the connection (RST)
+    method: str = "GET"  # "POST": answers only a POST (405 to a GET), as jpage's dataproxy.jsp
+    form: dict[str, str] = field(default_factory=dict)  # fields a POST must send (else 400)
 
 
 @dataclass
@@ -48,6 +51,8 @@ class Hit:
     headers: dict[str, str]
     at: float
     bytes_sent: int
+    method: str = "GET"
+    body: bytes = b""  # what a POST sent
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -60,22 +65,45 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         host = self.server.host
         arrived = time.monotonic()
+        # A proxied request names its host in the path (http://file.x.example/a.pdf): the
+        # limit is counted per named host, as the crawler keeps it.
+        site = urlsplit(self.path).netloc
         with host.lock:
             host.arrivals.append(self.path)
             host.in_flight += 1
             host.max_in_flight = max(host.max_in_flight, host.in_flight)
+            host.in_flight_by_site[site] = host.in_flight_by_site.get(site, 0) + 1
+            host.max_in_flight_by_site[site] = max(
+                host.max_in_flight_by_site.get(site, 0), host.in_flight_by_site[site]
+            )
         try:
             self._answer(host, arrived)
         finally:
             with host.lock:
                 host.in_flight -= 1
+                host.in_flight_by_site[site] -= 1
+
+    def do_POST(self) -> None:
+        self.do_GET()
 
     def _answer(self, host: Host, arrived: float) -> None:
         route = host.routes.get(self.path)
         headers = {k: v for k, v in self.headers.items()}
         if route is None:
-            host.record(Hit(self.path, 404, headers, arrived, 9))
+            host.record(Hit(self.path, 404, headers, arrived, 9, self.command))
             self._send(404, b"not found", {"Content-Type": "text/plain"})
+            return
+        posted = b""
+        if self.command == "POST":
+            posted = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            sent = dict(parse_qsl(posted.decode("utf-8")))
+            if route.method != "POST" or any(sent.get(k) != v for k, v in route.form.items()):
+                host.record(Hit(self.path, 400, headers, arrived, 3, "POST", posted))
+                self._send(400, b"bad", {"Content-Type": "text/plain"})
+                return
+        elif route.method != "GET":
+            host.record(Hit(self.path, 405, headers, arrived, 3))
+            self._send(405, b"use POST", {"Content-Type": "text/plain"})
             return
         if route.delay:
             time.sleep(route.delay)
@@ -85,9 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Content-Type": "text/plain"}
             if route.retry_after is not None:
                 extra["Retry-After"] = route.retry_after
-            if status in (301, 302):
+            if status in (301, 302, 303, 307, 308):
                 extra["Location"] = route.headers.get("Location", "/")
-            host.record(Hit(self.path, status, headers, arrived, 4))
+            host.record(Hit(self.path, status, headers, arrived, 4, self.command, posted))
             self._send(status, b"busy", extra)
             return
         etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
@@ -106,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route.content_type:
             extra["Content-Type"] = route.content_type
         extra.update(validators)
-        host.record(Hit(self.path, 200, headers, arrived, len(route.body)))
+        host.record(Hit(self.path, 200, headers, arrived, len(route.body), self.command, posted))
         if route.reset_after is not None:
             self._send_and_reset(route.body, extra, route.reset_after)
             return
@@ -196,6 +224,8 @@ class Host:
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
+        self.in_flight_by_site: dict[str, int] = {}
+        self.max_in_flight_by_site: dict[str, int] = {}
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.host = self
         self._thread = threading.Thread(

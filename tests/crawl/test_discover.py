@@ -117,3 +117,18 @@ def test_slow_body_within_the_read_timeout_is_kept_and_a_silent_one_is_an_error(
     assert error["url"] == host.url("/f/silent.pdf") and error["reason"] == "transport"
     assert "timeout" in error["detail"]
     assert host.arrivals.count("/f/silent.pdf") == 2  # tried, retried once, given up
+
+
+def test_exploring_a_home_page_stops_at_its_page_budget(
+    host: Host, store: LocalRawStore, settings: CrawlSettings
+):
+    columns = [(f"/xxgk/{n}/", f"{n}号信息公开") for n in range(8)]
+    host.routes["/"] = Route(
+        "".join(f'<a href="{href}">{text}</a>' for href, text in columns).encode()
+    )
+    for href, _ in columns:  # each leads on to another disclosure section, never to a list
+        host.routes[href] = Route(f'<a href="{href}more/">政务公开</a>'.encode())
+    result = crawl_sources(_source(host, "/", discover_pages=3), store, settings=settings)
+    explored = [h.path for h in host.hits if h.path.startswith("/xxgk/")]
+    assert explored == ["/xxgk/0/", "/xxgk/1/", "/xxgk/2/"]
+    assert result.stats.total.portal_pages == 3 and result.documents == []
