@@ -2,6 +2,8 @@
 Resources: `resources.DocumentStore`, `resources.CrawlPoliteness`; the sources stage's
 `SourcesFile`."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from gongkai.assets.crawl.crawl import crawl_sources
@@ -38,7 +40,7 @@ def crawled_documents(
             raw_store.raw(),
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
-            catalog_dir=storage.store_dir,  # list pages found from home pages, kept and reused
+            catalog_dir=Path(raw_store.path),  # list pages found from home pages, kept and reused
         )
     catalog = raw_store.add_to_catalog(result.documents)
     total = result.stats.total

@@ -9,9 +9,9 @@ import pytest
 
 from gongkai.assets.report.division import resolve_division
 from gongkai.assets.sources import load_sources
-from gongkai.pipelines.resources import DEFAULT_SOURCES
 
-CATALOGUE = Path(__file__).parents[2] / "sources" / "catalogue"
+DEFAULT_SOURCES = Path(__file__).parents[2] / "sources"  # what `gongkai run` reads from the checkout
+CATALOGUE = DEFAULT_SOURCES / "catalogue"
 FILES = sorted(CATALOGUE.glob("*.toml"))
 
 
