@@ -24,10 +24,12 @@ from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_PDF_PAGES
+from gongkai.assets.read.pdf_fonts import install as _install_fonts
 from gongkai.assets.read.pdf_objects import PageObjects, page_objects
 from gongkai.assets.read.pdf_tables import CharBands, PlumberTables, outside_chars
 
 log = logging.getLogger(__name__)
+_install_fonts()  # pdfium never reads the machine's fonts: the same PDF reads the same everywhere
 
 # Labels printed only inside the statistical tables (not in the narrative).
 _TABLE_MARKERS = (
