@@ -38,6 +38,10 @@ _TABLE_MARKERS = (
     "未经复议直接起诉", "复议后起诉", "属于国家秘密", "信访举报投诉类申请", "属于行政查询事项",
     "本机关不掌握相关政府信息",
 )
+# What a text layer holding every table prints: t2's column head (2021 and 2019 wording),
+# t3's first and last rows, t4's head.
+_EVERY_TABLE = (("本年制发件数", "本年新制作数量"), ("本年新收政府信息公开申请数量",),
+                ("结转下年度继续办理",), ("未经复议直接起诉",))
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
 _NUMBER_LINE = re.compile(r"^(?:[-\d.,，]+\s+){2,}[-\d.,，]+$")
 _NUMBERING = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]")
@@ -79,6 +83,11 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
         if not page_texts:
             raise UnreadableDocument("the PDF has no pages")
         blank = [i for i, t in enumerate(page_texts) if len(_squash(t)) < _MIN_TEXT_PER_PAGE]
+        skipped = _pages_not_worth_ocr(page_texts, blank)
+        if skipped:
+            doc.warnings.append("pages without a text layer not read, as the text layer holds "
+                                f"every table: {[i + 1 for i in skipped]}")
+            blank = [i for i in blank if i not in skipped]
         ocred = _ocr_pages(pdf, blank, doc)
     finally:
         pdf.close()
@@ -92,6 +101,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             return doc
         doc.warnings.append(f"pages without a text layer (not read): {unread}")
 
+    blank += skipped
     table_pages = candidates - set(blank)
     plumbed: dict[int, list[Block]] = {}
     if table_pages:
@@ -118,6 +128,19 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
     log.debug("%s: %d pages, pdfplumber on %s, OCR on %s", source, len(page_texts),
               sorted(table_pages), sorted(ocred))
     return doc
+
+
+def _pages_not_worth_ocr(page_texts: list[str], blank: list[int]) -> list[int]:
+    """The pages without a text layer that OCR would not add a cell to: all of them but the
+    first page (a title may be printed there), when the text layer already prints every
+    table, as a text report with a seal or signature page does. OCR of such a page costs
+    seconds; one label worded otherwise than below only means the page is read."""
+    if not blank:
+        return []
+    text = _squash("".join(t for i, t in enumerate(page_texts) if i not in blank))
+    if all(any(m in text for m in alternatives) for alternatives in _EVERY_TABLE):
+        return [i for i in blank if i > 0]
+    return []
 
 
 def _ocr_missing_reason() -> str | None:
