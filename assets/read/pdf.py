@@ -13,8 +13,10 @@ finds no ruled table is read by word positions (`assets.read.layout`): a borderl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+import unicodedata
 from io import BytesIO
 
 import pdfplumber
@@ -24,10 +26,12 @@ from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_PDF_PAGES
+from gongkai.assets.read.pdf_fonts import install as _install_fonts
 from gongkai.assets.read.pdf_objects import PageObjects, page_objects
 from gongkai.assets.read.pdf_tables import CharBands, PlumberTables, outside_chars
 
 log = logging.getLogger(__name__)
+_install_fonts()  # pdfium never reads the machine's fonts: the same PDF reads the same everywhere
 
 # Labels printed only inside the statistical tables (not in the narrative).
 _TABLE_MARKERS = (
@@ -36,6 +40,20 @@ _TABLE_MARKERS = (
     "未经复议直接起诉", "复议后起诉", "属于国家秘密", "信访举报投诉类申请", "属于行政查询事项",
     "本机关不掌握相关政府信息",
 )
+# What a text layer holding every table prints: t2's column head (2021 and 2019 wording),
+# t3's first and last rows, t4's head.
+_EVERY_TABLE = (("本年制发件数", "本年新制作数量"), ("本年新收政府信息公开申请数量",),
+                ("结转下年度继续办理",), ("未经复议直接起诉",))
+# Title fonts (方正小标宋 and the like) often map glyphs in their text layer to radicals: the
+# page shows 人民 and 工作, the text says ⼈⺠ and ⼯作, and the title names no agency. Kangxi
+# radicals and compatibility ideographs become the ideograph by NFKC; the simplified radicals
+# of the supplement have no NFKC form and are listed.
+_IDEOGRAPHS = str.maketrans({
+    **{chr(c): unicodedata.normalize("NFKC", chr(c))
+       for c in (*range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA))},
+    **dict(zip("⺟⺠⺩⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳",
+               "母民王西见角贝车长门青韦页风飞马鱼鸟卤麦黄齐齿龙龟")),
+})
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
 _NUMBER_LINE = re.compile(r"^(?:[-\d.,，]+\s+){2,}[-\d.,，]+$")
 _NUMBERING = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]")
@@ -70,13 +88,18 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
                 objects[i] = page_objects(page, textpage)
             textpage.close()
             page.close()
-        meta_title = (pdf.get_metadata_dict() or {}).get("Title") or None
-        doc = Document(source=source, media="pdf", title_hint=title_hint or meta_title)
+        meta_title = ((pdf.get_metadata_dict() or {}).get("Title") or "").translate(_IDEOGRAPHS)
+        doc = Document(source=source, media="pdf", title_hint=title_hint or meta_title or None)
         if n_pages > MAX_PDF_PAGES:
             doc.warnings.append(f"only the first {MAX_PDF_PAGES} of {n_pages} pages read")
         if not page_texts:
             raise UnreadableDocument("the PDF has no pages")
         blank = [i for i, t in enumerate(page_texts) if len(_squash(t)) < _MIN_TEXT_PER_PAGE]
+        skipped = _pages_not_worth_ocr(page_texts, blank)
+        if skipped:
+            doc.warnings.append("pages without a text layer not read, as the text layer holds "
+                                f"every table: {[i + 1 for i in skipped]}")
+            blank = [i for i in blank if i not in skipped]
         ocred = _ocr_pages(pdf, blank, doc)
     finally:
         pdf.close()
@@ -90,6 +113,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             return doc
         doc.warnings.append(f"pages without a text layer (not read): {unread}")
 
+    blank += skipped
     table_pages = candidates - set(blank)
     plumbed: dict[int, list[Block]] = {}
     if table_pages:
@@ -112,10 +136,32 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             doc.blocks.extend(plumbed[i])
         elif i not in blank:
             doc.blocks.extend(_lines(text, i + 1))
-    doc.blocks = join_tables_across_pages(doc.blocks)
+    doc.blocks = join_tables_across_pages([_ideographs(b) for b in doc.blocks])
     log.debug("%s: %d pages, pdfplumber on %s, OCR on %s", source, len(page_texts),
               sorted(table_pages), sorted(ocred))
     return doc
+
+
+def _pages_not_worth_ocr(page_texts: list[str], blank: list[int]) -> list[int]:
+    """The pages without a text layer that OCR would not add a cell to: all of them but the
+    first page (a title may be printed there), when the text layer already prints every
+    table, as a text report with a seal or signature page does. OCR of such a page costs
+    seconds; one label worded otherwise than below only means the page is read."""
+    if not blank:
+        return []
+    text = _squash("".join(t for i, t in enumerate(page_texts) if i not in blank))
+    if all(any(m in text for m in alternatives) for alternatives in _EVERY_TABLE):
+        return [i for i in blank if i > 0]
+    return []
+
+
+def _ideographs(block: Block) -> Block:
+    """The block with radicals put back as the ideographs they stand for."""
+    if isinstance(block, Paragraph):
+        return dataclasses.replace(block, text=block.text.translate(_IDEOGRAPHS))
+    grid = tuple(tuple(c if c is None else c.translate(_IDEOGRAPHS) for c in row)
+                 for row in block.grid)
+    return dataclasses.replace(block, grid=grid)
 
 
 def _ocr_missing_reason() -> str | None:

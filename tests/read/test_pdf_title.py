@@ -1,0 +1,67 @@
+"""The title printed at the head of a text PDF gives the report's agency and year, however it
+is set: one line or two, a large font, letter-spaced, on a page that also holds a table, and
+in a title font whose text layer names radicals (⼈⺠, ⼯) for the ideographs it shows."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from gongkai.assets.report.parse import parse_bytes
+
+FONT = "STSong-Light"
+AGENCY, YEAR = "淮安市人民政府", 2023
+REST = "政府信息公开工作年度报告"
+
+
+def _report_pdf(title_lines: list[str], size: float, char_space: float, table: bool) -> bytes:
+    """A first page: the title centred in ``size`` points, then the preamble whose statistics
+    period names another year, then (``table``) the head of t2 as a ruled table."""
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buf = BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    y = 780
+    for line in title_lines:
+        width = pdfmetrics.stringWidth(line, FONT, size) + char_space * (len(line) - 1)
+        c.setFont(FONT, size)
+        c.drawString((A4[0] - width) / 2, y, line, charSpace=char_space)
+        y -= size * 1.5
+    c.setFont(FONT, 10.5)
+    for text in ("本报告根据《中华人民共和国政府信息公开条例》编制。", "统计期限为2022年1月1日至2022年12月31日。",
+                 "一、总体情况", "2022年以来，本机关持续推进政务公开。"):
+        y -= 18
+        c.drawString(50, y, text)
+    if table:
+        top = y - 30
+        rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "0", "5"]]
+        for r, row in enumerate(rows):
+            for k, text in enumerate(row):
+                c.rect(50 + k * 120, top - (r + 1) * 20, 120, 20)
+                c.drawString(54 + k * 120, top - (r + 1) * 20 + 6, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+TITLES = {
+    "one line": [f"{AGENCY}{YEAR}年{REST}"],
+    "agency, then the rest": [AGENCY, f"{YEAR}年{REST}"],
+    "agency and year, then the rest": [f"{AGENCY}{YEAR}年", REST],
+    "letter-spaced agency": [" ".join(AGENCY), f"{YEAR}年{REST}"],
+    "radicals in the text layer": ["淮安市⼈⺠政府", f"{YEAR}年政府信息公开⼯作年度报告"],
+}
+
+
+@pytest.mark.parametrize("table", [False, True], ids=["text page", "table page"])
+@pytest.mark.parametrize("size, char_space", [(22, 0), (26, 12)], ids=["large", "letter-spaced"])
+@pytest.mark.parametrize("lines", TITLES.values(), ids=TITLES.keys())
+def test_printed_title_gives_agency_and_year(lines: list[str], size: float, char_space: float,
+                                             table: bool) -> None:
+    report = parse_bytes(_report_pdf(lines, size, char_space, table), "report.pdf", media="pdf")
+    assert (report.agency, report.year) == (AGENCY, YEAR)
+    assert report.title == f"{AGENCY}{YEAR}年{REST}"
