@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from gongkai.assets.form.values import Kind, cell_fields, parse_value
 from gongkai.assets.read.document import Document, Paragraph, Table
 from gongkai.assets.report.outline import clean_line, heading_of
-from gongkai.assets.report.values import label_key, parse_value
-
-Kind = Literal["label", "num", "empty"]
+from gongkai.assets.report.values import label_key
 
 _SECTION_REGION = {"s1": None, "s2": "t2", "s3": "t3", "s4": "t4", "s5": None, "s6": None}
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
-_THOUSANDS_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
 
 
 class Token(NamedTuple):
@@ -46,51 +43,6 @@ class TokenStream:
     headings: dict[int, str]  # block index → section id, for the paragraphs that are headings
 
 
-_Fields = tuple[tuple[Kind, str, int | float | None], ...]
-
-
-def _field_tokens(text: str | None, whole_cell: bool) -> _Fields:
-    """Tokens of one cell (whole_cell) or of one line of text split on whitespace."""
-    if text is None:
-        return ()
-    if text.isascii() and text.isdigit():  # the common cell: plain digits
-        return (("num", text, int(text)),)
-    return _text_tokens(text, whole_cell)
-
-
-@lru_cache(maxsize=4096)  # labels and placeholders repeat within a report and across reports
-def _text_tokens(text: str, whole_cell: bool) -> _Fields:
-    t = text.strip()
-    if not t:
-        return (("empty", "", None),) if whole_cell else ()
-    parts = t.split()
-    if len(parts) == 1:
-        ok, value = parse_value(t)
-        if ok and (whole_cell or t != "无"):
-            return (("num", t, value),)
-    parsed = [parse_value(p) for p in parts]
-    # "1 234" in one cell is a number with a stray space; "0 0 0" is three cells.
-    if (whole_cell and len(parts) > 1 and all(ok for ok, _ in parsed)
-            and all(_THOUSANDS_TAIL.match(p) for p in parts[1:]) and len(parts[0]) <= 3):
-        ok, value = parse_value("".join(parts))
-        return (("num", t, value),)
-    out: list[tuple[Kind, str, int | float | None]] = []
-    label: list[str] = []
-    any_number = any(ok and v is not None and p != "无" for p, (ok, v) in zip(parts, parsed))
-    for p, (ok, v) in zip(parts, parsed):
-        # A bare 无 is a placeholder only among numbers; otherwise it is a label's piece.
-        if ok and v is not None and (p != "无" or any_number):
-            if label:
-                out.append(("label", "".join(label), None))
-                label = []
-            out.append(("num", p, v))
-        else:
-            label.append(p)
-    if label:
-        out.append(("label", "".join(label), None))
-    return tuple(out)
-
-
 def _line_tokens(line: str) -> list[tuple[Kind, str, int | float | None]]:
     if "|" in line or "\t" in line:
         if "|" in line and "\t" not in line:
@@ -108,13 +60,13 @@ def _line_tokens(line: str) -> list[tuple[Kind, str, int | float | None]]:
                 continue
             f = f.strip()
             if f and not parse_value(f)[0]:
-                out.extend(_field_tokens(f, whole_cell=False) if _has_trailing_numbers(f) else
+                out.extend(cell_fields(f, whole_cell=False) if _has_trailing_numbers(f) else
                            [("label", f, None)])
             else:
-                out.extend(_field_tokens(f, whole_cell=True))
+                out.extend(cell_fields(f, whole_cell=True))
         return out
     cleaned = clean_line(line) if line.lstrip().startswith(("#", "[bookmark", "*", ">")) else line
-    return _field_tokens(cleaned, whole_cell=False)
+    return cell_fields(cleaned, whole_cell=False)
 
 
 def _has_trailing_numbers(field: str) -> bool:
@@ -156,7 +108,7 @@ def tokenize(doc: Document) -> TokenStream:
                     if field.isascii() and field.isdigit():  # the common cell: plain digits
                         append(new(Token, ("num", field, int(field), row, b, region)))
                         continue
-                    pieces = _text_tokens(field, True)
+                    pieces = cell_fields(field, True)
                 else:
                     pieces = (field,)
                 for kind, text, value in pieces:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.assets.form.values import parse_value
 from gongkai.assets.report.checks import run_checks
 from gongkai.assets.report.model import CellValue
 from gongkai.assets.report.parse import parse_bytes, parse_file
-from gongkai.assets.report.values import parse_value
 from tests.read.builders import scanned_pdf
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

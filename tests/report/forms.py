@@ -1,0 +1,76 @@
+"""Whole reports built for tests from a known truth, in the layouts readers meet: the demo's
+HTML and DOCX renderers, and text flattenings written row by row (one cell per line, cells run
+together, …). The truth comes from the demo's value generator, so it keeps the form's
+arithmetic (row totals, column sums, the balance) as published reports do."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from gongkai.assets.report.model import Report
+from gongkai.demo.doc import ReportDoc
+from gongkai.demo.model import grids
+from gongkai.demo.narrative import generated_blocks
+from gongkai.demo.render_docx import render_docx
+from gongkai.demo.render_html import report_body
+from gongkai.demo.values import AgencyState, report_values
+
+AGENCY = "清河县交通运输局"
+YEAR = 2023
+
+
+def report_doc(fv: str = "2021", seed: int = 7, scale: float = 60) -> ReportDoc:
+    """A report whose tables hold many different numbers, so a value in the wrong cell shows."""
+    rng = random.Random(seed)
+    cells = report_values(rng, AgencyState(scale=scale, big=True), fv)
+    year = YEAR if fv == "2021" else 2019
+    title = f"{AGENCY}{year}年政府信息公开工作年度报告"
+    blocks = generated_blocks(AGENCY, year, fv, cells, rng, title)
+    doc = ReportDoc(doc_id=f"test-{seed}", agency=AGENCY, year=year, fv=fv, title=title,
+                    cells=cells, blocks=blocks)
+    for key, value in cells.items():  # the truth is what is printed (amounts are rounded)
+        if isinstance(value, float):
+            cells[key] = float(doc.text(key))
+    return doc
+
+
+def html_bytes(doc: ReportDoc, style: str = "word") -> bytes:
+    body = report_body(doc, style, random.Random(0))
+    return f"<html><head><title>{doc.title}</title></head><body><div>{body}</div></body></html>".encode()
+
+
+def docx_bytes(doc: ReportDoc) -> bytes:
+    return render_docx(doc, random.Random(0))
+
+
+Row = tuple[list[str], list[str]]  # (label cells, value cells) of one printed row
+
+
+def printed_rows(doc: ReportDoc, table_id: str) -> list[Row]:
+    """A table's rows as printed: each row's label cells, then its value cells."""
+    grid = next(g for g in grids(doc.fv) if g.table_id == table_id)
+    rows: list[Row] = []
+    for row in grid.positions():
+        labels = [cell.text for _, cell in row if not cell.key]
+        values = [doc.text(cell.key) for _, cell in row if cell.key]
+        rows.append((labels, values))
+    return rows
+
+
+def text_report(doc: ReportDoc, table_lines: Callable[[str, list[Row]], list[str]]) -> bytes:
+    """The report as plain text: its prose line by line, each table as `table_lines` flattens it."""
+    lines: list[str] = []
+    for kind, text in doc.blocks:
+        if kind == "table":
+            lines.extend(table_lines(text, printed_rows(doc, text)))
+        else:
+            lines.append(text)
+    return "\n".join(lines).encode("utf-8")
+
+
+def wrong_cells(report: Report, doc: ReportDoc) -> dict[str, tuple]:
+    """key → (read, truth) for every cell the report read differently from the truth."""
+    got = {f"{c.table_id}|{c.row_id}|{c.col_id}": c.value for c in report.cells}
+    return {k: (got.get(k, "missing"), v) for k, v in doc.cells.items()
+            if got.get(k, "missing") != v}
