@@ -26,6 +26,9 @@ _NUMBER = re.compile(r"([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元)?"
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 _DIGITS = re.compile(r"\d+")
 _THOUSANDS_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
+# A label with the row's digits run on (text whose cell boundaries were lost):
+# 一、本年新收政府信息公开申请数量170000017. The label ends in a word (not 第 or 附件: 第3, 附件1 are labels).
+_LABEL_THEN_DIGITS = re.compile(r"^(.*[\u3400-\u9fff）)”」』\"](?<!第)(?<!附件))([0-9０-９]+)$")
 # Justified text spreads one number's digits over its cell (1 7, 7 32); more groups than this
 # in one cell are several values run into it, not one spread number.
 _MAX_SPREAD_GROUPS = 3
@@ -105,6 +108,11 @@ def _text_fields(text: str, whole_cell: bool) -> Fields:
                 out.append(("label", "".join(label), None))
                 label = []
             out.append(("num", p, v))
+        elif not ok and not whole_cell and (m := _LABEL_THEN_DIGITS.match(p)):
+            label.append(m.group(1))
+            out.append(("label", "".join(label), None))
+            label = []
+            out.append(("num", m.group(2), parse_value(m.group(2))[1]))
         else:
             label.append(p)
     if label:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from gongkai.assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
+from gongkai.assets.report.runs import is_run, split_runs
 from gongkai.assets.report.tokens import Token, TokenStream
 from gongkai.assets.report.values import label_key
 
@@ -57,7 +58,10 @@ def _take(group: list[Token], n: int) -> list[Slot]:
 
 def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
                widths: dict[str, int], into: dict[str, list[Slot]], labels: list[str],
-               warnings: list[str], table_id: str) -> None:
+               warnings: list[str], table_id: str) -> dict[str, str]:
+    """Fills ``into``; returns the rows printed as one run of digits (cell boundaries lost),
+    row_id → the run, whose slots are NULL until `split_runs` splits them."""
+    runs: dict[str, str] = {}
     run: list[str] = []
     group: list[Token] = []
     has_num = False  # whether the group holds a number
@@ -69,11 +73,16 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
         row_id = match_row(key, patterns)
         if row_id is None:
             return
-        slots = _take(group, widths.get(row_id, 1))
-        if row_id in into and any(v is not None for v, _ in into[row_id]):
+        width = widths.get(row_id, 1)
+        slots = _take(group, width)
+        if row_id in into and (row_id in runs or any(v is not None for v, _ in into[row_id])):
             warnings.append(f"{table_id}: row {row_id} printed twice; kept the first")
             return
         into[row_id] = slots
+        nums = [t for t in group if t.kind == "num"]
+        if len(nums) == len(group) == 1 and is_run(nums[0].text, width):
+            runs[row_id] = nums[0].text
+            into[row_id] = [(None, None)] * width
 
     for tok in tokens:
         if tok.kind == "label":
@@ -89,6 +98,7 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
             if tok.kind == "num":
                 has_num = True
     finish()
+    return runs
 
 
 def read_tables(stream: TokenStream, t2_widths: dict[str, int]) -> RawTables:
@@ -97,11 +107,25 @@ def read_tables(stream: TokenStream, t2_widths: dict[str, int]) -> RawTables:
     for tok in stream.tokens:
         if tok.region in by_region:
             by_region[tok.region].append(tok)
-    _read_rows(by_region["t2"], T2_ROWS, t2_widths, out.t2, out.t2_labels, out.warnings, "t2")
+    runs = _read_rows(by_region["t2"], T2_ROWS, t2_widths, out.t2, out.t2_labels, out.warnings,
+                      "t2")
+    split_runs("t2", out.t2, runs, (), out.warnings)
     t3_widths = {rp.row_id: len(T3_COLS) for rp in T3_ROWS}
-    _read_rows(by_region["t3"], T3_ROWS, t3_widths, out.t3, out.t3_labels, out.warnings, "t3")
+    runs = _read_rows(by_region["t3"], T3_ROWS, t3_widths, out.t3, out.t3_labels, out.warnings,
+                      "t3")
+    split_runs("t3", out.t3, runs, _result_leaves(out.t3), out.warnings)
     _read_t4(by_region["t4"], out)
     return out
+
+
+def _result_leaves(t3: dict[str, list[Slot]]) -> tuple[str, ...]:
+    """The result rows that add up to result.total: the 2021 split of （六）其他处理 or the
+    2019 single row, whichever the table prints."""
+    split_other = any(r.startswith("result.other.") for r in t3)
+    return tuple(rp.row_id for rp in T3_ROWS
+                 if rp.row_id.startswith("result.") and rp.row_id != "result.total"
+                 and rp.row_id != ("result.other" if split_other else "")
+                 and not (rp.row_id.startswith("result.other.") and not split_other))
 
 
 def _read_t4(tokens: list[Token], out: RawTables) -> None:
@@ -109,6 +133,12 @@ def _read_t4(tokens: list[Token], out: RawTables) -> None:
     n = len(T4_ROWS) * len(T4_COLS)
     nums = [t for t in tokens if t.kind == "num"]
     if not nums:
+        return
+    if len(nums) == 1 and is_run(nums[0].text, n):  # the row's cell boundaries were lost
+        whole = {"t4": [(None, None)] * n}
+        split_runs("t4", whole, {"t4": nums[0].text}, (), out.warnings)
+        for i, row_id in enumerate(T4_ROWS):
+            out.t4[row_id] = whole["t4"][i * len(T4_COLS):(i + 1) * len(T4_COLS)]
         return
     if len(nums) >= n:
         slots: list[Slot] = [(t.value, t.text) for t in nums[:n]]

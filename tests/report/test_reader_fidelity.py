@@ -9,8 +9,16 @@ import random
 import pytest
 
 from gongkai.assets.report.parse import parse_bytes
+from gongkai.demo.model import T3_COLS
 from gongkai.demo.render_pdf import render_pdf
-from tests.report.forms import AGENCY, docx_bytes, html_bytes, report_doc, wrong_cells
+from tests.report.forms import (
+    AGENCY,
+    docx_bytes,
+    html_bytes,
+    report_doc,
+    text_report,
+    wrong_cells,
+)
 
 # --- class 1: spaces inside a number ---------------------------------------------------------
 
@@ -53,3 +61,56 @@ def test_amount_printed_in_yuan_is_converted_to_ten_thousand_yuan() -> None:
     assert wrong_cells(report, doc) == {}
     cell = next(c for c in report.cells if c.row_id == "procurement" and c.col_id == "amount_10k_yuan")
     assert cell.value == 25.1 and cell.raw == "251000元"
+
+
+# --- class 10: text whose cell boundaries were lost -------------------------------------------
+
+
+def _run_together(table_id: str, rows) -> list[str]:
+    """A scraper's export: each row one line, its cells run together without a separator."""
+    return ["".join(labels + values) for labels, values in rows]
+
+
+def _print_received_new(doc, values: tuple[int, ...]) -> None:
+    """Set the received_new row, keeping the balance: received_new + carried_over =
+    result.total + carried_forward, per column (what grows is carried forward, what shrinks
+    was carried over)."""
+    for col, value in zip(T3_COLS[:-1], values):
+        delta = value - doc.cells[f"t3|received_new|{col}"]
+        doc.cells[f"t3|received_new|{col}"] = value
+        side = "carried_forward" if delta > 0 else "carried_over"
+        doc.cells[f"t3|{side}|{col}"] += abs(delta)
+    for row in ("received_new", "carried_over", "carried_forward"):
+        doc.cells[f"t3|{row}|total"] = sum(doc.cells[f"t3|{row}|{c}"] for c in T3_COLS[:-1])
+
+
+@pytest.mark.parametrize("fv", ["2021", "2019"])
+def test_cells_run_together_split_where_the_forms_arithmetic_allows_one_way(fv: str) -> None:
+    doc = report_doc(fv=fv, seed=1)
+    _print_received_new(doc, (217, 1, 0, 0, 0, 0, 218))
+    text = text_report(doc, _run_together)
+    assert "一、本年新收政府信息公开申请数量21710000218" in text.decode()
+    report = parse_bytes(text, "export.txt")
+    assert (report.agency, report.year) == (AGENCY, doc.year)
+    wrong = wrong_cells(report, doc)
+    assert not [k for k in wrong if k.startswith(("t3|", "t4|"))], wrong
+    # t2 rows have no arithmetic: a run is split only when its digits allow one way
+    for key, (got, truth) in wrong.items():
+        assert got is None, (key, got, truth)
+        assert any(key.split("|")[1] in w for w in report.warnings) or "not found" in " ".join(
+            report.warnings)
+
+
+def test_a_run_that_splits_several_ways_stays_null_and_says_why() -> None:
+    doc = report_doc(seed=1)
+    doc.cells.update({"t2|normative_docs|issued": 24, "t2|normative_docs|repealed": 0,
+                      "t2|normative_docs|in_force": 24})  # 24024: 24 0 24? 2 40 24? 240 2 4?
+    doc.cells["t3|result.granted|total"] += 1  # a printed total that no split adds up to
+    report = parse_bytes(text_report(doc, _run_together), "export.txt")
+    cells = {(c.table_id, c.row_id, c.col_id): c.value for c in report.cells}
+    assert cells[("t2", "normative_docs", "issued")] is None
+    assert cells[("t3", "result.granted", "total")] is None
+    assert cells[("t3", "received_new", "total")] == doc.cells["t3|received_new|total"]
+    said = " ".join(report.warnings)
+    assert "normative_docs printed as the digit run 24024" in said and "4 splits" in said
+    assert "result.granted printed as the digit run" in said and "no split fits" in said
