@@ -108,7 +108,7 @@ def _text_fields(text: str, whole_cell: bool) -> Fields:
                 out.append(("label", "".join(label), None))
                 label = []
             out.append(("num", p, v))
-        elif not ok and not whole_cell and (m := _LABEL_THEN_DIGITS.match(p)):
+        elif not ok and (m := _LABEL_THEN_DIGITS.match(p)):
             label.append(m.group(1))
             out.append(("label", "".join(label), None))
             label = []

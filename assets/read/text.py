@@ -1,14 +1,41 @@
-"""Plain text (and text the converters produced): every line is a Paragraph, tabs kept."""
+"""Plain text (and text the converters produced): every line is a Paragraph, tabs kept.
+
+A blank line is kept (as an empty Paragraph) where it stands for an empty cell of a table
+flattened one cell per line: next to a line holding a single value. Other blank lines only
+separate paragraphs and are dropped.
+"""
 
 from __future__ import annotations
 
 from gongkai.assets.files import decode_text
+from gongkai.assets.form.values import parse_value
 from gongkai.assets.read.document import Document, Paragraph
 
 
 def read_text(data: bytes, source: str, title_hint: str | None = None) -> Document:
     text, _ = decode_text(data, source=source)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    lines = [line.rstrip(" ") for line in text.split("\n")]
     # A line of only tabs is kept: in one-cell-per-line flattenings it stands for empty cells.
-    blocks = [Paragraph(line.rstrip(" ")) for line in text.split("\n") if line.strip(" ")]
-    return Document(source=source, media="txt", blocks=list(blocks), title_hint=title_hint)
+    filled = [bool(line.strip(" ")) for line in lines]
+    one_value = [f and _one_value(line) for f, line in zip(filled, lines)]
+    after_value = [False] * len(lines)  # the next non-blank line holds a single value
+    nxt = False
+    for i in range(len(lines) - 1, -1, -1):
+        after_value[i] = nxt
+        if filled[i]:
+            nxt = one_value[i]
+    blocks: list[Paragraph] = []
+    before_value = False  # the previous non-blank line holds a single value
+    for i, line in enumerate(lines):
+        if filled[i]:
+            blocks.append(Paragraph(line))
+            before_value = one_value[i]
+        elif before_value or after_value[i]:
+            blocks.append(Paragraph(""))
+    return Document(source=source, media="txt", blocks=blocks, title_hint=title_hint)
+
+
+def _one_value(line: str) -> bool:
+    t = line.strip()
+    return len(t.split()) == 1 and parse_value(t) != (False, None)

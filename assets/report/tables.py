@@ -143,10 +143,28 @@ def _read_t4(tokens: list[Token], out: RawTables) -> None:
     if len(nums) >= n:
         slots: list[Slot] = [(t.value, t.text) for t in nums[:n]]
     else:
-        # Empty cells among the values: keep places, using the rows that hold numbers.
-        rows = {t.row for t in nums}
-        cells = [t for t in tokens if t.row in rows and t.kind in ("num", "empty")]
-        slots = _take(cells, n) if len(cells) >= n else _take(nums, n)
+        slots = _take(_t4_cells(tokens, nums, n), n)
         out.warnings.append(f"t4: {len(nums)} values printed where {n} were expected")
     for i, row_id in enumerate(T4_ROWS):
         out.t4[row_id] = slots[i * len(T4_COLS):(i + 1) * len(T4_COLS)]
+
+
+def _t4_cells(tokens: list[Token], nums: list[Token], n: int) -> list[Token]:
+    """The value row's cells, empty ones keeping their places: the cells of the rows holding
+    numbers and, one cell per line, the empty lines between the first and the last number,
+    then those right after and right before them while fewer than ``n``."""
+    rows = {t.row for t in nums}
+    at = [i for i, t in enumerate(tokens) if t.kind == "num"]
+    first, last = at[0], at[-1]
+    inside = [i for i, t in enumerate(tokens) if t.kind in ("num", "empty")
+              and (t.row in rows or first <= i <= last)]
+    if len(inside) < n:
+        after = last + 1
+        while len(inside) < n and after < len(tokens) and tokens[after].kind == "empty":
+            inside.append(after)
+            after += 1
+        before = first - 1
+        while len(inside) < n and before >= 0 and tokens[before].kind == "empty":
+            inside.insert(0, before)
+            before -= 1
+    return [tokens[i] for i in sorted(set(inside))] if len(inside) >= n else nums

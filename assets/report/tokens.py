@@ -66,7 +66,10 @@ def _line_tokens(line: str) -> list[tuple[Kind, str, int | float | None]]:
                 out.extend(cell_fields(f, whole_cell=True))
         return out
     cleaned = clean_line(line) if line.lstrip().startswith(("#", "[bookmark", "*", ">")) else line
-    return cell_fields(cleaned, whole_cell=False)
+    # A line holding one field is one cell (tables flattened one cell per line): a bare 无
+    # is then a placeholder, and an empty line (kept by the text reader) an empty cell.
+    one_field = len(cleaned.split()) <= 1
+    return list(cell_fields(cleaned, whole_cell=one_field))
 
 
 def _has_trailing_numbers(field: str) -> bool:

@@ -114,3 +114,28 @@ def test_a_run_that_splits_several_ways_stays_null_and_says_why() -> None:
     said = " ".join(report.warnings)
     assert "normative_docs printed as the digit run 24024" in said and "4 splits" in said
     assert "result.granted printed as the digit run" in said and "no split fits" in said
+
+
+# --- class 3: text flattened one cell per line, with blank cells and 无 ------------------------
+
+
+@pytest.mark.parametrize(("fv", "row_gap"), [("2021", False), ("2019", True)])
+def test_one_cell_per_line_with_blank_cells_and_placeholders_keeps_columns(
+        fv: str, row_gap: bool) -> None:
+    doc = report_doc(fv=fv, seed=2)
+    rng = random.Random(2)
+    keys = [k for k in doc.cells if k.startswith(("t3|", "t4|")) and doc.cells[k] == 0]
+    marked = rng.sample(keys, len(keys) // 2)
+    for key in marked[::2]:
+        doc.printed_as[key] = "无"
+    for key in marked[1::2]:
+        doc.cells[key] = None  # printed blank: NULL, not 0
+    assert len(marked) >= 20
+
+    def one_cell_per_line(table_id: str, rows) -> list[str]:
+        # An empty cell is an empty line; some exports also leave a blank line between rows.
+        return [cell for labels, values in rows for cell in [""] * row_gap + labels + values]
+
+    report = parse_bytes(text_report(doc, one_cell_per_line), "flat.txt")
+    assert report.format_version == fv
+    assert wrong_cells(report, doc) == {}
