@@ -1,7 +1,8 @@
 """Word documents: DOCX with python-docx; DOC/WPS through LibreOffice when it is installed.
 
-python-docx repeats a merged cell (gridSpan, vMerge) in every grid slot it covers; we keep it
-once, at its top-left slot, keyed on the underlying ``cell._tc``.
+Tables are read from their XML (python-docx's ``row.cells`` raises on a vMerge continuation
+at a table's top, which Word's 拆分表格 leaves): a merged cell (gridSpan, vMerge) is kept
+once, at its top-left slot.
 """
 
 from __future__ import annotations
@@ -74,47 +75,45 @@ def join_split_tables(blocks: list[Block]) -> list[Block]:
 
 
 def read_docx_table(table: DocxTable) -> Table | None:
-    raw: list[list] = []
-    for row in table.rows:
-        try:
-            raw.append(list(row.cells))
-        except (IndexError, ValueError):  # malformed grids: fall back to the row's own cells
-            raw.append([c for c in row._tr.tc_lst])
-    if not raw:
-        return None
-    n_cols = max(len(r) for r in raw)
-    seen: dict[int, tuple[int, int]] = {}
+    """The table's grid from its XML: each cell at its grid column (after the row's
+    gridBefore), a gridSpan covering the slots to its right, a vMerge continuation covering
+    the slot below the cell it continues. A continuation with nothing above it (the top of
+    the second part of a table Word split in two) is a cell of its own."""
     grid: list[list[str | None]] = []
     extent: dict[tuple[int, int], list[int]] = {}
-    for r, row in enumerate(raw):
-        out_row: list[str | None] = []
-        for c in range(n_cols):
-            if c >= len(row):
-                out_row.append("")
+    open_merges: dict[int, tuple[int, int]] = {}  # grid column → top-left of its vMerge
+    for r, tr in enumerate(table._tbl.tr_lst):
+        row: list[str | None] = [""] * tr.grid_before
+        for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
+            c, span = len(row), max(1, tc.grid_span)
+            merge = tc.vMerge
+            top = open_merges.get(c) if merge == "continue" else None
+            if top is not None and extent[top][1] == span:
+                ext = extent[top]
+                ext[0] = r - top[0] + 1
+                row.extend([None] * span)
                 continue
-            cell = row[c]
-            tc = getattr(cell, "_tc", cell)
-            key = id(tc)
-            if key in seen:
-                r0, c0 = seen[key]
-                ext = extent[(r0, c0)]
-                ext[0], ext[1] = max(ext[0], r - r0 + 1), max(ext[1], c - c0 + 1)
-                out_row.append(None)
-                continue
-            seen[key] = (r, c)
-            extent[(r, c)] = [1, 1]
-            out_row.append(_cell_text(cell))
-        grid.append(out_row)
+            row.append(_cell_text(tc))
+            row.extend([None] * (span - 1))
+            extent[(r, c)] = [1, span]
+            if merge is not None:  # restart (or a continuation starting afresh)
+                open_merges[c] = (r, c)
+            else:
+                open_merges.pop(c, None)
+        grid.append(row)
+    if not grid:
+        return None
+    n_cols = max(len(row) for row in grid)
     spans = {k: (v[0], v[1]) for k, v in extent.items() if v != [1, 1]}
-    return Table(grid=tuple(tuple(r) for r in grid), spans=spans)
+    return Table(grid=tuple(tuple(row) + ("",) * (n_cols - len(row)) for row in grid),
+                 spans=spans)
 
 
-def _cell_text(cell) -> str:
-    paragraphs = getattr(cell, "paragraphs", None)
-    if paragraphs is None:
-        return ""
+def _cell_text(tc) -> str:
+    paragraphs = tc.xpath("./w:p | ./w:sdt/w:sdtContent/w:p")
     # Paragraphs inside one cell are one label broken by hand (vertical headers): join tight.
-    return "".join(p.text.replace("\n", "").strip() for p in paragraphs).strip()
+    return "".join(DocxParagraph(p, None).text.replace("\n", "").strip()
+                   for p in paragraphs).strip()
 
 
 def read_doc(data: bytes, source: str, title_hint: str | None = None) -> Document:

@@ -4,9 +4,14 @@ with the truth it was built from."""
 
 from __future__ import annotations
 
+import copy
+import io
 import random
 
+import docx
+
 import pytest
+from docx.oxml.ns import qn
 
 from gongkai.assets.report.parse import parse_bytes
 from gongkai.demo.model import T3_COLS
@@ -138,4 +143,37 @@ def test_one_cell_per_line_with_blank_cells_and_placeholders_keeps_columns(
 
     report = parse_bytes(text_report(doc, one_cell_per_line), "flat.txt")
     assert report.format_version == fv
+    assert wrong_cells(report, doc) == {}
+
+
+# --- class 4: a DOCX whose t3 is split into two tables -----------------------------------------
+
+
+def _split_table(data: bytes, marker: str, at: int, repeat_header: int = 0) -> bytes:
+    """Word's 拆分表格 at row ``at`` of the table holding ``marker``: two tables with an empty
+    paragraph between; a vertical merge crossing the cut continues at the second table's top
+    with nothing above it. The second part may repeat the first ``repeat_header`` rows."""
+    word = docx.Document(io.BytesIO(data))
+    first = next(t for t in word.tables if marker in t._tbl.xml)._tbl
+    second = copy.deepcopy(first)
+    for tr in first.findall(qn("w:tr"))[at:]:
+        first.remove(tr)
+    for tr in second.findall(qn("w:tr"))[repeat_header:at]:
+        second.remove(tr)
+    gap = copy.deepcopy(word.paragraphs[-1]._p)
+    for run in gap.findall(qn("w:r")):
+        gap.remove(run)
+    first.addnext(gap)
+    gap.addnext(second)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("at", "repeat_header"), [(6, 0), (14, 0), (20, 3)])
+def test_docx_t3_split_into_two_tables_keeps_its_columns(at: int, repeat_header: int) -> None:
+    doc = report_doc(seed=3)
+    data = _split_table(docx_bytes(doc), "本年新收", at, repeat_header)
+    assert len(docx.Document(io.BytesIO(data)).tables) == 4
+    report = parse_bytes(data, "split.docx")
     assert wrong_cells(report, doc) == {}
