@@ -8,6 +8,7 @@ guessed 0.
 
     parse_value(text) -> (is_value, value)     # one printed value
     cell_fields(text, whole_cell) -> fields     # a cell (or a line of text) as labels and values
+    opens_row(label) -> bool                    # a label starting with a row's numbering
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ _MAX_SPREAD_GROUPS = 3
 
 Kind = Literal["label", "num", "empty"]
 Fields = tuple[tuple[Kind, str, int | float | None], ...]
+
+
+# A label that opens a row with its numbering (（一）予以公开, 1.本机关…, 一、本年新收): it never
+# continues the label of the row above.
+_NUMBERED = re.compile(r"^\s*[（(]?[一二三四五六七八九十0-9０-９]{1,2}[）)、.．]")
+
+
+def opens_row(label: str) -> bool:
+    return bool(_NUMBERED.match(label))
 
 
 def parse_value(text: str | None) -> tuple[bool, int | float | None]:

@@ -15,6 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from gongkai.assets.form.values import opens_row, parse_value
 from gongkai.assets.read.document import Block, Paragraph, Table
 
 
@@ -39,13 +40,15 @@ class Word:
         return self.bottom - self.top
 
 
-_VALUE = re.compile(r"^[-+]?[0-9０-９][0-9０-９,，.．]*$|^[—–\-/／－]+$|^无$")
 _SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、.*(情况|事项|问题|措施)")
+_BLOCK_HEAD = re.compile(r"^第[一二三四五六七八九十]+条")  # 第二十条第（一）项 heads a t2 block
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
 
 
 def is_value(text: str) -> bool:
-    return bool(_VALUE.match(text.strip()))
+    """A printed value, as the shared value reader reads one (a number, a placeholder)."""
+    ok, value = parse_value(text)
+    return ok and value is not None
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -65,11 +68,16 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
 
 def segments(line: list[Word], gap: float) -> list[Word]:
-    """Merge words closer than ``gap``; a value never merges with its neighbours."""
+    """Merge words closer than ``gap``; a value never merges with a label, and with another
+    value only a space apart (one number spread by justified text: 1 15)."""
     out: list[Word] = []
     for w in line:
         prev = out[-1] if out else None
-        if (prev is not None and w.x0 - prev.x1 < gap and not is_value(w.text)
+        if (prev is not None and is_value(w.text) and is_value(prev.text)
+                and w.x0 - prev.x1 < 0.5 * gap and is_value(prev.text + w.text)):
+            out[-1] = Word(prev.text + w.text, prev.x0, max(prev.x1, w.x1),
+                           min(prev.top, w.top), max(prev.bottom, w.bottom))
+        elif (prev is not None and w.x0 - prev.x1 < gap and not is_value(w.text)
                 and not is_value(prev.text)):
             sep = " " if re.search(r"[A-Za-z0-9]$", prev.text) and re.match(r"[A-Za-z0-9]", w.text) else ""
             out[-1] = Word(prev.text + sep + w.text, prev.x0, max(prev.x1, w.x1),
@@ -178,6 +186,58 @@ def _paragraphs(lines: list[list[Word]], page_no: int | None) -> list[Block]:
     return out
 
 
+def _is_label(s: Word, label_edge: float, h: float) -> bool:
+    return not is_value(s.text) and s.x1 <= label_edge + 0.5 * h
+
+
+def _row_bands(lines: list[list[Word]], label_edge: float, h: float) -> list[list[list[Word]]]:
+    """Lines grouped into table rows. Lines holding only label text (a label wrapped onto
+    two or three lines, its values printed beside one of them) between two lines with values
+    split at the widest gap between lines: those above it belong to the row above, the others
+    to the row below; never below a line opening a row with its numbering (（三）, 8.), and on
+    equal gaps as low as it can (a wrapped label's tail). Other lines are rows alone."""
+    label_only = [all(_is_label(s, label_edge, h) for s in segs)
+                  and not _BLOCK_HEAD.match(_text(segs)) for segs in lines]
+    has_values = [any(is_value(s.text) for s in segs) for segs in lines]
+    top = [min(s.top for s in segs) for segs in lines]
+    bottom = [max(s.bottom for s in segs) for segs in lines]
+    owner = list(range(len(lines)))
+    i = 0
+    while i < len(lines):
+        if not label_only[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and label_only[j + 1]:
+            j += 1
+        above = i - 1 if i > 0 and has_values[i - 1] else None
+        below = j + 1 if j + 1 < len(lines) and has_values[j + 1] else None
+        if above is not None or below is not None:
+            # split k: lines i..k-1 go up, k..j go down; gap k is the one above line k
+            def gap(k: int) -> float:
+                if k == i:
+                    return top[i] - bottom[above] if above is not None else float("inf")
+                if k == j + 1:
+                    return top[j + 1] - bottom[j] if below is not None else float("inf")
+                return top[k] - bottom[k - 1]
+            # a line opening a row (its numbering, in its last label column: the leaf label
+            # beside a category's piece) never continues the row above
+            first_numbered = next((k for k in range(i, j + 1)
+                                   if opens_row(max(lines[k], key=lambda s: s.x0).text)), j + 1)
+            splits = range(i, first_numbered + 1)
+            widest = max(gap(k) for k in splits)
+            k = [k for k in splits if gap(k) >= widest - 0.1 * h][-1]
+            for n in range(i, j + 1):
+                target = above if n < k else below
+                if target is not None:
+                    owner[n] = target
+        i = j + 1
+    bands: dict[int, list[list[Word]]] = {}
+    for i, segs in enumerate(lines):
+        bands.setdefault(owner[i], []).append(segs)
+    return [bands[k] for k in sorted(bands)]
+
+
 def _table(lines: list[list[Word]], h: float, page_no: int | None, min_value_rows: int) -> Table | None:
     value_rows = [segs for segs in lines if any(is_value(s.text) for s in segs)]
     n_values = sum(is_value(s.text) for segs in value_rows for s in segs)
@@ -187,16 +247,24 @@ def _table(lines: list[list[Word]], h: float, page_no: int | None, min_value_row
     label_edge = min(first_value_x)  # everything left of the first value is label text
     centres = [s.xc for segs in value_rows for s in segs if is_value(s.text) and s.x0 >= label_edge - h]
     cols = _fill_missing(_columns(centres, tol=1.5 * h))
+    label_cols = _columns([s.x0 for segs in lines for s in segs
+                           if _is_label(s, label_edge, h)], tol=h)
     grid: list[tuple[str, ...]] = []
-    for segs in lines:
+    for band in _row_bands(lines, label_edge, h):
         row = [""] * (len(cols) + 1)
-        label: list[str] = []
-        for s in segs:
-            if not is_value(s.text) and s.x1 <= label_edge + 0.5 * h:
-                label.append(s.text)
-                continue
-            c = min(range(len(cols)), key=lambda k: abs(cols[k] - s.xc))
-            row[c + 1] = (row[c + 1] + s.text) if row[c + 1] and not is_value(s.text) else (row[c + 1] or s.text)
-        row[0] = "".join(label)
+        label: list[tuple[int, int, float, str]] = []
+        for n, segs in enumerate(band):
+            for s in segs:
+                if _is_label(s, label_edge, h):
+                    # A wrapped label reads down its own column before the next column's.
+                    k = min(range(len(label_cols)), key=lambda k: abs(label_cols[k] - s.x0))
+                    label.append((k, n, s.x0, s.text))
+                    continue
+                c = min(range(len(cols)), key=lambda k: abs(cols[k] - s.xc))
+                # Two values in one column are one number spread by justified text (1 7):
+                # joined with their space, the value reader reads them.
+                sep = " " if row[c + 1] and is_value(s.text) else ""
+                row[c + 1] += sep + s.text
+        row[0] = "".join(text for *_, text in sorted(label))
         grid.append(tuple(row))
     return Table(grid=tuple(grid), page=page_no, pages=(page_no,) if page_no else ())

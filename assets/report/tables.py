@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from gongkai.assets.form.values import opens_row
 from gongkai.assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
 from gongkai.assets.report.runs import is_run, split_runs
 from gongkai.assets.report.tokens import Token, TokenStream
@@ -65,31 +66,43 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
     run: list[str] = []
     group: list[Token] = []
     has_num = False  # whether the group holds a number
+    # A row whose label named no row yet: its values sat beside the label's first line (or
+    # a page broke the label), so the label's tail follows them. Label pieces after it, up to
+    # one opening a row with its numbering, complete it if no values of their own follow.
+    pending: tuple[list[str], list[Token]] | None = None
 
-    def finish() -> None:
-        if not run or not has_num:
-            return
+    def finish(run: list[str], group: list[Token]) -> bool:
+        """Record the row the run names; False when it names none."""
         key = "".join(label_key(r) for r in run)
         row_id = match_row(key, patterns)
         if row_id is None:
-            return
+            return False
         width = widths.get(row_id, 1)
         slots = _take(group, width)
         if row_id in into and (row_id in runs or any(v is not None for v, _ in into[row_id])):
             warnings.append(f"{table_id}: row {row_id} printed twice; kept the first")
-            return
+            return True
         into[row_id] = slots
         nums = [t for t in group if t.kind == "num"]
         if len(nums) == len(group) == 1 and is_run(nums[0].text, width):
             runs[row_id] = nums[0].text
             into[row_id] = [(None, None)] * width
+        return True
+
+    def complete_pending() -> None:
+        nonlocal pending, run
+        if pending is not None and run and finish(pending[0] + run, pending[1]):
+            run = []
+        pending = None
 
     for tok in tokens:
         if tok.kind == "label":
             labels.append(tok.text)
             if has_num:
-                finish()
+                pending = (run, group) if run and not finish(run, group) else None
                 run = []
+            elif opens_row(tok.text):
+                complete_pending()
             group = []
             has_num = False
             run.append(tok.text)
@@ -97,7 +110,12 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
             group.append(tok)
             if tok.kind == "num":
                 has_num = True
-    finish()
+                pending = None  # the label pieces since hold values of their own
+    if has_num:
+        if run:
+            finish(run, group)
+    else:
+        complete_pending()
     return runs
 
 

@@ -5,6 +5,7 @@ arithmetic (row totals, column sums, the balance) as published reports do."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 
@@ -74,3 +75,42 @@ def wrong_cells(report: Report, doc: ReportDoc) -> dict[str, tuple]:
     got = {f"{c.table_id}|{c.row_id}|{c.col_id}": c.value for c in report.cells}
     return {k: (got.get(k, "missing"), v) for k, v in doc.cells.items()
             if got.get(k, "missing") != v}
+
+
+def borderless_pdf(doc: ReportDoc, valign: str = "MIDDLE",
+                   t3_labels: tuple[int, int, int] = (34, 50, 126)) -> bytes:
+    """The report as a PDF whose tables have no rules (Word's 无框线 tables): labels wrap
+    inside their columns (t3's three label columns ``t3_labels`` wide) onto two or three
+    lines, values sit where ``valign`` puts them."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from gongkai.demo.render_pdf import FONT
+
+    cell = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10, wordWrap="CJK")
+    body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK")
+    widths = {"t2": [150, 105, 105, 105], "t3": [*t3_labels] + [39] * 7, "t4": [31] * 15}
+    story: list = []
+    for kind, text in doc.blocks:
+        if kind != "table":
+            story.append(Paragraph(text, body))
+            continue
+        grid = next(g for g in grids(doc.fv) if g.table_id == text)
+        data = [[""] * grid.ncols for _ in grid.rows]
+        style = [("FONT", (0, 0), (-1, -1), FONT, 8), ("VALIGN", (0, 0), (-1, -1), valign),
+                 ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+        for r, row in enumerate(grid.positions()):
+            for c, printed in row:
+                if printed.key:
+                    data[r][c] = doc.text(printed.key)
+                else:
+                    data[r][c] = Paragraph(printed.text, cell)
+                if printed.rowspan > 1 or printed.colspan > 1:
+                    style.append(("SPAN", (c, r), (c + printed.colspan - 1,
+                                                   r + printed.rowspan - 1)))
+        story.append(Table(data, colWidths=widths[text], style=TableStyle(style)))
+        story.append(Spacer(1, 6))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
+    return buf.getvalue()
