@@ -9,13 +9,10 @@ import io
 import random
 
 import docx
-import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from gongkai.assets.read.document import Document
-from gongkai.assets.read.layout import Word, layout_blocks
-from gongkai.assets.report.parse import parse_bytes, parse_document
+from gongkai.assets.report.parse import parse_bytes
 from gongkai.demo.model import T3_COLS
 from gongkai.demo.render_pdf import render_pdf
 from tests.report.forms import (
@@ -185,24 +182,12 @@ def test_docx_t3_split_into_two_tables_keeps_its_columns(at: int, repeat_header:
 # --- class 2: borderless PDF tables: wrapped labels, values beside any of their lines ------------
 
 
-def _read_by_word_positions(data: bytes) -> Document:
-    """The PDF's words (pdfminer's own font metrics, the same on every machine) through the
-    word-position table reader, as the PDF reader does for a page without ruled tables."""
-    blocks = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
-                     for w in page.extract_words()]
-            blocks.extend(layout_blocks(words, page.page_number))
-    return Document(source="borderless.pdf", media="pdf", blocks=blocks)
-
-
 @pytest.mark.parametrize("valign", ["TOP", "MIDDLE", "BOTTOM"])
 @pytest.mark.parametrize("label_widths", [(30, 40, 80), (24, 36, 60)])
 def test_borderless_t3_rows_with_labels_wrapped_over_lines_are_read(
         valign: str, label_widths: tuple[int, int, int]) -> None:
     doc = report_doc(seed=4)
-    report = parse_document(_read_by_word_positions(borderless_pdf(doc, valign, label_widths)))
+    report = parse_bytes(borderless_pdf(doc, valign, label_widths), "borderless.pdf")
     assert wrong_cells(report, doc) == {}
 
 
@@ -213,12 +198,12 @@ def test_borderless_blank_cells_keep_their_columns() -> None:
     for key in blank:
         doc.cells[key] = None
     assert len(blank) >= 30
-    report = parse_document(_read_by_word_positions(borderless_pdf(doc)))
+    report = parse_bytes(borderless_pdf(doc), "borderless.pdf")
     assert wrong_cells(report, doc) == {}
 
 
 def test_borderless_digits_spread_in_one_cell_read_as_one_number() -> None:
     doc = report_doc(seed=4)
     assert _spread_digits(doc) >= 10
-    report = parse_document(_read_by_word_positions(borderless_pdf(doc)))
+    report = parse_bytes(borderless_pdf(doc), "borderless.pdf")
     assert wrong_cells(report, doc) == {}
