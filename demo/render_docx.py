@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from gongkai.demo.doc import ReportDoc
-from gongkai.demo.model import Grid, grids
+from gongkai.demo.model import Cell, Grid, grids
 
 _FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
@@ -52,7 +52,32 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(doc: ReportDoc, rng: random.Random) -> bytes:
+def split_grid(grid: Grid, at: int, repeat_header: bool) -> tuple[Grid, Grid]:
+    """A table cut in two before row `at` (Word's 拆分表格): a merged label that crosses the cut
+    ends in the first part and starts again, with its text, in the second; the second part may
+    repeat the header rows."""
+    placed = [(r, c, cell) for r, row in enumerate(grid.positions()) for c, cell in row]
+    head = [(r, c, cell) for r, c, cell in placed if r < grid.header_rows] if repeat_header else []
+    first = [(r, c, Cell(cell.text, cell.key, min(cell.rowspan, at - r), cell.colspan, cell.header))
+             for r, c, cell in placed if r < at]
+    offset = at - len({r for r, _, _ in head})
+    second = head + [(r - offset, c, cell) for r, c, cell in placed if r >= at]
+    second += [(at - offset, c, Cell(cell.text, cell.key, r + cell.rowspan - at, cell.colspan, cell.header))
+               for r, c, cell in placed if r < at < r + cell.rowspan]
+
+    def grid_of(cells: list[tuple[int, int, Cell]], header_rows: int) -> Grid:
+        part = Grid(grid.table_id, grid.ncols, header_rows=header_rows)
+        for r in sorted({r for r, _, _ in cells}):
+            part.rows.append([cell for _, _, cell in sorted((x for x in cells if x[0] == r), key=lambda x: x[1])])
+        return part
+
+    return grid_of(first, grid.header_rows), grid_of(second, grid.header_rows if repeat_header else 0)
+
+
+def render_docx(doc: ReportDoc, rng: random.Random, *, tables: list[Grid] | None = None,
+                split_t3_at: int | None = None, repeat_header: bool = False) -> bytes:
+    """`tables`: grids to print instead of the format's own; `split_t3_at`: cut t3 into two tables
+    before that row (an empty paragraph between), the header rows repeated or not."""
     d = Document()
     normal = d.styles["Normal"]
     normal.font.size = Pt(14)
@@ -63,14 +88,19 @@ def render_docx(doc: ReportDoc, rng: random.Random) -> bytes:
     props.created = props.modified = stamp
     props.revision = 3
     vertical = "vertical_labels" in doc.quirks
-    tables = {g.table_id: g for g in grids(doc.fv)}
+    tables = {g.table_id: g for g in (tables or grids(doc.fv))}
     for kind, text in doc.blocks:
         if kind == "table":
-            grid = tables[text]
-            table = d.add_table(rows=len(grid.rows), cols=grid.ncols)
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            _fill(table, grid, doc, vertical)
+            parts = [tables[text]]
+            if text == "t3" and split_t3_at is not None:
+                parts = list(split_grid(tables[text], split_t3_at, repeat_header))
+            for i, grid in enumerate(parts):
+                if i:
+                    d.add_paragraph()
+                table = d.add_table(rows=len(grid.rows), cols=grid.ncols)
+                table.style = "Table Grid"
+                table.alignment = WD_TABLE_ALIGNMENT.CENTER
+                _fill(table, grid, doc, vertical)
             continue
         para = d.add_paragraph()
         run = para.add_run(text)

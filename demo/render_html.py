@@ -62,9 +62,12 @@ def plain_table(doc: ReportDoc, grid: Grid) -> str:
             + "\n".join(rows) + "\n</table>")
 
 
-def report_body(doc: ReportDoc, style: str, rng: random.Random) -> str:
-    """The article body: `style` "word" (MsoNormal paste) or "plain"."""
-    tables = {g.table_id: g for g in grids(doc.fv)}
+def report_body(doc: ReportDoc, style: str, rng: random.Random, *, tables: list[Grid] | None = None) -> str:
+    """The article body: `style` "word" (MsoNormal paste) or "plain".
+
+    `tables`: the grids to print instead of the format's own (other label wording, a hybrid form).
+    """
+    tables = {g.table_id: g for g in (tables or grids(doc.fv))}
     out = []
     for kind, text in doc.blocks:
         if kind == "table":

@@ -56,8 +56,9 @@ _VALUE = re.compile(r"[-+]?[0-9０-９][0-9０-９,，.\s]*|[—–\-/／无]")
 class _Matrix:
     """A grid as reportlab wants it: a full matrix of texts plus span boxes."""
 
-    def __init__(self, doc: ReportDoc, grid: Grid):
-        self.n, self.header_rows, self.widths = len(grid.rows), grid.header_rows, _WIDTHS[grid.table_id]
+    def __init__(self, doc: ReportDoc, grid: Grid, *, ruled: bool = True, widths: list[float] | None = None):
+        self.n, self.header_rows = len(grid.rows), grid.header_rows
+        self.widths, self.ruled = widths or _WIDTHS[grid.table_id], ruled
         self.text = [[""] * grid.ncols for _ in grid.rows]
         self.spans: list[tuple[int, int, int, int]] = []  # (row0, col0, row1, col1), inclusive
         for r, row in enumerate(grid.positions()):
@@ -74,7 +75,7 @@ class _Matrix:
             data.append([t if not t or _VALUE.fullmatch(t) else
                          Paragraph(html.escape(t, quote=False), _LABEL if len(t) > 6 else _CELL)
                          for t in self.text[r]])
-        style = list(_STYLE)
+        style = list(_STYLE) if self.ruled else [s for s in _STYLE if s[0] != "GRID"]
         for r0, c0, r1, c1 in self.spans:
             inside = [index[r] for r in range(r0, r1 + 1) if r in index]
             if not inside:
@@ -127,23 +128,66 @@ class PageCrossingTable(Flowable):
         self._full.drawOn(self.canv, 0, 0)
 
 
-def render_pdf(doc: ReportDoc, rng: random.Random) -> bytes:
+class SpacedTitle(Flowable):
+    """A title set with wide letter spacing (字间距), as many report covers print it: each
+    character drawn apart, so a text layer holds it with gaps. Wraps onto as many lines as needed."""
+
+    def __init__(self, text: str, char_space: float):
+        super().__init__()
+        self.text, self.char_space = text, char_space
+        self.size, self.leading = _TITLE.fontSize, _TITLE.leading
+
+    def _lines(self, width: float) -> list[str]:
+        lines, cur = [], ""
+        for ch in self.text:
+            if cur and pdfmetrics.stringWidth(cur + ch, FONT, self.size) + self.char_space * len(cur) > width:
+                lines.append(cur)
+                cur = ""
+            cur += ch
+        return lines + [cur]
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        self.width = aW
+        return aW, self.leading * len(self._lines(aW)) + _TITLE.spaceAfter
+
+    def draw(self) -> None:
+        lines = self._lines(self.width)
+        for i, line in enumerate(lines):
+            w = pdfmetrics.stringWidth(line, FONT, self.size) + self.char_space * (len(line) - 1)
+            y = self.leading * (len(lines) - 1 - i) + _TITLE.spaceAfter
+            self.canv.setFont(FONT, self.size)
+            self.canv.drawString((self.width - w) / 2, y, line, charSpace=self.char_space)
+
+
+def render_pdf(doc: ReportDoc, rng: random.Random, *, tables: list[Grid] | None = None, ruled: bool = True,
+               t3_break: tuple[str, bool] | None = None, widths: dict[str, list[float]] | None = None,
+               title_space: float = 0.0, last_pages: list[Flowable] | None = None) -> bytes:
+    """Options (the defaults are the demo's): `tables` grids to print instead of the format's own;
+    `ruled` False draws no rules (a borderless table); `t3_break` (mode "cut" | "repeat", header
+    repeated) instead of a random one; `widths` column widths per table id; `title_space` letter
+    spacing of the title in points; `last_pages` flowables added on pages of their own at the end
+    (a seal or signature page)."""
     buf = io.BytesIO()
     pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=22 * mm,
                             bottomMargin=20 * mm, title=doc.title or "", author=doc.agency or "")
-    tables = {g.table_id: g for g in grids(doc.fv)}
+    tables = {g.table_id: g for g in (tables or grids(doc.fv))}
     story: list[Flowable] = []
     for kind, text in doc.blocks:
         if kind == "table":
-            m = _Matrix(doc, tables[text])
+            m = _Matrix(doc, tables[text], ruled=ruled, widths=(widths or {}).get(text))
             if text == "t3":
-                story.append(PageCrossingTable(m, rng.choice(["cut", "repeat"]), rng.random() < 0.5))
+                mode, repeat = t3_break or (rng.choice(["cut", "repeat"]), rng.random() < 0.5)
+                story.append(PageCrossingTable(m, mode, repeat))
             else:
                 story.append(m.table(list(range(m.n))))
             story.append(Spacer(1, 6))
+        elif kind == "title" and title_space:
+            story.append(SpacedTitle(text, title_space))
         else:
             style = {"title": _TITLE, "h": _HEAD, "p": _BODY}[kind]
             story.append(Paragraph(html.escape(text, quote=False), style))
+    for flowable in last_pages or []:
+        story += [PageBreak(), flowable]
 
     def footer(canvas, _doc) -> None:
         canvas.setFont(FONT, 9)
