@@ -19,7 +19,8 @@ from pathlib import Path
 
 def available() -> list[str]:
     here = Path(__file__).parent
-    return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+    # modules only: a package here (variants/) is a library the benchmarks share, not a benchmark
+    return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.ispkg and not m.name.startswith("_"))
 
 
 def main(argv: list[str]) -> int:
