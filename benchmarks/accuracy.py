@@ -114,14 +114,18 @@ def generated(cache: Path, n_docs: int, n_scans: int) -> tuple[list[tuple[str, P
     scans = n_scans if ocr_missing() is None else 0
     if ocr_missing():
         not_here["pdf-ocr"] = f"{ocr_missing()}: scans not measured here"
+    code = fingerprint()  # once: both ranges come from the same code
     for name, seeds in (("tuned", TUNING), ("unseen", UNSEEN)):
-        folder = cache / fingerprint() / name
+        folder = cache / code / name
         labels, skipped = write_corpus(folder, seeds[:n_docs], GEN_TEXT)
-        for medium in skipped:
-            not_here[medium] = "LibreOffice is not installed: no .doc made here" if medium == "doc" else "unavailable"
+        files = [labels]
         if scans:
-            write_corpus(folder / "scans", seeds[:scans], ("scan",))
-        for lf in [labels] + ([folder / "scans" / "labels.jsonl"] if scans else []):
+            scan_labels, no_scans = write_corpus(folder / "scans", seeds[:scans], ("scan",))
+            files.append(scan_labels)
+            skipped += [("pdf-ocr", why) for _, why in no_scans]
+        for medium, why in skipped:
+            not_here[medium] = f"{why}: not measured here"
+        for lf in files:
             for line in lf.read_text(encoding="utf-8").splitlines():
                 label = json.loads(line)
                 out.append((name, lf.parent / label["file"], label))

@@ -65,10 +65,11 @@ def fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
-def write_corpus(folder: Path, seeds: range | list[int], media: tuple[str, ...]) -> tuple[Path, list[str]]:
+def write_corpus(folder: Path, seeds: range | list[int],
+                 media: tuple[str, ...]) -> tuple[Path, list[tuple[str, str]]]:
     """Write the documents and their labels.jsonl into `folder` (kept: a second call with the same
     seeds reuses the files, so `folder` should name the `fingerprint()`). Returns the labels
-    file and the media skipped as unavailable."""
+    file and the media skipped as unavailable here, each with the reason."""
     folder.mkdir(parents=True, exist_ok=True)
     labels, skipped = [], []
     for medium in media:
@@ -80,8 +81,8 @@ def write_corpus(folder: Path, seeds: range | list[int], media: tuple[str, ...])
                 continue
             try:
                 g = generate(seed, medium)
-            except Unavailable:
-                skipped.append(medium)
+            except Unavailable as exc:
+                skipped.append((medium, str(exc)))
                 break
             path.write_bytes(g.data)
             meta.write_text(json.dumps(g.label, ensure_ascii=False), encoding="utf-8")

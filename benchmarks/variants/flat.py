@@ -61,8 +61,8 @@ def _cell_per_line(doc: ReportDoc, grid: Grid, rng: random.Random) -> list[str]:
 
 def _pdf_text(doc: ReportDoc, grid: Grid, rng: random.Random) -> list[str]:
     """Labels wrapped at a column's width, the row's numbers space-joined after the label's last
-    line, a blank line between rows. Blank cells would vanish here: they print as 0's place holder
-    only in documents whose style allows it (see `style_for`)."""
+    line, a blank line between rows (seed 002). A blank cell would vanish without a trace here:
+    `style_for` never gives this style to a document that has one."""
     width = rng.randint(10, 24)
     out = []
     for row in _texts(doc, grid):

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -25,7 +26,7 @@ from gongkai.demo import portals
 from gongkai.demo.model import Grid
 from gongkai.demo.render_docx import render_docx
 from gongkai.demo.render_html import report_body
-from gongkai.demo.render_pdf import render_pdf
+from gongkai.demo.render_pdf import FONT, render_pdf
 from PIL import Image, ImageDraw, ImageFilter
 
 from benchmarks.variants.flat import flatten, style_for
@@ -37,7 +38,8 @@ EXTENSION = {"html": "html", "txt": "txt", "docx": "docx", "doc": "doc", "pdf": 
 
 
 class Unavailable(Exception):
-    """The medium needs a tool this machine lacks (LibreOffice for .doc)."""
+    """The medium needs a tool this machine lacks (LibreOffice for .doc, a CJK font for scans);
+    the message says which."""
 
 
 def _html(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
@@ -196,7 +198,26 @@ def _stable(pdf: bytes) -> bytes:
     return random_id.sub(b"/ID[<" + digest + b"><" + digest + b">]", pdf)
 
 
+@lru_cache(maxsize=1)
+def cjk_font_missing() -> str | None:
+    """Why scans cannot be made here: the PDFs' CJK font is not embedded, so pdfium draws its
+    characters from the machine's fonts, and with none a scan would show the numbers alone."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(120, 30))
+    c.setFont(FONT, 20)
+    c.drawString(5, 5, "政府信息")
+    c.save()
+    img = pdfium.PdfDocument(buf.getvalue())[0].render(scale=1, grayscale=True).to_pil().convert("L")
+    if img.getextrema()[0] < 128:
+        return None
+    return "no CJK font is installed (e.g. fonts-noto-cjk): a scan would show its numbers alone"
+
+
 def _scan(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
+    if cjk_font_missing():
+        raise Unavailable(cjk_font_missing())
     options, layout = _pdf_options(tables, rng, scan=True)
     data, damage = rasterise(render_pdf(truth.doc, rng, **options), rng)
     return data, ["scan"] + layout + damage

@@ -21,6 +21,7 @@ from gongkai.demo.model import cell_keys
 from selectolax.lexbor import LexborHTMLParser
 
 from benchmarks.variants import TUNING, UNSEEN, generate, write_corpus
+from benchmarks.variants.media import Unavailable, cjk_font_missing
 from benchmarks.variants.truth import make_truth
 
 SEEDS = list(TUNING[:60])
@@ -43,6 +44,8 @@ def printed_value(text: str) -> float | None:
 
 @pytest.mark.parametrize("medium", MEDIA + ("scan",))
 def test_a_seed_gives_the_same_file_and_label_every_time(medium: str) -> None:
+    if medium == "scan" and cjk_font_missing():
+        pytest.skip(cjk_font_missing())
     first, second = generate(11, medium), generate(11, medium)
     assert first.data == second.data
     assert first.label == second.label
@@ -128,8 +131,20 @@ def test_files_are_valid_in_their_medium() -> None:
         assert len(tables) == (4 if "t3_split_in_two" in docx.label["layout"] else 3)
         html = generate(seed, "html")
         assert html.data.count(b"<table") >= 3
+
+
+def test_a_scan_is_image_only() -> None:
+    if cjk_font_missing():
+        pytest.skip(cjk_font_missing())
     scan = pdfium.PdfDocument(generate(3, "scan").data)
     assert all(scan[i].get_textpage().get_text_range().strip() == "" for i in range(len(scan)))
+
+
+def test_no_scan_is_made_where_its_text_would_not_be_drawn() -> None:
+    if not cjk_font_missing():
+        pytest.skip("a CJK font is installed: scans are made")
+    with pytest.raises(Unavailable, match="CJK font"):
+        generate(3, "scan")
 
 
 @pytest.mark.parametrize("medium", MEDIA)
