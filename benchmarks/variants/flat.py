@@ -83,11 +83,12 @@ _FLATTEN = {"tabs": _tabs, "pipes": _pipes, "cell_per_line": _cell_per_line, "pd
 
 
 def style_for(doc: ReportDoc, rng: random.Random) -> str:
-    """A flattening for this document. PDF-like text loses blank cells without a trace (the row's
-    numbers close up), so a document with blank cells is never given it: its truth would be
-    undecidable, not hard."""
-    has_blank = any(v is None for v in doc.cells.values())
-    return rng.choice(STYLES[:3] if has_blank else STYLES)
+    """A flattening for this document. PDF-like text joins a row's numbers with spaces: a blank
+    cell vanishes and a number printed with a space inside (`1 7`) splits in two, so a document
+    with either is never given it: its truth would be undecidable, not hard."""
+    blank = any(v is None for v in doc.cells.values())
+    spaced = any(" " in text.strip() for text in doc.printed_as.values())
+    return rng.choice(STYLES[:3] if blank or spaced else STYLES)
 
 
 def flatten(doc: ReportDoc, tables: list[Grid], style: str, rng: random.Random) -> str:
