@@ -3,33 +3,29 @@
 The demo's renderers print the tables (render_html, render_docx, render_pdf, with the options
 they take); this module draws those options from the seed and adds what the demo has no use for:
 the portal page's charset, text flattenings, a Word 97 .doc through LibreOffice, a seal page and
-scans (a rendered page rasterised with pypdfium2, then skewed, specked, blurred, saved as JPEG
-in an image-only PDF).
+scans (scan.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import random
-import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from gongkai.demo import portals
 from gongkai.demo.model import Grid
 from gongkai.demo.render_docx import render_docx
 from gongkai.demo.render_html import report_body
-from gongkai.demo.render_pdf import FONT, render_pdf
+from gongkai.demo.render_pdf import render_pdf
 from PIL import Image, ImageDraw, ImageFilter
 
 from benchmarks.variants.flat import flatten, style_for
+from benchmarks.variants.scan import NoCJKFont, scan
 from benchmarks.variants.truth import Truth
 
 TEXT_MEDIA = ("html", "txt", "docx", "doc", "pdf")
@@ -146,80 +142,12 @@ def _pdf(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, l
     return render_pdf(truth.doc, rng, **options), layout
 
 
-def _table_pages(pdf: pdfium.PdfDocument) -> list[int]:
-    keep = {0}
-    for i in range(len(pdf)):
-        text = pdf[i].get_textpage().get_text_range().replace(" ", "")
-        if any(m in text for m in ("第二十条", "本年新收", "结转下年度", "复议后起诉")):
-            keep.add(i)
-    return sorted(keep)
-
-
-def rasterise(pdf_bytes: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
-    """The title page and table pages as a scan: one JPEG per page in an image-only PDF."""
-    dpi = rng.choice([150, 200, 200, 300])
-    skew = round(rng.uniform(-1.2, 1.2), 2)
-    blur = rng.choice([0.0, 0.5, 0.8, 1.1])
-    noise = rng.choice([0.0, 0.0, 0.001, 0.003])
-    quality = rng.choice([35, 55, 75, 90])
-    src = pdfium.PdfDocument(pdf_bytes)
-    dst = pdfium.PdfDocument.new()
-    for i in _table_pages(src):
-        page = src[i]
-        w, h = page.get_size()
-        img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        if skew:
-            img = img.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor=255)
-        if blur:
-            img = img.filter(ImageFilter.GaussianBlur(blur))
-        if noise:
-            px = img.load()
-            for _ in range(int(noise * img.width * img.height)):
-                px[rng.randrange(img.width), rng.randrange(img.height)] = rng.randrange(0, 256)
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=quality)
-        new = dst.new_page(w, h)
-        image = pdfium.PdfImage.new(dst)
-        image.load_jpeg(io.BytesIO(buf.getvalue()), inline=False)
-        image.set_matrix(pdfium.PdfMatrix().scale(w, h))
-        new.insert_obj(image)
-        new.gen_content()
-    out = io.BytesIO()
-    dst.save(out)
-    return _stable(out.getvalue()), [f"dpi_{dpi}", f"skew_{skew}", f"blur_{blur}", f"noise_{noise}", f"jpeg_q{quality}"]
-
-
-def _stable(pdf: bytes) -> bytes:
-    """pdfium stamps the time and a random /ID on save: pin both (same lengths, so the xref
-    offsets hold), so a seed's scan is the same bytes every time."""
-    pdf = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20240101000000", pdf)
-    random_id = re.compile(rb"/ID\[<[0-9A-F]{32}><[0-9A-F]{32}>\]")
-    digest = hashlib.md5(random_id.sub(b"", pdf)).hexdigest().upper().encode()
-    return random_id.sub(b"/ID[<" + digest + b"><" + digest + b">]", pdf)
-
-
-@lru_cache(maxsize=1)
-def cjk_font_missing() -> str | None:
-    """Why scans cannot be made here: the PDFs' CJK font is not embedded, so pdfium draws its
-    characters from the machine's fonts, and with none a scan would show the numbers alone."""
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(120, 30))
-    c.setFont(FONT, 20)
-    c.drawString(5, 5, "政府信息")
-    c.save()
-    img = pdfium.PdfDocument(buf.getvalue())[0].render(scale=1, grayscale=True).to_pil().convert("L")
-    if img.getextrema()[0] < 128:
-        return None
-    return "no CJK font is installed (e.g. fonts-noto-cjk): a scan would show its numbers alone"
-
-
 def _scan(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
-    if cjk_font_missing():
-        raise Unavailable(cjk_font_missing())
     options, layout = _pdf_options(tables, rng, scan=True)
-    data, damage = rasterise(render_pdf(truth.doc, rng, **options), rng)
+    try:
+        data, damage = scan(render_pdf(truth.doc, rng, **options), rng)
+    except NoCJKFont as exc:
+        raise Unavailable(str(exc)) from None
     return data, ["scan"] + layout + damage
 
 

@@ -21,7 +21,8 @@ from gongkai.demo.model import cell_keys
 from selectolax.lexbor import LexborHTMLParser
 
 from benchmarks.variants import TUNING, UNSEEN, generate, write_corpus
-from benchmarks.variants.media import Unavailable, cjk_font_missing
+from benchmarks.variants.media import Unavailable
+from benchmarks.variants.scan import cjk_font_missing
 from benchmarks.variants.truth import make_truth
 
 SEEDS = list(TUNING[:60])
