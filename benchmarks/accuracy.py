@@ -124,7 +124,7 @@ def generated(cache: Path, n_docs: int, n_scans: int) -> tuple[list[tuple[str, P
             files.append(scan_labels)
             skipped += [("pdf-ocr", why) for _, why in no_scans]
         for medium, why in skipped:
-            not_here[medium] = f"{why}: not measured here"
+            not_here[medium] = f"not measured here: {why}"
         for lf in files:
             for line in lf.read_text(encoding="utf-8").splitlines():
                 label = json.loads(line)

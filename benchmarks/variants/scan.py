@@ -4,7 +4,7 @@ saved as JPEG in an image-only PDF (图片版).
 The generated PDFs do not embed their CJK font, so pdfium draws their characters from the
 machine's fonts; and a process that has imported the PDF reader (gongkai.assets.read.pdf) has
 handed pdfium a font source of blank glyphs on purpose. So rasterising runs in a fresh
-interpreter (`python -m benchmarks.variants.scan`), and only where a CJK font draws ink.
+interpreter (`main` below, in a child process), and only where a CJK font draws ink.
 """
 
 from __future__ import annotations
@@ -94,8 +94,14 @@ def _scan_here(pdf_bytes: bytes, p: dict) -> bytes:
 
 
 def _child(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "benchmarks.variants.scan", *args], input=stdin,
+    run = "import sys; from benchmarks.variants.scan import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", run, *args], input=stdin,
                           capture_output=True, cwd=ROOT, check=False, timeout=600)
+
+
+def _reason(proc: subprocess.CompletedProcess) -> str:
+    lines = proc.stderr.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else f"exit status {proc.returncode}"
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +110,7 @@ def cjk_font_missing() -> str | None:
     proc = _child(["--probe"])
     if proc.returncode == 0:
         return None
-    return proc.stderr.decode(errors="replace").strip().splitlines()[-1]
+    return _reason(proc)
 
 
 def scan(pdf_bytes: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
@@ -114,7 +120,7 @@ def scan(pdf_bytes: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
          "quality": rng.choice([35, 55, 75, 90]), "seed": rng.randrange(2**32)}
     proc = _child([json.dumps(p)], pdf_bytes)
     if proc.returncode == _NO_FONT:
-        raise NoCJKFont(proc.stderr.decode(errors="replace").strip())
+        raise NoCJKFont(_reason(proc))
     if proc.returncode:
         raise RuntimeError(f"rasterising failed: {proc.stderr.decode(errors='replace')[-2000:]}")
     return proc.stdout, [f"dpi_{p['dpi']}", f"skew_{p['skew']}", f"blur_{p['blur']}",
