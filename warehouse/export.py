@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from gongkai.warehouse.loader import Warehouse
+from gongkai.warehouse.connect import read_only
 
 FACTS = """
 SELECT r.partition_year AS year, f.report_id, f.table_id, f.row_id, f.col_id, f.value, f.raw,
@@ -31,14 +31,14 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def export_parquet(warehouse: Warehouse, directory: Path) -> dict[str, int]:
-    """Write the facts (partitioned by year) and the report, agency, cell and check tables;
-    return rows written per table."""
+def export_parquet(warehouse: Path, directory: Path, lock_timeout: float = 120.0) -> dict[str, int]:
+    """Write the facts (partitioned by year) and the report, agency, cell and check tables of
+    the warehouse file; return rows written per table."""
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory(dir=directory, prefix=".export-") as tmp:
         staging = Path(tmp)
-        with warehouse.connect(read_only=True) as con:
+        with read_only(warehouse, lock_timeout) as con:
             con.execute(f"COPY ({FACTS}) TO {_quote(staging / 'fact_cell')} "
                         "(FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)")
             counts["fact_cell"] = con.execute("SELECT count(*) FROM fact_cell").fetchone()[0]

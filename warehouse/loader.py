@@ -51,6 +51,8 @@ from filelock import FileLock
 from filelock import Timeout as LockTimeout
 from gongkai.assets.report.frames import ReportFrames, with_agency_keys
 from gongkai.assets.report.spec import all_cells
+from gongkai.warehouse.connect import WarehouseLocked, open_waiting
+from gongkai.warehouse.connect import read_only as connect_read_only
 from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
 from gongkai.warehouse.wide import (
     WIDE_TABLES,
@@ -72,10 +74,6 @@ _KEYS = {"report": ["report_id"], "report_section": ["report_id", "section_id"]}
 _POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
                  "BOOLEAN": pl.Boolean, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
 PARQUET_COMPRESSION = "snappy"  # fastest to write here; zstd is ~2x slower for a few % less disk
-
-
-class WarehouseLocked(RuntimeError):
-    """Another process held the warehouse for longer than we were willing to wait."""
 
 
 class LoadRejected(ValueError):
@@ -130,11 +128,11 @@ class Warehouse:
     def connect(self, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the live file, waiting (with backoff) while a process holds it
         read-write. Read-only by default: writing goes through `writer()`, never here."""
-        if not self.path.exists():
-            if read_only:
-                raise FileNotFoundError(
-                    f"no warehouse at {self.path}: run `gongkai run` or `gongkai demo` first")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only:
+            with connect_read_only(self.path, self.lock_timeout) as con:
+                yield con
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._open(self.path, read_only)
         try:
             yield con
@@ -142,22 +140,7 @@ class Warehouse:
             con.close()
 
     def _open(self, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.05
-        while True:
-            try:
-                return duckdb.connect(str(path), read_only=read_only)
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise
-                if time.monotonic() >= deadline:
-                    raise WarehouseLocked(
-                        f"warehouse {path} is locked by another process and stayed locked for "
-                        f"{self.lock_timeout:.0f}s ({exc}); open analyst sessions read-only "
-                        "(duckdb -readonly) and retry") from exc
-                log.info("warehouse %s is locked; retrying in %.1fs", path, delay)
-                time.sleep(delay + random.uniform(0, delay / 2))
-                delay = min(delay * 2, 2.0)
+        return open_waiting(path, read_only, self.lock_timeout)
 
     def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
         """Run a query on a read-only connection and return a polars frame."""

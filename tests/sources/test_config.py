@@ -34,18 +34,24 @@ def test_source_follows_only_its_hosts_and_allow_patterns():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("[[source]]\nstart = ['http://a/']", "'name'"),
-        ("[[source]]\nname = 'x'\nstart = ['ftp://a/']", "'start'"),
-        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nstartz = 1", "unknown field"),
-        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nallow = ['(']", "bad 'allow'"),
-        ("[[source]]\nname = 'x'\nstart = ['http://a/']\n[[source]]\nname = 'x'\nstart = ['http://b/']", "duplicate"),
-        ("name = 'x'", "no [[source]]"),
-        ("[[source]\n", "not valid TOML"),
+        ("[[source]]\nstart = ['http://a/']", "bad.toml:1: [[source]] #1: 'name' must be"),
+        ("[[source]]\nname = 'x'\nstart = ['ftp://a/']", "bad.toml:3: [[source]] #1 (x): start URL 'ftp://a/'"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nstratt = 1",
+         "bad.toml:4: [[source]] #1 (x): unknown key 'stratt' (did you mean 'start'?)"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nallow = ['(']", "bad.toml:4: [[source]] #1 (x): bad 'allow'"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\n[[source]]\nname = 'x'\nstart = ['http://b/']",
+         "bad.toml:5: duplicate source name 'x' (first at line 2)"),
+        ("[[source]]\nname = 'x'\nstart = ['http://a/']\nmax_pages = 0", "bad.toml:4: [[source]] #1 (x): 'max_pages'"),
+        ("name = 'x'", "bad.toml:1: unknown top-level key"),
+        ("", "bad.toml:1: no [[source]] tables"),
+        ("[[source]]\nname = 'x'\n\nstart = ['http://a/]\n", "bad.toml:4: not valid TOML"),
     ],
 )
-def test_bad_sources_file_names_the_problem(text, message):
-    with pytest.raises(SourceError, match=message.replace("[", r"\[").replace("(", r"\(")):
+def test_bad_sources_file_names_file_line_and_problem(text, message):
+    with pytest.raises(SourceError) as raised:
         parse_sources(text, "bad.toml")
+    assert str(raised.value).startswith(message)
+    assert "\n" not in str(raised.value)
 
 
 def test_directory_of_sources_files_is_read_in_order(tmp_path):
