@@ -1,6 +1,6 @@
 """Serve the demo site locally: one HTTP server per host directory of ``demo/site``.
 
-    with serve_demo() as bases:          # {"city": "http://127.0.0.1:40123", "county": "..."}
+    with serve_demo() as bases:          # {"city": "http://127.0.0.1:47301", "county": "...:47302"}
         sources = parse_sources(render_sources(bases))
 
 Each server behaves like the portals it imitates, in the ways a crawler notices: Content-Type by
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
 SOURCES = HERE / "sources.toml"
+# The demo's hosts serve on DEMO_PORT, DEMO_PORT + 1, … (in name order) where those are free, so
+# a second `gongkai demo` finds its documents at the same URLs (revalidated, HTTP 304).
+DEMO_PORT = 47301
 
 _TYPES = {".html": "text/html; charset=utf-8", ".shtml": "text/html; charset=utf-8",
           ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
@@ -119,11 +122,22 @@ def _handler_for(host_dir: Path) -> type[_Handler]:
     return type(f"Handler_{host_dir.name}", (_Handler,), {"root": host_dir.resolve(), "overrides": overrides})
 
 
-@contextmanager
-def serve_demo(site_root: str | Path | None = None) -> Iterator[dict[str, str]]:
-    """Serve each host directory of the site on 127.0.0.1 (a free port each) until the block ends.
+def _bind(port: int, handler: type[_Handler]) -> ThreadingHTTPServer:
+    """A server on 127.0.0.1:`port`, or on a free port when that one is taken (or is 0)."""
+    if port:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            log.info("demo port %d is taken (%s); using a free port", port, exc.strerror)
+    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
-    Yields host name -> base URL without a trailing slash, e.g. {"city": "http://127.0.0.1:40123"}.
+
+@contextmanager
+def serve_demo(site_root: str | Path | None = None, port: int = DEMO_PORT) -> Iterator[dict[str, str]]:
+    """Serve each host directory of the site on 127.0.0.1 until the block ends: on `port`,
+    `port` + 1, … where free (a free port otherwise; ``port=0``: free ports only).
+
+    Yields host name -> base URL without a trailing slash, e.g. {"city": "http://127.0.0.1:47301"}.
     """
     root = Path(site_root) if site_root else SITE
     hosts = sorted(p for p in root.iterdir() if p.is_dir())
@@ -131,8 +145,8 @@ def serve_demo(site_root: str | Path | None = None) -> Iterator[dict[str, str]]:
         raise FileNotFoundError(f"{root}: no host directories to serve (run python -m demo.build)")
     servers: dict[str, ThreadingHTTPServer] = {}
     try:
-        for host_dir in hosts:
-            server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(host_dir))
+        for number, host_dir in enumerate(hosts):
+            server = _bind(port + number if port else 0, _handler_for(host_dir))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, name=f"demo-{host_dir.name}", daemon=True).start()
             servers[host_dir.name] = server

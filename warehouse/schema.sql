@@ -60,7 +60,7 @@ CREATE OR REPLACE TABLE layout.report (
     warnings         VARCHAR[]
 );
 COMMENT ON TABLE layout.report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
-COMMENT ON COLUMN layout.report.report_id IS 'Stable id: hash of the URL and the content sha256';
+COMMENT ON COLUMN layout.report.report_id IS 'Stable id: hash of the content sha256 (the same bytes are one report at whatever URL)';
 COMMENT ON COLUMN layout.report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
 COMMENT ON COLUMN layout.report.agency IS 'The agency name as the report (or else the portal) gives it';
 COMMENT ON COLUMN layout.report.agency_norm IS 'The name with width and spacing normalised (NFKC, no whitespace); wording as published';

@@ -72,8 +72,14 @@ def merge_into_catalog(store_dir: Path, found: list[CrawledDocument]) -> pl.Data
 def documents_for_years(
     catalog: pl.DataFrame, years: list[int]
 ) -> dict[int, list[CrawledDocument]]:
-    """The current documents listed for each of `years` (by the year the portal names)."""
-    chosen = catalog.filter(pl.col("current") & pl.col("year_hint").is_in(years))
+    """The current documents listed for each of `years` (by the year the portal names). The same
+    bytes found at several URLs are one document: the one fetched last (a portal that moved)."""
+    chosen = (
+        catalog.filter(pl.col("current"))
+        .sort("fetched_at")
+        .unique(subset="sha256", keep="last", maintain_order=True)
+        .filter(pl.col("year_hint").is_in(years))
+    )
     out: dict[int, list[CrawledDocument]] = {y: [] for y in years}
     for row in chosen.drop("current").iter_rows(named=True):
         out[row["year_hint"]].append(CrawledDocument(**row))

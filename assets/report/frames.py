@@ -141,9 +141,40 @@ class ReportFrames:
                       for f in fields(cls)})
 
 
-def report_id(url: str, sha256: str) -> str:
-    """Stable across re-parses: the same bytes at the same URL are the same report."""
-    return hashlib.sha256(f"{url}\n{sha256}".encode()).hexdigest()[:20]
+def report_id(sha256: str) -> str:
+    """Stable across re-parses and re-crawls: the same bytes are the same report, at whatever
+    URL they were fetched (a portal that moves, the demo on another port)."""
+    return hashlib.sha256(f"report\n{sha256}".encode()).hexdigest()[:20]
+
+
+def _same_report_key(doc: CrawledDocument, rep: Report) -> tuple | None:
+    """What makes two documents one report even when their bytes differ (an article page that
+    names its own address): the same agency, year and media, and the same cells."""
+    agency = normalise_agency(rep.agency or doc.agency_hint)
+    year = rep.year or doc.year_hint
+    if rep.error or agency is None or year is None or not any(c.value is not None for c in rep.cells):
+        return None
+    cells = sorted((c.table_id, c.row_id, c.col_id, c.value) for c in rep.cells)
+    return agency, rep.division_code, year, rep.media or doc.media, hashlib.sha256(
+        repr(cells).encode()).hexdigest()
+
+
+def latest_copies(parsed: list[tuple[CrawledDocument, Report]]) -> list[tuple[CrawledDocument, Report]]:
+    """One entry per report: of the documents with the same bytes (or the same agency, year,
+    media and cells), a correction (更正) first, then the one fetched last, so its URL is the
+    report's address now."""
+    newest_first = sorted(range(len(parsed)), reverse=True,
+                          key=lambda i: (parsed[i][0].is_correction, parsed[i][0].fetched_at or ""))
+    seen: set = set()
+    keep: set[int] = set()
+    for i in newest_first:
+        doc, rep = parsed[i]
+        keys = {("sha256", doc.sha256)} | ({("cells", k)} if (k := _same_report_key(doc, rep)) else set())
+        if keys & seen:
+            continue
+        seen |= keys
+        keep.add(i)
+    return [entry for i, entry in enumerate(parsed) if i in keep]
 
 
 _SPACE = re.compile(r"\s+")
@@ -227,8 +258,8 @@ def build_frames(
     divisions = divisions or {}
     parsed_at = parsed_at or datetime.now(UTC).replace(tzinfo=None)
     reports, cells, sections, checks, figures = [], [], [], [], []
-    for doc, rep in parsed:
-        rid = report_id(doc.final_url, doc.sha256)
+    for doc, rep in latest_copies(parsed):
+        rid = report_id(doc.sha256)
         agency = rep.agency or doc.agency_hint
         year = rep.year or doc.year_hint
         title = rep.title or doc.title
@@ -279,8 +310,6 @@ def build_frames(
             for f in rep.narrative_figures
         )
     report = with_agency_keys(pl.DataFrame(reports, schema=REPORT_SCHEMA))
-    # The same bytes at the same URL reached twice (two list pages) are one report.
-    report = report.unique(subset="report_id", keep="first", maintain_order=True)
     return ReportFrames(
         report=mark_canonical(report),
         fact_cell=pl.DataFrame(cells, schema=FACT_CELL_SCHEMA).unique(

@@ -66,6 +66,13 @@ def demo_runs(tmp_path_factory):
         first = run_main_job(instance, sources, tmp / "store", warehouse.path)
         after_first = snapshot(warehouse)
         second = run_main_job(instance, sources, tmp / "store", warehouse.path)
+        # The same portal at other addresses (another `gongkai demo`, its ports taken): the
+        # same documents, so the same reports, now at their new URLs.
+        with serve_demo(port=0) as moved_bases:
+            moved_sources = tmp / "moved-sources.toml"
+            moved_sources.write_text(render_sources(moved_bases), encoding="utf-8")
+            run_main_job(instance, moved_sources, tmp / "store", warehouse.path)
+        after_move = snapshot(warehouse)
     reports = {
         (row["host"], unquote(urlsplit(row["source_url"]).path)): row
         for row in warehouse.query("SELECT r.*, s.host FROM report r JOIN (SELECT DISTINCT source, "
@@ -73,7 +80,7 @@ def demo_runs(tmp_path_factory):
                                    "FROM report) s USING (source)").iter_rows(named=True)
     }
     return {"bases": bases, "warehouse": warehouse, "first": first, "second": second,
-            "after_first": after_first, "reports": reports, "store": tmp / "store", "sources": sources}
+            "after_first": after_first, "moved_bases": moved_bases, "after_move": after_move, "reports": reports, "store": tmp / "store", "sources": sources}
 
 
 def found(demo_runs, truth: dict) -> dict:
@@ -139,12 +146,19 @@ def test_rerun_leaves_the_same_rows_and_downloads_no_document_again(demo_runs):
     assert second["not_modified"] >= len(TRUTH)
 
 
+def test_the_portal_at_new_addresses_updates_each_report_and_adds_none(demo_runs):
+    assert set(demo_runs["moved_bases"].values()).isdisjoint(demo_runs["bases"].values())
+    assert demo_runs["after_move"] == demo_runs["after_first"]
+    urls = demo_runs["warehouse"].query("SELECT source_url FROM report")["source_url"].to_list()
+    assert all(url.startswith(tuple(demo_runs["moved_bases"].values())) for url in urls)
+
+
 def test_years_and_media_cover_the_demo(demo_runs):
     wh = demo_runs["warehouse"]
     by_year = dict(wh.query("SELECT partition_year, count(*) FROM report GROUP BY ALL").iter_rows())
     assert by_year == dict(Counter(t["year"] for t in TRUTH))
     runs = wh.query("SELECT count(DISTINCT run_id) AS n FROM load_log")
-    assert runs["n"][0] == 2
+    assert runs["n"][0] == 3
 
 
 def test_analyst_views_add_up_to_the_true_cells(demo_runs):
