@@ -38,3 +38,28 @@ def test_unreadable_copy_is_never_canonical(parsed_factory):
     good = parsed_factory("甲局", 2023, media="pdf")
     rows = {r["media"]: r for r in canonical(build_frames([bad, good], 2023))}
     assert rows["pdf"]["is_canonical"] and not rows["html"]["is_canonical"]
+
+
+def test_same_bytes_at_a_new_url_are_one_report_at_the_new_url(parsed_factory):
+    old = parsed_factory("甲局", 2023, url="http://127.0.0.1:40001/a.html", sha="ab" * 32,
+                         fetched_at="2024-01-20T08:00:00+00:00")
+    new = parsed_factory("甲局", 2023, url="http://127.0.0.1:40999/a.html", sha="ab" * 32,
+                         fetched_at="2024-02-20T08:00:00+00:00")
+    frames = build_frames([old, new], 2023)
+    assert frames.report["source_url"].to_list() == ["http://127.0.0.1:40999/a.html"]
+    assert frames.fact_cell["report_id"].n_unique() == 1
+    assert frames.report["report_id"].to_list() == build_frames([old], 2023).report["report_id"].to_list()
+
+
+def test_same_agency_year_and_cells_in_other_bytes_are_one_report(parsed_factory):
+    old = parsed_factory("甲局", 2023, url="http://old.test/a.html", fetched_at="2024-01-20T08:00:00+00:00")
+    new = parsed_factory("甲局", 2023, url="http://new.test/a.html", fetched_at="2024-02-20T08:00:00+00:00")
+    assert old[0].sha256 != new[0].sha256
+    frames = build_frames([new, old], 2023)
+    assert frames.report["source_url"].to_list() == ["http://new.test/a.html"]
+
+
+def test_other_cells_of_the_same_agency_and_year_stay_a_report_of_their_own(parsed_factory):
+    first = parsed_factory("甲局", 2023, url="http://p.test/a.html", received=3)
+    second = parsed_factory("甲局", 2023, url="http://p.test/b.html", received=4)
+    assert build_frames([first, second], 2023).report.height == 2
