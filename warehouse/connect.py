@@ -1,5 +1,6 @@
-"""Opening the warehouse file, and nothing more: DuckDB only, so `gongkai sql` and `gongkai
-export` start without the loader's polars and numpy.
+"""Opening the warehouse file, and nothing more: DuckDB only (imported when a file is opened),
+so `gongkai sql` and `gongkai export` start without the loader's polars and numpy, and
+`gongkai --help` without DuckDB.
 
 DuckDB admits one read-write process; while a load holds the file, an open waits with backoff.
 """
@@ -12,8 +13,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,8 @@ class WarehouseLocked(RuntimeError):
 
 def open_waiting(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     """A connection to `path`, retrying (with backoff) while another process holds it."""
+    import duckdb
+
     deadline = time.monotonic() + lock_timeout
     delay = 0.05
     while True:

@@ -1,0 +1,128 @@
+"""`gongkai run`, `reparse` and `demo`: the commands that run the Dagster pipeline.
+
+The sources are validated before Dagster is started, so a bad sources file is one line naming
+the file and line (exit 2), never a failed run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gongkai.assets.sources.config import load_sources
+from gongkai.pipelines.cli import run_pipeline
+from gongkai.pipelines import settings
+from gongkai.assets.report.years import parse_years, year_ranges
+
+EXAMPLE_QUERY = """\
+SELECT year, count(*) AS agencies, sum(received)::BIGINT AS applications_received,
+       sum(answered)::BIGINT AS answered, sum(carried_forward)::BIGINT AS carried_forward
+FROM applications GROUP BY year ORDER BY year"""
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    years = parse_years(args.years)
+    load_sources(args.sources)
+    ok = run_pipeline(Path(args.sources), Path(args.store), Path(args.warehouse), years,
+                      verbose=args.verbose)
+    print_summary(Path(args.warehouse), Path(args.store), years, args)
+    return 0 if ok else 1
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    years = parse_years(args.years)
+    load_sources(args.sources)
+    ok = run_pipeline(Path(args.sources), Path(args.store), Path(args.warehouse), years,
+                      verbose=args.verbose, job_name="gongkai_reparse")
+    print_summary(Path(args.warehouse), Path(args.store), years, args)
+    return 0 if ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gongkai.demo.server import render_sources, serve_demo
+
+    store = Path(args.store)
+    years = parse_years(args.years)
+    with serve_demo() as bases:
+        print("demo portal serving " + ", ".join(f"{h} at {u}" for h, u in bases.items()), flush=True)
+        sources = store / "demo-sources.toml"
+        sources.parent.mkdir(parents=True, exist_ok=True)
+        sources.write_text(render_sources(bases), encoding="utf-8")
+        load_sources(sources)
+        # The demo portal is our own server on loopback: no delay between requests needed.
+        ok = run_pipeline(sources, store, Path(args.warehouse), years,
+                          politeness={"min_delay_seconds": 0.0}, verbose=args.verbose)
+    print_summary(Path(args.warehouse), store, years, args)
+    return 0 if ok else 1
+
+
+def found_per_year(store: Path) -> dict[int, int]:
+    """Current documents in the crawl catalog, by the year the portal names."""
+    from gongkai.assets.crawl.catalog import read_catalog
+
+    catalog = read_catalog(store)
+    if not catalog.height:
+        return {}
+    rows = catalog.filter(catalog["current"] & catalog["year_hint"].is_not_null())
+    return dict(rows.group_by("year_hint").len().iter_rows())
+
+
+def reparse_hint(found: dict[int, int], loaded: set[int], years: list[int],
+                 args: argparse.Namespace) -> str | None:
+    """What was found and stored outside the years asked for and never loaded, and the command
+    that loads it (a re-parse of the store: no second download)."""
+    waiting = sorted(y for y in found if y not in years and y not in loaded)
+    if not waiting:
+        return None
+    documents = sum(found[y] for y in waiting)
+    options = [f"--years {year_ranges(waiting)}"]
+    for name, default in (("sources", settings.SOURCES.value()), ("store", settings.STORE.value()),
+                          ("warehouse", settings.WAREHOUSE.value())):
+        value = getattr(args, name, None)
+        if name == "sources" and args.command == "demo":
+            value = str(Path(args.store) / "demo-sources.toml")
+        if value and Path(value).resolve() != Path(default).resolve():
+            options.append(f"--{name} {value}")
+    return (f"\n{documents} document(s) of {year_ranges(waiting)} were found and stored but not "
+            f"loaded (this run loaded {year_ranges(years)}). Load them without crawling again:\n"
+            f"  gongkai reparse {' '.join(options)}")
+
+
+def print_summary(path: Path, store: Path, years: list[int], args: argparse.Namespace) -> None:
+    from gongkai.warehouse.loader import Warehouse
+
+    warehouse = Warehouse(path)
+    found = found_per_year(store)
+    try:
+        loaded = warehouse.query(
+            """
+            SELECT partition_year AS year,
+                   count(*) AS loaded,
+                   count(*) FILTER (error IS NULL) AS parsed,
+                   count(*) FILTER (is_canonical) AS canonical,
+                   count(*) FILTER (is_canonical AND report_id IN
+                       (SELECT report_id FROM check_result WHERE passed = false AND NOT soft)) AS failing_checks
+            FROM report
+            GROUP BY ALL ORDER BY year
+            """)
+    except FileNotFoundError:  # the run failed before anything was loaded
+        return
+    by_year = {row["year"]: row for row in loaded.iter_rows(named=True)}
+    print("\nyear  found  parsed  loaded  canonical  reports failing a consistency check")
+    for year in years:
+        row = by_year.get(year)
+        if not row and not found.get(year):
+            continue
+        row = row or {"parsed": 0, "loaded": 0, "canonical": 0, "failing_checks": 0}
+        print(f"{year}  {found.get(year, 0):>5}  {row['parsed']:>6}  {row['loaded']:>6}  "
+              f"{row['canonical']:>9}  {row['failing_checks']:>5}")
+    if not any(by_year.get(y) or found.get(y) for y in years):
+        print(f"(nothing found for {year_ranges(years)})")
+    hint = reparse_hint(found, set(by_year), years, args)
+    if hint:
+        print(hint)
+    print(f"\nwarehouse: {warehouse.path}\nexample query (gongkai sql \"...\"):\n{EXAMPLE_QUERY}")
+    from gongkai.pipelines.commands.sql import main as sql
+
+    sql(argparse.Namespace(warehouse=warehouse.path, wait=30.0, query=EXAMPLE_QUERY,
+                           format="table", max_rows=50))
