@@ -71,8 +71,7 @@ def write_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Text
 
     out.write(line(columns) + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in cells:
-        out.write(line(row) + "\n")
+    out.writelines(line(row) + "\n" for row in cells)
 
 
 def write_markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
@@ -81,8 +80,7 @@ def write_markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: T
 
     out.write("| " + " | ".join(cell(c) for c in columns) + " |\n")
     out.write("|" + "|".join("---" for _ in columns) + "|\n")
-    for row in rows:
-        out.write("| " + " | ".join(cell(text(v)) for v in row) + " |\n")
+    out.writelines("| " + " | ".join(cell(text(v)) for v in row) + " |\n" for row in rows)
 
 
 def write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
@@ -93,8 +91,7 @@ def write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO
 
 def write_json(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
     """JSON Lines: one object per row."""
-    for row in rows:
-        out.write(json.dumps(dict(zip(columns, map(plain, row))), ensure_ascii=False) + "\n")
+    out.writelines(json.dumps(dict(zip(columns, map(plain, row))), ensure_ascii=False) + "\n" for row in rows)
 
 
 WRITERS = {"table": write_table, "csv": write_csv, "json": write_json, "markdown": write_markdown}
