@@ -31,9 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import random
 import shutil
-import time
 import uuid
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
