@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
+UI_PORT ?= 3000
 
 .PHONY: install lock demo test ui lint benchmark clean
 
@@ -31,9 +32,11 @@ test: install
 	$(BIN)/python -m pytest -q
 
 ## The Dagster UI on http://127.0.0.1:3000 (asset graph, partitions, checks, schedules).
+# dagster 1.13 points `dagster dev` to `dg dev` (another package) with a warning; both serve the same.
 ui: install
 	mkdir -p $(DAGSTER_HOME) && cp -n pipelines/dagster.yaml $(DAGSTER_HOME)/ 2>/dev/null || true
-	$(BIN)/dagster dev -m gongkai.pipelines.definitions -h 127.0.0.1 -p 3000
+	$(BIN)/python -W 'ignore:Function `dev_command` is superseded' -m dagster dev \
+	  -m gongkai.pipelines.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 lint: install
 	$(BIN)/ruff check .
