@@ -217,8 +217,9 @@ def user_error(exc: Exception) -> str | None:
     """The one line for a mistake the user can fix; None for a bug (which keeps its traceback)."""
     from gongkai.assets.sources.config import SourceError
     from gongkai.pipelines.commands import CommandError
+    from gongkai.pipelines.years import YearsError
 
-    if isinstance(exc, (CommandError, SourceError, ValueError)):
+    if isinstance(exc, (CommandError, SourceError, YearsError)):
         return str(exc)
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror or exc}"

@@ -8,6 +8,10 @@ from datetime import date
 FIRST_YEAR = 2008  # the first year the 2008 regulations required a report for
 
 
+class YearsError(ValueError):
+    """A `--years` value that names no valid years."""
+
+
 def parse_years(spec: str, today: date | None = None) -> list[int]:
     """``2019-2024``, ``2023``, ``2019,2021-2022`` → sorted years, within the partitions."""
     last = (today or date.today()).year
@@ -20,14 +24,14 @@ def parse_years(spec: str, today: date | None = None) -> list[int]:
         try:
             start, end = int(lo), int(hi or lo)
         except ValueError:
-            raise ValueError(f"bad year range {part!r}: use e.g. 2019-2024 or 2023") from None
+            raise YearsError(f"bad year range {part!r}: use e.g. 2019-2024 or 2023") from None
         if start > end:
-            raise ValueError(f"bad year range {part!r}: start after end")
+            raise YearsError(f"bad year range {part!r}: start after end")
         if start < FIRST_YEAR or end > last:
-            raise ValueError(f"years must lie within {FIRST_YEAR}-{last}, got {part!r}")
+            raise YearsError(f"years must lie within {FIRST_YEAR}-{last}, got {part!r}")
         years.update(range(start, end + 1))
     if not years:
-        raise ValueError("no years given")
+        raise YearsError("no years given")
     return sorted(years)
 
 
