@@ -115,20 +115,28 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
+class Version(argparse.Action):
+    """`--version`: the installed gongkai's version, looked up only when asked (importlib.metadata
+    costs every other command its start-up time)."""
 
-    try:
-        return installed("gongkai")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print gongkai's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("gongkai")
+        except PackageNotFoundError:
+            installed = "unknown (not installed)"
+        print(f"gongkai {installed}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     this_year = date.today().year
     parser = Parser(prog="gongkai", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", action="version", version=f"gongkai {version()}")
+    parser.add_argument("--version", action=Version)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=Parser)
