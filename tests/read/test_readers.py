@@ -123,7 +123,7 @@ def test_pdf_real_report_tables_cross_pages() -> None:
 
 
 def test_pdf_without_text_layer_needs_ocr_when_tesseract_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
+    monkeypatch.setattr("gongkai.assets.read.ocr_engine.ocr_missing", lambda: "tesseract is not installed")
     doc = read_pdf(scanned_pdf(), "scan.pdf")
     assert doc.needs_ocr is True
     assert doc.blocks == []
