@@ -72,9 +72,22 @@ def _cell_text(text: str) -> str:
         return "—"
     if _NOISE.match(t):
         return ""
-    if re.fullmatch(r"[0-9oOlIS|B,，. ]+", t) and re.search(r"\d", t) or t in ("o", "O", "l", "I", "|"):
-        return t.translate(_DIGIT_FIX).replace(" ", "")  # a lone O or l in a cell is a 0 or 1
+    if t in _LONE_DIGIT:
+        return _LONE_DIGIT[t]
+    if t.rstrip("。.，,") == "无":
+        return "无"
+    if re.fullmatch(r"\.?\d+[.:：]?\d*\.?", t) and re.search(r"\d", t):
+        # a decimal point read as a colon; a speck beside a whole number read as a point
+        t = t.replace(":", ".").replace("：", ".")
+        return t.strip(".") if t.count(".") > 1 or t.startswith(".") or t.endswith(".") else t
+    if re.fullmatch(r"[0-9oOlIS|B,，. ]+", t) and re.search(r"\d", t):
+        return t.translate(_DIGIT_FIX).replace(" ", "")
     return t
+
+
+# What the model makes of a digit alone in a cell: a round 0 as a letter, a circle or a full
+# stop; a 1 as a letter.
+_LONE_DIGIT = {"o": "0", "O": "0", "Q": "0", "D": "0", "○": "0", "〇": "0", "。": "0", "l": "1", "I": "1"}
 
 
 # Header words of the State Council's tables that label no cell of their own (the cells'
@@ -159,12 +172,13 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
     leaf: dict[int, tuple[int, int]] = {}  # row → its last label cell (top-left slot)
     valued: set[int] = set()
     for r in range(n_r):
-        for c in range(len(grid.xs) - 1):
+        for c in range(len(grid.xs) - 1):  # the label cells are those left of the first value
             r0, c0, rs, _ = owner[(r, c)]
             text = texts.get((r0, c0), "")
             if _value_reading(text) is not None:
                 valued.add(r)
-            elif text and r0 == r and rs == 1 and _CJK.search(text):
+                break
+            if text and r0 == r and rs == 1 and _CJK.search(text):
                 leaf[r] = (r0, c0)
     rows = [r for r in range(n_r) if r in valued and r in leaf]
     if len(rows) < 5:
@@ -334,7 +348,7 @@ def _cells(img: Image.Image, grey: np.ndarray, grid: Grid,
         if cut is None:
             out[(r, c)] = ""
             continue
-        if cut.grey.height * 3 <= cut.grey.width and cut.grey.height <= max(6, img.width // 250):
+        if _is_dash(cut, max(6, img.width // 250)):
             out[(r, c)] = "—"  # one flat stroke alone in a cell: a placeholder dash
             continue
         found = parts.get((r, c))
@@ -343,6 +357,15 @@ def _cells(img: Image.Image, grey: np.ndarray, grid: Grid,
             text = "/"  # the model reads a placeholder slash as a 1
         out[(r, c)] = snap_label(text)
     return out
+
+
+def _is_dash(cut: CutCell, max_height: int) -> bool:
+    """The ink of a cell is one flat stroke: a dash (—, -) printed for nothing."""
+    ys, xs = np.nonzero(np.asarray(cut.binary) < cut.level)
+    if xs.size == 0:
+        return False
+    h, w = np.ptp(ys) + 1, np.ptp(xs) + 1
+    return bool(h <= max_height and w >= 2.5 * h)
 
 
 def _is_slash(cut: CutCell) -> bool:
