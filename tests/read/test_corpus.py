@@ -122,7 +122,7 @@ def test_mixed_pdf_ocrs_only_its_image_pages() -> None:
     assert any(isinstance(b, Paragraph) and b.page == 1 for b in doc.blocks)
 
 
-def test_scan_without_tesseract_is_recorded_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gongkai.assets.read.ocr_engine.ocr_missing", lambda: "tesseract is not installed")
+def test_scan_without_the_ocr_model_is_recorded_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gongkai.assets.read.ocr_engine.ocr_missing", lambda: "the OCR packages are not installed")
     report = parse_file(CORPUS / "scan-skewed-2019.pdf")
     assert report.error is None and report.needs_ocr and report.cells == []
