@@ -17,7 +17,7 @@ year and format only). Scored by assets/report/scoring.py (NULL truth right only
 prediction omits the cell or gives null; numbers compare |d| < 1e-6).
 
 Targets: 100% of cells on seeds and samples; ≥ 99.5% of cells on every text-layer media
-(html, txt, docx, doc, pdf); ≥ 97% on scans (pdf-ocr) where tesseract is installed. On the
+(html, txt, docx, doc, pdf); ≥ 97% on scans (pdf-ocr) where the OCR model loads. On the
 generated reports, per range: the same cell targets per medium, and ≥ 95% of documents with
 every cell right, ≥ 99% with the agency right and ≥ 99% with the year right.
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -194,11 +193,12 @@ def main(argv: list[str]) -> int:
         if m in by_media and by_media[m].cells:
             line(f"cells, {m}", by_media[m].cell_accuracy, TEXT_TARGET)
     if "pdf-ocr" in by_media:
-        if shutil.which("tesseract"):
+        from gongkai.assets.read.ocr_engine import ocr_missing
+
+        if ocr_missing() is None:
             line("cells, pdf-ocr (scans)", by_media["pdf-ocr"].cell_accuracy, OCR_TARGET)
         else:
-            print(f"{'cells, pdf-ocr (scans)':34} {'skipped':>9} {_pct(OCR_TARGET):>9}  "
-                  "(tesseract is not installed)")
+            print(f"{'cells, pdf-ocr (scans)':34} {'skipped':>9} {_pct(OCR_TARGET):>9}  ({ocr_missing()})")
     if missing:
         print(f"note: {len(missing)} labelled file(s) missing, not scored: {missing[:3]}")
     if gen_scores:

@@ -34,7 +34,7 @@ if sys.argv[1] != "-":
     r = parse_file(sys.argv[1])
     assert r.error is None, r.error
 print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))  # OCR runs tesseract
+          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 """
 
 

@@ -6,8 +6,8 @@ there pdfminer does not interpret the page: pdfium's chars and rules, in pdfmine
 (`assets.read.pdf_objects`), are handed to pdfplumber's table finder; a page they cannot stand
 for (rotated, offset, text not upright) is read by pdfminer as before. Two of pdfplumber's
 table steps are done faster, with the same results, in `assets.read.pdf_tables`.
-Pages with no text layer (a scan, 图片版) are read by OCR (`assets.read.ocr`) when Tesseract
-is installed; otherwise the document is flagged ``needs_ocr``. A table page where pdfplumber
+Pages with no text layer (a scan, 图片版) are read by OCR (`assets.read.ocr`, the PP-OCR model
+of the rapidocr wheel); where it cannot load, the document is flagged ``needs_ocr``. A table page where pdfplumber
 finds no ruled table is read by word positions (`assets.read.layout`): a borderless table.
 """
 
@@ -165,16 +165,16 @@ def _ideographs(block: Block) -> Block:
 
 
 def _ocr_missing_reason() -> str | None:
-    from gongkai.assets.read.ocr import tesseract_missing
-    return tesseract_missing()
+    from gongkai.assets.read.ocr_engine import ocr_missing
+    return ocr_missing()
 
 
 def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[int], doc: Document) -> dict[int, list[Block]]:
-    """OCR the pages without a text layer, when Tesseract is here; {} otherwise."""
+    """OCR the pages without a text layer, when the OCR model is here; {} otherwise."""
     if not pages:
         return {}
-    from gongkai.assets.read.ocr import ocr_page, tesseract_missing
-    reason = tesseract_missing()
+    from gongkai.assets.read.ocr import ocr_page
+    reason = _ocr_missing_reason()
     if reason:
         log.info("%s: %d pages need OCR: %s", doc.source, len(pages), reason)
         return {}
@@ -191,7 +191,7 @@ def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[int], doc: Document) -> dict
         finally:
             page.close()
     if out:
-        doc.warnings.append(f"pages read by OCR (tesseract {_lang()}): {[i + 1 for i in sorted(out)]}")
+        doc.warnings.append(f"pages read by OCR ({_model()}): {[i + 1 for i in sorted(out)]}")
     return out
 
 
@@ -201,9 +201,9 @@ def _block_text(block: Block) -> str:
     return "".join(c or "" for row in block.grid for c in row)
 
 
-def _lang() -> str:
-    from gongkai.assets.read.ocr import OCR_LANG
-    return OCR_LANG
+def _model() -> str:
+    from gongkai.assets.read.ocr_engine import MODEL
+    return MODEL
 
 
 def _squash(text: str) -> str:

@@ -21,7 +21,7 @@ BLOBS = [(p.name, p.read_bytes()) for p in SEEDS]
 def no_ocr():
     """Scanned seeds would spend seconds a page in Tesseract: fuzz the readers, not OCR."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "OCR off while fuzzing")
+        mp.setattr("gongkai.assets.read.ocr_engine.ocr_missing", lambda: "OCR off while fuzzing")
         yield
 
 

@@ -11,7 +11,7 @@ from gongkai.assets.files import decode_text
 from gongkai.assets.read import read_file
 from gongkai.assets.read.document import Paragraph, Table
 from gongkai.assets.report.parse import parse_file
-from tests.read.needs import needs_soffice, needs_tesseract
+from tests.read.needs import needs_soffice, needs_ocr
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 LABELS = {d["file"]: d for d in map(json.loads, (CORPUS / "labels.jsonl").read_text("utf-8").splitlines())}
@@ -106,7 +106,7 @@ def test_wps_writer_file_reads_as_the_word97_document_it_is(tmp_path) -> None:
     assert read_file(CORPUS / "doc-word97.doc").tables == doc.tables
 
 
-@needs_tesseract
+@needs_ocr
 def test_scanned_pdf_is_read_by_ocr_into_tables() -> None:
     doc = read_file(CORPUS / "scan-ruled-2021.pdf")
     assert not doc.needs_ocr
@@ -114,7 +114,7 @@ def test_scanned_pdf_is_read_by_ocr_into_tables() -> None:
     assert any(isinstance(b, Table) for b in doc.blocks)
 
 
-@needs_tesseract
+@needs_ocr
 def test_mixed_pdf_ocrs_only_its_image_pages() -> None:
     doc = read_file(CORPUS / "pdf-mixed-scanned-table-pages.pdf")
     (note,) = [w for w in doc.warnings if "OCR" in w]
@@ -122,7 +122,7 @@ def test_mixed_pdf_ocrs_only_its_image_pages() -> None:
     assert any(isinstance(b, Paragraph) and b.page == 1 for b in doc.blocks)
 
 
-def test_scan_without_tesseract_is_recorded_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
+def test_scan_without_the_ocr_model_is_recorded_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gongkai.assets.read.ocr_engine.ocr_missing", lambda: "the OCR packages are not installed")
     report = parse_file(CORPUS / "scan-skewed-2019.pdf")
     assert report.error is None and report.needs_ocr and report.cells == []

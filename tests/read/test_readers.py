@@ -122,8 +122,8 @@ def test_pdf_real_report_tables_cross_pages() -> None:
     assert all(t.n_cols > 1 for t in doc.tables)
 
 
-def test_pdf_without_text_layer_needs_ocr_when_tesseract_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gongkai.assets.read.ocr.tesseract_missing", lambda: "tesseract is not installed")
+def test_pdf_without_text_layer_needs_ocr_when_the_ocr_model_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gongkai.assets.read.ocr_engine.ocr_missing", lambda: "the OCR packages are not installed")
     doc = read_pdf(scanned_pdf(), "scan.pdf")
     assert doc.needs_ocr is True
     assert doc.blocks == []
