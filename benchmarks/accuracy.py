@@ -24,7 +24,6 @@ every cell right, ≥ 99% with the agency right and ≥ 99% with the year right.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -32,6 +31,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from gongkai.assets.read.ocr_engine import ocr_missing
 from gongkai.assets.report.scoring import DocScore, Figures, score_document, tally
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,13 +89,6 @@ def _print_table(title: str, figures: dict[str, Figures]) -> None:
 
 def _option(argv: list[str], name: str, default: str) -> str:
     return next((a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")), default)
-
-
-def ocr_missing() -> str | None:
-    """Why scans cannot be read here (None when an OCR engine is installed)."""
-    if any(importlib.util.find_spec(m) for m in ("rapidocr", "rapidocr_onnxruntime")):
-        return None
-    return "tesseract is not installed" if shutil.which("tesseract") is None else None
 
 
 def _score_all(pool: ProcessPoolExecutor, docs: list[tuple[str, Path, dict]]) -> list[tuple[str, DocScore]]:
@@ -193,8 +186,6 @@ def main(argv: list[str]) -> int:
         if m in by_media and by_media[m].cells:
             line(f"cells, {m}", by_media[m].cell_accuracy, TEXT_TARGET)
     if "pdf-ocr" in by_media:
-        from gongkai.assets.read.ocr_engine import ocr_missing
-
         if ocr_missing() is None:
             line("cells, pdf-ocr (scans)", by_media["pdf-ocr"].cell_accuracy, OCR_TARGET)
         else:
