@@ -30,7 +30,7 @@ from gongkai.assets.report.frames import (
     SECTION_SCHEMA,
     ReportFrames,
 )
-from gongkai.assets.report.spec import cells_for
+from gongkai.assets.form.spec import cells_for
 from gongkai.warehouse.examples import examples
 from gongkai.warehouse.loader import Warehouse
 

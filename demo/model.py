@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.assets.report.spec import cells_for
-
-APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org")
-T3_COLS = APPLICANTS + ("total",)
-T4_ROWS = ("review", "litigation_direct", "litigation_after_review")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
+from gongkai.assets.form.spec import APPLICANTS, T3_COLS, T4_COLS, T4_ROWS, cells_for
 
 # The result leaves of t3, in print order, per format: (category label, leaf label, row_id).
 _DENIED = [

@@ -103,7 +103,7 @@ _LABEL_PARTS = re.compile(r"\s+|：(?![^（]*）)|(?<=[^（）\s])(?=（[一二�
 def form_labels() -> tuple[str, ...]:
     """The labels the form prints in its tables (2019 and 2021 wording), from the spec's
     canonical cells (``cells.csv``) and the few header words that name no cell."""
-    from gongkai.assets.report.spec import all_cells
+    from gongkai.assets.form.spec import all_cells
 
     out: list[str] = []
     for cell in all_cells():

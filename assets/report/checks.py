@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gongkai.assets.form.spec import APPLICANTS, T3_COLS, T4_COLS, T4_ROWS
 from gongkai.assets.report.model import CellValue, CheckResult, NarrativeFigure, check_result
 
-APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
-              "other_org")
-T3_COLUMNS = APPLICANTS + ("total",)
 _EPS = 1e-6
 
 
@@ -59,17 +57,17 @@ def run_checks(cells: list[CellValue], format_version: str | None) -> list[Check
     received, carried_over = t3.get("received_new", empty), t3.get("carried_over", empty)
     total, carried_forward = t3.get("result.total", empty), t3.get("carried_forward", empty)
     leaf_values = [t3[r] for r in leaves]
-    for col in T3_COLUMNS if t3 else ():
+    for col in T3_COLS if t3 else ():
         expected = _sum([received.get(col), carried_over.get(col)])
         actual = _sum([total.get(col), carried_forward.get(col)])
         out.append(_result("t3_balance", None, col, expected, actual))
         out.append(_result("t3_result_total", "result.total", col,
                            _sum([lv.get(col) for lv in leaf_values]), total.get(col)))
-    for row in ("review", "litigation_direct", "litigation_after_review"):
+    for row in T4_ROWS:
         values = t4.get(row, empty)
         if "total" not in values:
             continue
-        expected = _sum([values.get(c) for c in ("upheld", "corrected", "other", "pending")])
+        expected = _sum([values.get(c) for c in T4_COLS if c != "total"])
         out.append(_result("t4_row_total", row, "total", expected, values["total"]))
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from gongkai.assets.report.spec import cells_for
+from gongkai.assets.form.spec import cells_for
 from gongkai.assets.report.values import label_key
 
 _T2_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")

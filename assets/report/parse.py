@@ -14,6 +14,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+from gongkai.assets.form.spec import T3_COLS, cells_for
 from gongkai.assets.read import UnreadableDocument, read_bytes
 from gongkai.assets.read.document import Document
 from gongkai.assets.report.checks import narrative_checks, run_checks
@@ -23,7 +24,6 @@ from gongkai.assets.report.meta import find_meta
 from gongkai.assets.report.model import CellValue, Report, cell_value
 from gongkai.assets.report.narrative import find_figures
 from gongkai.assets.report.sections import split_pre2019_sections, split_sections
-from gongkai.assets.report.spec import cells_for
 from gongkai.assets.report.tables import RawTables, Slot, read_tables
 from gongkai.assets.report.tokens import tokenize
 
@@ -131,7 +131,7 @@ def build_cells(raw: RawTables, version: str, warnings: list[str]) -> list[CellV
         # The hybrid: 2021 tables with the 2019 single （六）其他处理 row. Keep it as
         # result.other; its three 2021 sub-rows are 0 where it prints 0, NULL otherwise.
         warnings.append("t3 prints the 2019 single （六）其他处理 row in a 2021 table")
-        for col_id, (value, text) in zip(_T3_COLS, raw.t3["result.other"]):
+        for col_id, (value, text) in zip(T3_COLS, raw.t3["result.other"]):
             extra.append(cell_value("t3", "result.other", col_id, value, text))
             for sub in ("result.other.no_amendment", "result.other.fee_unpaid",
                         "result.other.other"):
@@ -174,15 +174,11 @@ def _cell_keys(version: str) -> tuple[tuple[tuple[str, str, str], bool], ...]:
     return tuple((spec.key, spec.unit == "10k_yuan") for spec in cells_for(version))
 
 
-_T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
-            "other_org", "total")
-
-
 @lru_cache(maxsize=1024)
 def _printed_columns(version: str, table_id: str, row_id: str) -> tuple[str, ...]:
     cols = columns(version, table_id, row_id)
     if not cols and table_id == "t3" and row_id == "result.other":
-        return _T3_COLS  # the 2019 row inside a 2021 table; handled by the caller
+        return T3_COLS  # the 2019 row inside a 2021 table; handled by the caller
     if not cols and table_id == "t3":
         return ()
     return tuple(cols)

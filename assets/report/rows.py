@@ -66,10 +66,6 @@ T3_ROWS = (
     _p("carried_forward", r"结转下年度"),
 )
 
-T4_ROWS = ("review", "litigation_direct", "litigation_after_review")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
-
-
 _MATCHED: dict[tuple[int, str], str | None] = {}  # (id(patterns), key) → row_id
 
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from gongkai.assets.form.spec import T3_COLS, T4_COLS, T4_ROWS
 from gongkai.assets.form.values import opens_row
-from gongkai.assets.report.rows import T2_ROWS, T3_ROWS, T4_COLS, T4_ROWS, RowPattern, match_row
+from gongkai.assets.report.rows import T2_ROWS, T3_ROWS, RowPattern, match_row
 from gongkai.assets.report.runs import is_run, split_runs
 from gongkai.assets.report.tokens import Token, TokenStream
 from gongkai.assets.report.values import label_key
 
 log = logging.getLogger(__name__)
-
-T3_COLS = ("natural_person", "commercial", "research", "public_interest", "legal_service",
-           "other_org", "total")
 
 # (value, raw) for one cell; (None, None) when the cell was not found.
 Slot = tuple[int | float | None, str | None]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.assets.report.parse import parse_file
-from gongkai.assets.report.spec import cells_for
+from gongkai.assets.form.spec import cells_for
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -33,7 +33,7 @@ class CellSpec:
 
 @cache
 def all_cells() -> tuple[CellSpec, ...]:
-    text = resources.files("gongkai.assets.report").joinpath("cells.csv").read_text(encoding="utf-8")
+    text = resources.files("gongkai.assets.form").joinpath("cells.csv").read_text(encoding="utf-8")
     return tuple(CellSpec(**row) for row in csv.DictReader(text.splitlines()))
 
 
@@ -41,3 +41,18 @@ def all_cells() -> tuple[CellSpec, ...]:
 def cells_for(format_version: str) -> tuple[CellSpec, ...]:
     """The cells a report of this format has (200 for 2021, 198 for 2019, none for pre2019)."""
     return tuple(c for c in all_cells() if c.in_format(format_version))
+
+
+def _ids(table_id: str, row_id: str | None = None) -> tuple[str, ...]:
+    """Row ids of a table (row_id None) or column ids of one of its rows, in cells.csv order."""
+    cells = [c for c in all_cells() if c.table_id == table_id]
+    picked = [c.row_id for c in cells] if row_id is None else [
+        c.col_id for c in cells if c.row_id == row_id]
+    return tuple(dict.fromkeys(picked))
+
+
+# t3's columns: the six applicant kinds, then their total; t4: three rows of five outcomes.
+T3_COLS = _ids("t3", "received_new")
+APPLICANTS = tuple(c for c in T3_COLS if c != "total")
+T4_ROWS = _ids("t4")
+T4_COLS = _ids("t4", "review")
