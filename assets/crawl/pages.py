@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from gongkai.assets.form.markers import SECTION_WORDS, count_words
 from selectolax.lexbor import LexborHTMLParser
 
 from .titles import is_truncated, normalise_title
@@ -93,20 +94,9 @@ def text_without_links(tree: LexborHTMLParser) -> str:
     return normalise_title(body.text(deep=True, separator=" ") if body else "")
 
 
-REPORT_MARKERS = (
-    "总体情况",
-    "主动公开",
-    "依申请公开",
-    "收到和处理",
-    "行政复议",
-    "行政诉讼",
-    "存在的主要问题",
-    "其他需要报告",
-)
-
-
 def report_marker_count(text: str) -> int:
-    return sum(1 for m in REPORT_MARKERS if m in text)
+    """How many of the report's section words a page's text holds."""
+    return count_words(text, SECTION_WORDS)
 
 
 def attachment_extension(url: str, text: str = "") -> str | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_REPORT_WORD = re.compile(r"年度报告|年报|工作报告|年度报")
-_SUBJECT = re.compile(r"信息公开|政务公开")
+from gongkai.assets.form.markers import TITLE_REPORT_WORD, TITLE_SUBJECT
+
 LOOKALIKE_WORDS = (
     "通知",
     "通报",
@@ -139,8 +139,8 @@ def is_report_title(title: str | None) -> bool:
     return bool(
         text
         and not is_truncated(text)
-        and _REPORT_WORD.search(text)
-        and _SUBJECT.search(text)
+        and TITLE_REPORT_WORD.search(text)
+        and TITLE_SUBJECT.search(text)
         and year_hint(text) is not None
         and not _LOOKALIKE.search(text)
     )
@@ -162,7 +162,7 @@ def may_be_report_link(text: str | None) -> bool:
     if is_report_title(text):
         return True
     return is_truncated(text) and bool(
-        _SUBJECT.search(text) or _REPORT_WORD.search(text) or "年度" in text
+        TITLE_SUBJECT.search(text) or TITLE_REPORT_WORD.search(text) or "年度" in text
     )
 
 

@@ -12,19 +12,14 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
-
 from gongkai.assets.files import decode_text
+from gongkai.assets.form.markers import BODY_WORDS, TITLE_IN_HEADING, count_words
 from gongkai.assets.read.document import Block, Document, Paragraph, Table
 from gongkai.assets.read.limits import check_html_nesting
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 log = logging.getLogger(__name__)
 
-# Words a report body holds; the smallest element holding most of them is the body.
-_BODY_MARKERS = (
-    "总体情况", "主动公开政府信息", "收到和处理政府信息公开申请", "行政复议", "行政诉讼",
-    "存在的主要问题", "其他需要报告", "本年新收", "第二十条", "政府信息公开",
-)
 _CONTAINER_TAGS = frozenset({"div", "td", "article", "section", "main", "body"})
 _NOT_ELEMENTS = frozenset({"-text", "-comment", "!doctype"})
 _BLOCK_TAGS = {
@@ -34,7 +29,6 @@ _BLOCK_TAGS = {
 }
 _SKIP_TAGS = {"script", "style", "noscript", "-comment", "head", "title", "iframe", "select",
               "button", "input", "textarea", "object", "svg"}
-_TITLE_RE = re.compile(r"(19|20)\d{2}\s*年度?.{0,6}政府信息公开.{0,6}报告")
 _LEADING_INT = re.compile(r"\s*(\d+)")
 _SPACE = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u2002\u2003\u200b]+")
 
@@ -97,7 +91,7 @@ def find_report_body(tree: LexborHTMLParser) -> LexborNode | None:
 
 
 def _score(text: str) -> int:
-    return sum(1 for m in _BODY_MARKERS if m in text)
+    return count_words(text, BODY_WORDS)
 
 
 def _element_children(node: LexborNode) -> list[LexborNode]:
@@ -108,7 +102,7 @@ def _article_heading(tree: LexborHTMLParser, body: LexborNode | None) -> str | N
     """The article's heading (often outside the body div) when it names a report."""
     for node in tree.css("h1, h2, h3, [class*=title], [class*=Title], [id*=title]"):
         t = clean_space(node.text(separator="")).replace(" ", "")
-        if 8 <= len(t) <= 80 and _TITLE_RE.search(t):
+        if 8 <= len(t) <= 80 and TITLE_IN_HEADING.search(t):
             return t
     return None
 

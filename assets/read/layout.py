@@ -15,6 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from gongkai.assets.form.markers import NUMBERED_HEADING, PAGE_NUMBER
 from gongkai.assets.form.values import opens_row, parse_value
 from gongkai.assets.read.document import Block, Paragraph, Table
 
@@ -40,9 +41,7 @@ class Word:
         return self.bottom - self.top
 
 
-_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、.*(情况|事项|问题|措施)")
 _BLOCK_HEAD = re.compile(r"^第[一二三四五六七八九十]+条")  # 第二十条第（一）项 heads a t2 block
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
 
 
 def is_value(text: str) -> bool:
@@ -138,11 +137,11 @@ def layout_blocks(words: list[Word], page_no: int | None = None, *,
             if tabular[k]:
                 j = k
                 k += 1
-            elif _SECTION_HEADING.match(_text(lines[k])) or _is_page_number(lines[k]):
+            elif NUMBERED_HEADING.match(_text(lines[k])) or _is_page_number(lines[k]):
                 break
             elif k + 1 < len(lines) and (tabular[k + 1] or (k + 2 < len(lines) and tabular[k + 2]
                                                             and not tabular[k + 1] and
-                                                            not _SECTION_HEADING.match(_text(lines[k + 1])))):
+                                                            not NUMBERED_HEADING.match(_text(lines[k + 1])))):
                 k += 1
             else:
                 break
@@ -169,7 +168,7 @@ def _text(segs: list[Word]) -> str:
 def _is_page_number(segs: list[Word]) -> bool:
     """'- 3 -', '第3页', '3/6' (split in segments or not); a bare number is left alone."""
     text = " ".join(s.text for s in segs)
-    return len(segs) <= 3 and bool(_PAGE_NUMBER.match(text)) and bool(re.search(r"[-—–第页/]", text))
+    return len(segs) <= 3 and bool(PAGE_NUMBER.match(text)) and bool(re.search(r"[-—–第页/]", text))
 
 
 def _is_prose(segs: list[Word]) -> bool:
@@ -181,7 +180,7 @@ def _paragraphs(lines: list[list[Word]], page_no: int | None) -> list[Block]:
     out: list[Block] = []
     for segs in lines:
         text = " ".join(s.text for s in segs).strip()
-        if text and not _PAGE_NUMBER.match(text):
+        if text and not PAGE_NUMBER.match(text):
             out.append(Paragraph(text, page=page_no))
     return out
 

@@ -24,6 +24,7 @@ import re
 
 import numpy as np
 import pypdfium2.raw as pdfium_c
+from gongkai.assets.form.markers import is_page_number
 from gongkai.assets.read.document import Block, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
@@ -143,7 +144,7 @@ def snap_label(text: str, cutoff: float = 0.8) -> str:
 def form_rows() -> dict[str, tuple[str, ...]]:
     """The printed label of each t3 row (its last part: 1.属于国家秘密, （七）总计), in the form's
     order, per format version ("2019", "2021")."""
-    from gongkai.assets.report.spec import cells_for
+    from gongkai.assets.form.spec import cells_for
 
     out = {}
     for fv in ("2019", "2021"):
@@ -231,8 +232,6 @@ def grid_table(grid: Grid, texts: dict[tuple[int, int], str], page_no: int | Non
                  pages=(page_no,) if page_no else ())
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–一_\s]*(第\s*)?\d+\s*(页)?[-—–一_\s]*$|^\d+\s*/\s*\d+$")
-
 
 
 # --- a page ---------------------------------------------------------------------------------
@@ -282,7 +281,7 @@ def ocr_image(img: Image.Image, scale: float, page_no: int | None = None) -> lis
         place_rows(grid, texts)
         items.append((grid.ys[0], grid_table(grid, texts, page_no)))
     for top, text in _prose_rows(prose):
-        if not (_PAGE_NUMBER.match(text) or _NOISE.match(text)):
+        if not (is_page_number(text) or _NOISE.match(text)):
             items.append((top, Paragraph(text, page=page_no)))
     items.sort(key=lambda it: it[0])
     log.debug("page %s: skew %.2f°, %d ruled tables", page_no, angle, len(grids))

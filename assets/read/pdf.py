@@ -23,6 +23,14 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 
+from gongkai.assets.form.markers import (
+    EVERY_TABLE,
+    TABLE_WORDS,
+    count_words,
+    drop_repeated_header,
+    is_page_number,
+    row_has_numbers,
+)
 from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_PDF_PAGES
@@ -33,17 +41,6 @@ from gongkai.assets.read.pdf_tables import CharBands, PlumberTables, outside_cha
 log = logging.getLogger(__name__)
 _install_fonts()  # pdfium never reads the machine's fonts: the same PDF reads the same everywhere
 
-# Labels printed only inside the statistical tables (not in the narrative).
-_TABLE_MARKERS = (
-    "信息内容", "本年制发件数", "本年新制作数量", "处理决定数量", "申请人情况", "勾稽关系",
-    "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理",
-    "未经复议直接起诉", "复议后起诉", "属于国家秘密", "信访举报投诉类申请", "属于行政查询事项",
-    "本机关不掌握相关政府信息",
-)
-# What a text layer holding every table prints: t2's column head (2021 and 2019 wording),
-# t3's first and last rows, t4's head.
-_EVERY_TABLE = (("本年制发件数", "本年新制作数量"), ("本年新收政府信息公开申请数量",),
-                ("结转下年度继续办理",), ("未经复议直接起诉",))
 # Title fonts (方正小标宋 and the like) often map glyphs in their text layer to radicals: the
 # page shows 人民 and 工作, the text says ⼈⺠ and ⼯作, and the title names no agency. Kangxi
 # radicals and compatibility ideographs become the ideograph by NFKC; the simplified radicals
@@ -54,15 +51,9 @@ _IDEOGRAPHS = str.maketrans({
     **dict(zip("⺟⺠⺩⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳",
                "母民王西见角贝车长门青韦页风飞马鱼鸟卤麦黄齐齿龙龟")),
 })
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?[-—–\s]*$|^\d+\s*/\s*\d+$")
 _NUMBER_LINE = re.compile(r"^(?:[-\d.,，]+\s+){2,}[-\d.,，]+$")
 _NUMBERING = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]")
-_NUMERIC_CELL = re.compile(r"^[\s\d.,，\-—/－]+$|^无$")
 _MIN_TEXT_PER_PAGE = 20  # characters: fewer on every page means a scan
-
-
-def is_page_number(line: str) -> bool:
-    return bool(_PAGE_NUMBER.match(line.strip()))
 
 
 def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Document:
@@ -150,7 +141,7 @@ def _pages_not_worth_ocr(page_texts: list[str], blank: list[int]) -> list[int]:
     if not blank:
         return []
     text = _squash("".join(t for i, t in enumerate(page_texts) if i not in blank))
-    if all(any(m in text for m in alternatives) for alternatives in _EVERY_TABLE):
+    if all(any(m in text for m in alternatives) for alternatives in EVERY_TABLE):
         return [i for i in blank if i > 0]
     return []
 
@@ -211,7 +202,7 @@ def _squash(text: str) -> str:
 
 
 def _is_table_page(text: str, after_table_page: bool) -> bool:
-    if any(m in _squash(text) for m in _TABLE_MARKERS):
+    if count_words(_squash(text), TABLE_WORDS):
         return True
     if after_table_page:
         # A continuation page of a table that began on the page before: rows of numbers
@@ -292,19 +283,11 @@ def _page_words(page: pdfplumber.page.Page) -> list[Word]:
             for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)]
 
 
-def _has_numbers(row: tuple[str | None, ...]) -> bool:
-    return any(c and _NUMERIC_CELL.match(c) and re.search(r"\d", c) for c in row)
-
-
 def _first_numeric_col(row: tuple[str | None, ...]) -> int:
     for c, text in enumerate(row):
-        if text and _NUMERIC_CELL.match(text) and re.search(r"\d", text):
+        if text and row_has_numbers((text,)):
             return c
     return len(row)
-
-
-# Words only a header row holds (applicant columns, the t2 block head, the t4 result columns).
-_HEADER_WORDS = re.compile(r"申请人情况|自然人|商业企业|科研机构|法人或其他组织|信息内容|结果维持|尚未审结")
 
 
 def join_tables_across_pages(blocks: list[Block]) -> list[Block]:
@@ -333,26 +316,12 @@ def join_tables_across_pages(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _row_text(row: list[str | None] | tuple[str | None, ...]) -> str:
-    return _squash("".join(c for c in row if c))
-
-
-def _drop_repeated_header(top: Table, cont: list[list[str | None]]) -> list[list[str | None]]:
-    """Word repeats a table's header rows after a page break; they are not a continuation."""
-    header = {_row_text(r) for r in top.grid[:4] if not _has_numbers(r)} - {""}
-    while cont and not _has_numbers(tuple(cont[0])) and (
-        _row_text(cont[0]) in header or _HEADER_WORDS.search(_row_text(cont[0]))
-    ):
-        cont = cont[1:]
-    return cont
-
-
 def _join(top: Table, bottom: Table) -> Table:
     rows = [list(r) for r in top.grid]
-    cont = _drop_repeated_header(top, [list(r) for r in bottom.grid])
+    cont = drop_repeated_header(top.grid, [list(r) for r in bottom.grid])
     if rows and cont:
         last, first = rows[-1], cont[0]
-        if not _has_numbers(tuple(first)) or not _has_numbers(tuple(last)):
+        if not row_has_numbers(tuple(first)) or not row_has_numbers(tuple(last)):
             # One row cut in two: glue cell by cell.
             rows[-1] = [
                 None if a is None and b is None else (a or "") + (b or "")

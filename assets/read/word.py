@@ -18,7 +18,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
-
+from gongkai.assets.form.markers import drop_repeated_header
 from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 
 log = logging.getLogger(__name__)
@@ -57,13 +57,11 @@ def join_split_tables(blocks: list[Block]) -> list[Block]:
     """One table split in two (Word's 拆分表格, or a page-break workaround): two tables with
     nothing but empty paragraphs between them and the same number of columns are one. Header
     rows the second part repeats are dropped; its spans move down with its rows."""
-    from gongkai.assets.read.pdf import _drop_repeated_header
-
     out: list[Block] = []
     for block in blocks:
         prev = out[-1] if out else None
         if isinstance(block, Table) and isinstance(prev, Table) and prev.n_cols == block.n_cols:
-            rest = _drop_repeated_header(prev, [list(r) for r in block.grid])
+            rest = drop_repeated_header(prev.grid, [list(r) for r in block.grid])
             skipped = block.n_rows - len(rest)
             offset = prev.n_rows - skipped
             spans = dict(prev.spans)

@@ -11,18 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from gongkai.assets.form.markers import TITLE, TITLE_YEAR_FIRST, is_page_number
 from gongkai.assets.read.document import Document, Paragraph
-from gongkai.assets.read.pdf import is_page_number
 from gongkai.assets.report.outline import clean_line
 
-_TITLE = re.compile(
-    r"^(?P<agency>[^，。；：:！？（）()《》]{2,40}?)(?:关于)?(?:(?P<year>(?:19|20)\d{2})年度?)"
-    r"(?:度)?政府信息公开(?:工作)?(?:年度)?(?:工作)?报告"
-)
-_TITLE_YEAR_FIRST = re.compile(
-    r"^(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^，。；：:！？（）()《》]{2,40}?)"
-    r"政府信息公开(?:工作)?(?:年度)?报告"
-)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"统计.{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_LINES = 12  # a heading sits among the first lines
@@ -37,7 +29,7 @@ class Meta:
 
 def match_title(text: str) -> Meta | None:
     t = clean_line(text)
-    for rx in (_TITLE, _TITLE_YEAR_FIRST):
+    for rx in (TITLE, TITLE_YEAR_FIRST):
         m = rx.match(t)
         if m:
             agency = m.group("agency").strip("-—_ ")

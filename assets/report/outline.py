@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import re
 
+from gongkai.assets.form.markers import SECTION_HEADINGS
 from gongkai.assets.report.values import squash
 
 SECTION_IDS = ("s1", "s2", "s3", "s4", "s5", "s6")
 
-_HEADINGS: dict[str, re.Pattern[str]] = {
-    "s1": re.compile(r"^[一1][、.．,，]?(?:总体情况|概述|基本情况)"),
-    "s2": re.compile(r"^[二2][、.．,，]?主动公开政府信息"),
-    "s3": re.compile(r"^[三3][、.．,，]?收到和处理政府信息公开申请"),
-    "s4": re.compile(r"^[四4][、.．,，]?.{0,14}(?:行政复议|行政诉讼)"),
-    "s5": re.compile(r"^[五5][、.．,，]?.{0,16}(?:存在的?主要问题|存在问题|主要问题|改进)"),
-    "s6": re.compile(r"^[六6][、.．,，]?其他需要报告"),
-}
 # Converter debris in front of a heading: Markdown marks, Word bookmarks.
 _DEBRIS = re.compile(r"^(?:\[bookmark:[^\]]*\]|#+|\*+|>+)+")
 
@@ -42,7 +35,7 @@ def heading_of(text: str, after: str | None) -> str | None:
         return None
     start = SECTION_IDS.index(after) + 1 if after in SECTION_IDS else 0
     for sid in SECTION_IDS[start:]:
-        if _HEADINGS[sid].match(t):
+        if SECTION_HEADINGS[sid].match(t):
             return sid
     return None
 

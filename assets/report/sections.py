@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from gongkai.assets.form.markers import is_page_number
 from gongkai.assets.read.document import Document, Paragraph
-from gongkai.assets.read.pdf import is_page_number
 from gongkai.assets.report.model import Section
 from gongkai.assets.report.outline import PRE2019_ITEMS, clean_line, pre2019_heading_of
 
