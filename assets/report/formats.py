@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
+from gongkai.assets.form.labels import label_key
 from gongkai.assets.form.spec import cells_for
-from gongkai.assets.report.values import label_key
 
 _T2_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 _T2_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减",

@@ -1,8 +1,8 @@
 """Read the three statistical tables out of a token stream, by label.
 
 Walking a region's tokens: label pieces accumulate into a run until values follow; the run
-names a row (`rows.match_row`), and the values after it, up to the next label, are that
-row's cells in the format's column order. A run followed only by empty cells (a header, a
+names a row (`form.labels.match_row`: by pattern, else by similarity and place), and the
+values after it, up to the next label, are that row's cells in the format's column order. A run followed only by empty cells (a header, a
 label cut in two by a page break) is not finished yet: the next label piece joins it.
 """
 
@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from gongkai.assets.form.labels import T3_ROWS, expected_row, label_key, match_row
 from gongkai.assets.form.spec import T3_COLS, T4_COLS, T4_ROWS
 from gongkai.assets.form.values import opens_row
-from gongkai.assets.report.rows import T2_ROWS, T3_ROWS, RowPattern, match_row
 from gongkai.assets.report.runs import is_run, split_runs
 from gongkai.assets.report.tokens import Token, TokenStream
-from gongkai.assets.report.values import label_key
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +54,8 @@ def _take(group: list[Token], n: int) -> list[Slot]:
     return out + [(None, None)] * (n - len(out))
 
 
-def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
-               widths: dict[str, int], into: dict[str, list[Slot]], labels: list[str],
-               warnings: list[str], table_id: str) -> dict[str, str]:
+def _read_rows(tokens: list[Token], widths: dict[str, int], into: dict[str, list[Slot]],
+               labels: list[str], warnings: list[str], table_id: str) -> dict[str, str]:
     """Fills ``into``; returns the rows printed as one run of digits (cell boundaries lost),
     row_id → the run, whose slots are NULL until `split_runs` splits them."""
     runs: dict[str, str] = {}
@@ -68,19 +66,35 @@ def _read_rows(tokens: list[Token], patterns: tuple[RowPattern, ...],
     # a page broke the label), so the label's tail follows them. Label pieces after it, up to
     # one opening a row with its numbering, complete it if no values of their own follow.
     pending: tuple[list[str], list[Token]] | None = None
+    last: str | None = None  # the row matched last: the next one is expected after it
+    similar: set[str] = set()  # rows matched by similarity only: an exact match replaces them
 
     def finish(run: list[str], group: list[Token]) -> bool:
         """Record the row the run names; False when it names none."""
+        nonlocal last
         key = "".join(label_key(r) for r in run)
-        row_id = match_row(key, patterns)
-        if row_id is None:
+        exact = set(into) - similar
+        match = match_row(key, table_id, expected=expected_row(table_id, last, into),
+                          taken=into)
+        if match is None:
             return False
+        row_id = match.row_id
         width = widths.get(row_id, 1)
         slots = _take(group, width)
-        if row_id in into and (row_id in runs or any(v is not None for v, _ in into[row_id])):
+        if row_id in exact and (row_id in runs or any(v is not None for v, _ in into[row_id])):
             warnings.append(f"{table_id}: row {row_id} printed twice; kept the first")
             return True
+        if not match.exact:
+            similar.add(row_id)
+            warnings.append(f"{table_id}: row label {''.join(run)!r} read as {row_id} "
+                            "(alike, not the same words)")
+        elif row_id in similar:
+            similar.discard(row_id)
+            runs.pop(row_id, None)
+            warnings.append(f"{table_id}: row {row_id} printed with its own words later; "
+                            "the alike label before it was not this row")
         into[row_id] = slots
+        last = row_id
         nums = [t for t in group if t.kind == "num"]
         if len(nums) == len(group) == 1 and is_run(nums[0].text, width):
             runs[row_id] = nums[0].text
@@ -123,12 +137,10 @@ def read_tables(stream: TokenStream, t2_widths: dict[str, int]) -> RawTables:
     for tok in stream.tokens:
         if tok.region in by_region:
             by_region[tok.region].append(tok)
-    runs = _read_rows(by_region["t2"], T2_ROWS, t2_widths, out.t2, out.t2_labels, out.warnings,
-                      "t2")
+    runs = _read_rows(by_region["t2"], t2_widths, out.t2, out.t2_labels, out.warnings, "t2")
     split_runs("t2", out.t2, runs, (), out.warnings)
     t3_widths = {rp.row_id: len(T3_COLS) for rp in T3_ROWS}
-    runs = _read_rows(by_region["t3"], T3_ROWS, t3_widths, out.t3, out.t3_labels, out.warnings,
-                      "t3")
+    runs = _read_rows(by_region["t3"], t3_widths, out.t3, out.t3_labels, out.warnings, "t3")
     split_runs("t3", out.t3, runs, _result_leaves(out.t3), out.warnings)
     _read_t4(by_region["t4"], out)
     return out

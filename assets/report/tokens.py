@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from gongkai.assets.form.labels import label_key
 from gongkai.assets.form.values import Kind, cell_fields, parse_value
 from gongkai.assets.read.document import Document, Paragraph, Table
 from gongkai.assets.report.outline import clean_line, heading_of
-from gongkai.assets.report.values import label_key
 
 _SECTION_REGION = {"s1": None, "s2": "t2", "s3": "t3", "s4": "t4", "s5": None, "s6": None}
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
