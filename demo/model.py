@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.assets.form.spec import APPLICANTS, T3_COLS, T4_COLS, T4_ROWS, cells_for
+from gongkai.assets.form.rules import report_rules
+from gongkai.assets.form.spec import T3_COLS, T4_COLS, T4_ROWS, cells_for
 
 # The result leaves of t3, in print order, per format: (category label, leaf label, row_id).
 _DENIED = [
@@ -190,23 +191,8 @@ def grids(fv: str) -> list[Grid]:
 Cells = dict[str, int | float | None]
 
 
-def _v(cells: Cells, key: str) -> float:
-    """A cell's value for the rules: empty (None) counts as nothing, as in the spec's examples."""
-    return cells.get(key) or 0
-
-
 def broken_rules(cells: Cells, fv: str) -> list[str]:
-    """The rule names (as in assets.report.model.CheckResult) that these cells break."""
-    broken = []
-    t3 = lambda row, col: _v(cells, f"t3|{row}|{col}")
-    rows = ["received_new", "carried_over", *result_leaves(fv), "result.total", "carried_forward"]
-    if any(t3(r, "total") != sum(t3(r, c) for c in APPLICANTS) for r in rows):
-        broken.append("t3_row_total")
-    if any(t3("received_new", c) + t3("carried_over", c) != t3("result.total", c) + t3("carried_forward", c)
-           for c in T3_COLS):
-        broken.append("t3_balance")
-    if any(t3("result.total", c) != sum(t3(leaf, c) for leaf in result_leaves(fv)) for c in T3_COLS):
-        broken.append("t3_result_total")
-    if any(_v(cells, f"t4|{r}|total") != sum(_v(cells, f"t4|{r}|{c}") for c in T4_COLS[:-1]) for r in T4_ROWS):
-        broken.append("t4_row_total")
-    return broken
+    """The hard report rules of the form's registry (names as in CheckResult) these cells break."""
+    values = {tuple(key.split("|")): value for key, value in cells.items()}
+    return [rule.name for rule in report_rules() if not rule.soft
+            and any(f.passed is False for f in rule.check(values, fv, {}))]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from gongkai.demo.model import APPLICANTS, T4_COLS, T4_ROWS, Cells, result_leaves
+from gongkai.assets.form.spec import APPLICANTS, T4_COLS, T4_ROWS
+from gongkai.demo.model import Cells, result_leaves
 
 # Share of applications from each applicant kind, and of outcomes (before scaling).
 _APPLICANT_WEIGHT = {"natural_person": 1.0, "commercial": 0.12, "research": 0.01,

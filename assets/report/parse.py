@@ -17,7 +17,7 @@ from pathlib import Path
 from gongkai.assets.form.spec import T3_COLS, cells_for
 from gongkai.assets.read import UnreadableDocument, read_bytes
 from gongkai.assets.read.document import Document
-from gongkai.assets.report.checks import narrative_checks, run_checks
+from gongkai.assets.report.checks import run_checks
 from gongkai.assets.report.division import resolve_division
 from gongkai.assets.report.formats import columns, detect_format, row_widths
 from gongkai.assets.report.meta import find_meta
@@ -92,8 +92,7 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
         raw = probe if version == "2021" else read_tables(stream, row_widths(version, "t2"))
         report.warnings.extend(raw.warnings)
         report.cells = build_cells(raw, version, report.warnings)
-        report.checks = run_checks(report.cells, version)
-        report.checks.extend(narrative_checks(report.narrative_figures, report.cells))
+        report.checks = run_checks(report.cells, version, report.narrative_figures)
     elif doc.needs_ocr:
         report.warnings.append("no text to read the tables from (needs OCR)")
     division = resolve_division(report.agency, text=_head(report.title, doc.text),
