@@ -7,34 +7,15 @@ warning-severity failure and never blocks the load.
 
 import dagster as dg
 
+from gongkai.assets.form.rules import RULES
 from gongkai.assets.report.partitions import report_years
 from gongkai.assets.report.resources import StagingArea
 from gongkai.warehouse.resources import DuckDBWarehouse
 
-RULES = {
-    "t3_row_total": "t3: the 总计 column equals the sum of the six applicant columns, on every row",
-    "t3_balance": "t3: received_new + carried_over = result.total + carried_forward",
-    "t3_result_total": "t3: result.total equals the sum of every result.* leaf row",
-    "t4_row_total": "t4: total = upheld + corrected + other + pending, for each row",
-}
-CROSS_YEAR_RULE = "t3_carried_over_matches_previous_year"
-NARRATIVE_CHECK = "narrative_agrees_with_tables"
-
+# One asset check per rule of the form's registry (assets/form/rules.py).
 warehouse_checks = [
-    dg.AssetCheckSpec(name=rule, asset="warehouse_reports", description=text) for rule, text in RULES.items()
-] + [
-    dg.AssetCheckSpec(
-        name=CROSS_YEAR_RULE,
-        asset="warehouse_reports",
-        description="carried_over of year N equals carried_forward of N−1 for the same agency "
-        "(canonical reports, 总计 column)",
-    ),
-    dg.AssetCheckSpec(
-        name=NARRATIVE_CHECK,
-        asset="warehouse_reports",
-        description="Soft: the figures the narrative states (收到申请 N 件, 行政复议 N 起 …) equal the "
-        "table cells they describe (rules narrative_*)",
-    ),
+    dg.AssetCheckSpec(name=rule.name, asset="warehouse_reports", description=rule.description)
+    for rule in RULES
 ]
 
 
@@ -83,57 +64,52 @@ defs = dg.Definitions(assets=[warehouse_reports])
 
 
 def evaluate_checks(warehouse, years: list[int]):
-    """One check result per rule over the canonical reports of `years`."""
-    counts = warehouse.query(
+    """One check result per registered rule over the canonical reports of `years`: report
+    rules from check_result, cross-year rules from cross_year_check."""
+    per_report = warehouse.query(
         """
-        SELECT k.rule, k.soft,
+        SELECT k.rule,
                count(*) FILTER (k.passed = false) AS failed,
                count(*) FILTER (k.passed)         AS passed,
                count(*) FILTER (k.passed IS NULL) AS not_assessable,
                count(DISTINCT k.report_id) FILTER (k.passed = false) AS reports_failing
         FROM check_result k JOIN report r USING (report_id)
         WHERE r.is_canonical AND r.partition_year IN (SELECT unnest(?::INTEGER[]))
-        GROUP BY k.rule, k.soft
+        GROUP BY k.rule
         """,
         [years],
     )
-    by_rule = {row["rule"]: row for row in counts.iter_rows(named=True)}
-    for rule in RULES:
-        row = by_rule.get(rule, {"failed": 0, "passed": 0, "not_assessable": 0, "reports_failing": 0})
-        yield dg.AssetCheckResult(
-            check_name=rule,
-            passed=row["failed"] == 0,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={k: int(row[k]) for k in ("failed", "passed", "not_assessable", "reports_failing")},
-        )
-    soft = counts.filter(counts["soft"])
-    yield dg.AssetCheckResult(
-        check_name=NARRATIVE_CHECK,
-        passed=int(soft["failed"].sum() or 0) == 0,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "failed": int(soft["failed"].sum() or 0),
-            "passed": int(soft["passed"].sum() or 0),
-            "by_rule": dg.MetadataValue.json(
-                {r["rule"]: {"failed": r["failed"], "passed": r["passed"]} for r in soft.iter_rows(named=True)}),
-        },
-    )
-    cross = warehouse.query(
+    cross_year = warehouse.query(
         """
-        SELECT agency, year, carried_over, previous_carried_forward AS carried_forward, passed
+        SELECT rule, agency, year, row_id, col_id, expected, actual, passed, report_id
         FROM cross_year_check
-        WHERE year IN (SELECT unnest(?::INTEGER[])) AND passed IS NOT NULL
+        WHERE year IN (SELECT unnest(?::INTEGER[]))
         """,
         [years],
     )
-    mismatches = cross.filter(~cross["passed"]).drop("passed")
-    yield dg.AssetCheckResult(
-        check_name=CROSS_YEAR_RULE,
-        passed=mismatches.is_empty(),
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "pairs_compared": cross.height,
-            "mismatches": mismatches.height,
-            "examples": dg.MetadataValue.json(mismatches.head(10).to_dicts()),
-        },
-    )
+    by_result = {row["rule"]: row for row in per_report.iter_rows(named=True)}
+    counts = ("failed", "passed", "not_assessable", "reports_failing")
+    for rule in RULES:
+        if rule.scope == "report":
+            rows = [by_result[name] for name in rule.result_names if name in by_result]
+            metadata = {k: sum(int(r[k]) for r in rows) for k in counts}
+            if len(rule.result_names) > 1:
+                metadata["by_rule"] = dg.MetadataValue.json(
+                    {r["rule"]: {"failed": r["failed"], "passed": r["passed"]} for r in rows})
+        else:
+            found = cross_year.filter(cross_year["rule"] == rule.name)
+            failing = found.filter(~found["passed"])  # NULL (not assessable) is neither
+            metadata = {
+                "failed": failing.height,
+                "passed": found.filter(found["passed"]).height,
+                "not_assessable": found.filter(found["passed"].is_null()).height,
+                "reports_failing": failing["report_id"].n_unique(),
+                "examples": dg.MetadataValue.json(
+                    failing.drop("passed", "report_id").head(10).to_dicts()),
+            }
+        yield dg.AssetCheckResult(
+            check_name=rule.name,
+            passed=metadata["failed"] == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata=metadata,
+        )

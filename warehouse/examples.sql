@@ -118,10 +118,10 @@ ORDER BY year;
 
 -- name: carried_over_mismatch
 -- question: Which agencies' carried-over applications differ from what they carried forward the year before?
-SELECT agency, year, carried_over, previous_carried_forward,
-       carried_over - previous_carried_forward AS difference
+SELECT agency, year, actual AS carried_over, expected AS previous_carried_forward,
+       actual - expected AS difference
 FROM cross_year_check
-WHERE NOT passed
+WHERE rule = 't3_carried_over_matches_previous_year' AND NOT passed
 ORDER BY abs(difference) DESC
 LIMIT 20;
 

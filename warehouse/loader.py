@@ -48,6 +48,7 @@ import polars as pl
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 from gongkai.assets.report.frames import ReportFrames, with_agency_keys
+from gongkai.assets.form.rules import RULES
 from gongkai.assets.form.spec import all_cells
 from gongkai.warehouse.connect import WarehouseLocked, open_waiting
 from gongkai.warehouse.connect import read_only as connect_read_only
@@ -238,6 +239,7 @@ class Warehouse:
         con.register("spec_cells", cells.to_arrow())
         con.execute("INSERT INTO cell BY NAME SELECT * FROM spec_cells")
         con.unregister("spec_cells")
+        _load_rules(con)
         con.execute("CREATE OR REPLACE TABLE schema_version (version VARCHAR NOT NULL)")
         con.execute("COMMENT ON TABLE schema_version IS 'Hash of the DDL (schema.sql, views.sql, "
                     "cells) this warehouse was set up with; the loader re-applies it on change'")
@@ -431,7 +433,21 @@ def _schema_version() -> str:
     text = _sql("schema.sql") + _sql("views.sql") + "".join(
         wide_ddl(t) + wide_views(t) for t in WIDE_TABLES)
     text += "".join(repr(c) for c in all_cells())
+    text += "".join(repr((r.name, r.description, r.soft, r.scope, r.result_names, r.comparisons))
+                    for r in RULES)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables rule and rule_term from the form's registry (views and asset checks read them)."""
+    con.execute("DELETE FROM rule")
+    con.execute("DELETE FROM rule_term")
+    con.executemany("INSERT INTO rule VALUES (?, ?, ?, ?, ?)",
+                    [[r.name, r.description, r.soft, r.scope, list(r.result_names)] for r in RULES])
+    terms = [[r.name, c.row_id, c.col_id, t.side, t.years_back, t.table_id, t.row_id, t.col_id,
+              t.sign] for r in RULES for c in r.comparisons for t in c.terms]
+    if terms:
+        con.executemany("INSERT INTO rule_term VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", terms)
 
 
 def _require_unique(frame: pl.DataFrame, keys: list[str], table: str) -> None:

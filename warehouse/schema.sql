@@ -26,6 +26,34 @@ COMMENT ON TABLE cell IS 'The canonical cells of the report format (spec cells.c
 COMMENT ON COLUMN cell.unit IS 'count, or 10k_yuan (万元, decimal)';
 COMMENT ON COLUMN cell.formats IS 'which format versions have this cell: 2019, 2021 or both (a few t2 cells keep their code across formats under a reworded label, so a cell is keyed with its formats)';
 
+-- The consistency rules, from the form's registry (assets/form/rules.py): the loader fills
+-- both tables, so a new rule needs no edit here or in views.sql.
+CREATE TABLE IF NOT EXISTS rule (
+    name        VARCHAR PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    soft        BOOLEAN NOT NULL,
+    scope       VARCHAR NOT NULL,
+    results     VARCHAR[] NOT NULL
+);
+COMMENT ON TABLE rule IS 'The consistency rules (勾稽关系) of the form''s registry: one asset check each';
+COMMENT ON COLUMN rule.soft IS 'A soft rule''s failures are findings of a weaker kind (reports disagree with themselves, agencies clean up their lists) and stay out of check_failures';
+COMMENT ON COLUMN rule.scope IS 'report (checked on each report: check_result) or cross_year (year N against N−1 of the same agency: cross_year_check)';
+COMMENT ON COLUMN rule.results IS 'The check_result.rule names its findings carry (the narrative rule records one per figure: narrative_*)';
+
+CREATE TABLE IF NOT EXISTS rule_term (
+    rule        VARCHAR NOT NULL,
+    row_id      VARCHAR NOT NULL,
+    col_id      VARCHAR NOT NULL,
+    side        VARCHAR NOT NULL,
+    years_back  INTEGER NOT NULL,
+    table_id    VARCHAR NOT NULL,
+    cell_row_id VARCHAR NOT NULL,
+    cell_col_id VARCHAR NOT NULL,
+    sign        INTEGER NOT NULL
+);
+COMMENT ON TABLE rule_term IS 'A cross-year rule as sums of cells: on (row_id, col_id) of year N, the sum of sign × cell over side expected against side actual';
+COMMENT ON COLUMN rule_term.years_back IS '0: the cell of year N''s report; 1: of year N−1''s report of the same agency';
+
 CREATE OR REPLACE TABLE layout.report (
     report_id        VARCHAR NOT NULL,
     partition_year   INTEGER NOT NULL,
@@ -120,7 +148,7 @@ CREATE OR REPLACE TABLE layout.check_result (
 );
 COMMENT ON TABLE layout.check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
 COMMENT ON COLUMN layout.check_result.soft IS 'true for the narrative checks (narrative_*: a figure the text states against its table cell): reports disagree with themselves often, so these are findings of a weaker kind and stay out of check_failures';
-COMMENT ON COLUMN layout.check_result.rule IS 't3_row_total, t3_balance, t3_result_total, t4_row_total; soft: narrative_applications_received, narrative_reviews, narrative_lawsuits …';
+COMMENT ON COLUMN layout.check_result.rule IS 'The rule (table rule: name, or one of its results, e.g. narrative_reviews)';
 COMMENT ON COLUMN layout.check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
 
 CREATE OR REPLACE TABLE layout.narrative_figure (

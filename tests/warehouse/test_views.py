@@ -111,8 +111,8 @@ def test_cross_year_rule_lands_in_check_failures(wh, parsed_factory):
     y23 = with_cells(build_frames([parsed_factory("甲局", 2023), parsed_factory("乙局", 2023)], 2023), "甲局",
                      {("carried_over", "total"): 3})
     wh.load_years({2022: y22, 2023: y23})
-    checks = wh.query("SELECT agency, year, carried_over, previous_carried_forward, passed FROM cross_year_check "
-                      "ORDER BY agency")
+    checks = wh.query("SELECT agency, year, actual, expected, passed FROM cross_year_check "
+                      "WHERE rule = 't3_carried_over_matches_previous_year' ORDER BY agency")
     assert checks.rows() == [("乙局", 2023, 0.0, 0.0, True), ("甲局", 2023, 3.0, 4.0, False)]
     failures = wh.query("SELECT agency, year, expected, actual FROM check_failures "
                         "WHERE rule = 't3_carried_over_matches_previous_year'")
