@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from gongkai.assets.form.spec import APPLICANTS, T3_COLS, T4_COLS, T4_ROWS
+from gongkai.assets.form.spec import APPLICANTS, T3_COLS, T4_COLS, T4_ROWS, cells_for
 
 Key = tuple[str, str, str]  # (table_id, row_id, col_id)
 Values = Mapping[Key, float | None]
@@ -213,6 +213,18 @@ def _t3_carried_over() -> tuple[Comparison, ...]:
     )),)
 
 
+def _t2_in_force() -> tuple[Comparison, ...]:
+    # Every t2 row the 2021 format gives an in_force column (规章, 行政规范性文件).
+    rows = dict.fromkeys(c.row_id for c in cells_for("2021")
+                         if c.table_id == "t2" and c.col_id == "in_force")
+    return tuple(Comparison(row, "in_force", (
+        Term("actual", 0, "t2", row, "in_force"),
+        Term("expected", 1, "t2", row, "in_force"),
+        Term("expected", 0, "t2", row, "issued"),
+        Term("expected", 0, "t2", row, "repealed", sign=-1),
+    )) for row in rows)
+
+
 # --- the registry -----------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -234,6 +246,10 @@ RULES: tuple[Rule, ...] = (
          "carried_over of year N equals carried_forward of N−1 for the same agency "
          "(canonical reports, 总计 column)",
          soft=False, scope="cross_year", comparisons=_t3_carried_over()),
+    Rule("t2_in_force_follows_previous_year",
+         "Soft, 2021 format: in_force of year N equals in_force of N−1 + issued − repealed of N, "
+         "for each t2 row (规章, 行政规范性文件); agencies also clean up their lists",
+         soft=True, scope="cross_year", comparisons=_t2_in_force()),
 )
 
 

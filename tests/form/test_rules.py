@@ -49,3 +49,23 @@ def test_carried_over_of_a_year_is_what_the_year_before_carried_forward() -> Non
     assert [f.passed for f in rule.compare(previous, _values(t3__carried_over__total=4))] == [True]
     assert [f.passed for f in rule.compare(previous, _values(t3__carried_over__total=3))] == [False]
     assert [f.passed for f in rule.compare(previous, _values(t3__carried_over__total=None))] == [None]
+
+
+def test_in_force_of_a_year_is_last_years_plus_issued_minus_repealed_per_t2_row() -> None:
+    (rule,) = [r for r in cross_year_rules() if r.name == "t2_in_force_follows_previous_year"]
+    assert rule.soft
+    previous = _values(t2__rules__in_force=10, t2__normative_docs__in_force=40)
+    current = _values(t2__rules__issued=2, t2__rules__repealed=1, t2__rules__in_force=11,
+                      t2__normative_docs__issued=5, t2__normative_docs__in_force=44)
+    findings = {f.row_id: f for f in rule.compare(previous, current)}
+    assert set(findings) == {"rules", "normative_docs"}
+    assert (findings["rules"].expected, findings["rules"].actual, findings["rules"].passed) == (11, 11, True)
+    assert (findings["normative_docs"].expected, findings["normative_docs"].passed) == (45, False)
+    assert all(f.soft and f.col_id == "in_force" for f in findings.values())
+
+
+def test_in_force_is_not_assessable_after_a_2019_format_year() -> None:
+    # The 2019 format's t2 has no in_force column: nothing to carry over.
+    (rule,) = [r for r in cross_year_rules() if r.name == "t2_in_force_follows_previous_year"]
+    findings = rule.compare(_values("2019"), _values(t2__rules__in_force=3))
+    assert [f.passed for f in findings] == [None, None]
