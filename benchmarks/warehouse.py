@@ -30,6 +30,7 @@ from gongkai.assets.report.frames import (
     SECTION_SCHEMA,
     ReportFrames,
 )
+from gongkai.assets.form.rules import report_rules
 from gongkai.assets.form.spec import cells_for
 from gongkai.warehouse.examples import examples
 from gongkai.warehouse.loader import Warehouse
@@ -40,7 +41,8 @@ YEARS = list(range(2008, 2025))
 KINDS = ["government", "general_office", "public_security", "natural_resources", "education",
          "health", "housing", "transport", "finance", "market_regulation", "civil_affairs",
          "human_resources", "ecology", "emergency", "agriculture"]
-RULES = ["t3_row_total", "t3_balance", "t3_result_total", "t4_row_total"]
+# one synthetic check row per hard report rule of the form's registry
+RULES = [r.name for r in report_rules() if not r.soft]
 
 
 def synthesise_year(year: int, n_reports: int, n_agencies: int) -> ReportFrames:
