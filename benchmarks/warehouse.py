@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-
+from gongkai.assets.form.rules import report_rules
+from gongkai.assets.form.spec import cells_for
 from gongkai.assets.report.frames import (
     CHECK_SCHEMA,
     FACT_CELL_SCHEMA,
@@ -30,8 +31,6 @@ from gongkai.assets.report.frames import (
     SECTION_SCHEMA,
     ReportFrames,
 )
-from gongkai.assets.form.rules import report_rules
-from gongkai.assets.form.spec import cells_for
 from gongkai.warehouse.examples import examples
 from gongkai.warehouse.loader import Warehouse
 

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from gongkai.assets.report.parse import parse_file
 from gongkai.assets.form.spec import cells_for
+from gongkai.assets.report.parse import parse_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

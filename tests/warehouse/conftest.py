@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from gongkai.assets.crawl.records import CrawledDocument
-from gongkai.assets.report.model import CellValue, CheckResult, Report, Section
 from gongkai.assets.form.spec import cells_for
+from gongkai.assets.report.model import CellValue, CheckResult, Report, Section
 
 
 def make_parsed(agency: str, year: int, *, media: str = "html", received: int = 3, url: str | None = None,
