@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import pytest
 from gongkai.assets.form.labels import (
     T3_ROWS,
     expected_row,
@@ -146,3 +148,22 @@ def test_an_alike_label_never_takes_the_values_of_a_row_printed_with_its_own_wor
     values = {"2.其他法律行政止公开": _values(9), "2.其他法律行政法规禁止公开": _values(5)}
     report = parse_bytes(_page(_t3_html(values, rows)), "twice.html")
     assert _cells(report)[("result.denied.prohibited_by_law", "total")].value == 5
+
+
+# The real documents that print the label, with the published typo put in its place.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PRINTING_THE_LABEL = sorted(
+    p for p in [*FIXTURES.glob("seeds/*.txt"), *FIXTURES.glob("samples/*")]
+    if p.suffix in (".txt", ".html", ".md") and "其他法律行政法规禁止公开" in p.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("path", PRINTING_THE_LABEL, ids=lambda p: p.name)
+def test_a_real_report_with_the_typo_reads_the_same_cells(path: Path) -> None:
+    data = path.read_text("utf-8")
+    typo = data.replace("其他法律行政法规禁止公开", "其他法律行政止公开")
+    original = parse_bytes(data.encode(), path.name)
+    misprinted = parse_bytes(typo.encode(), path.name)
+    def values(report):
+        return [(c.table_id, c.row_id, c.col_id, c.value) for c in report.cells]
+
+    assert original.cells and values(misprinted) == values(original)
