@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
 from gongkai.assets.form.rules import report_rules
 from gongkai.assets.form.spec import cells_for
 from gongkai.assets.report.frames import (

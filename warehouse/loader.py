@@ -47,9 +47,10 @@ import numpy as np
 import polars as pl
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
-from gongkai.assets.report.frames import ReportFrames, with_agency_keys
+
 from gongkai.assets.form.rules import RULES
 from gongkai.assets.form.spec import all_cells
+from gongkai.assets.report.frames import ReportFrames, with_agency_keys
 from gongkai.warehouse.connect import WarehouseLocked, open_waiting
 from gongkai.warehouse.connect import read_only as connect_read_only
 from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove

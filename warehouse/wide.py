@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 import polars as pl
+
 from gongkai.assets.form.spec import all_cells
 
 WIDE_TABLES = ("t2", "t3", "t4")  # tables pivoted to one row per report, one column per cell

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-from gongkai.assets.form.markers import SECTION_WORDS, count_words
 from selectolax.lexbor import LexborHTMLParser
+
+from gongkai.assets.form.markers import SECTION_WORDS, count_words
 
 from .titles import is_truncated, normalise_title
 

@@ -12,11 +12,12 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
 from gongkai.assets.files import decode_text
 from gongkai.assets.form.markers import BODY_WORDS, TITLE_IN_HEADING, count_words
 from gongkai.assets.read.document import Block, Document, Paragraph, Table
 from gongkai.assets.read.limits import check_html_nesting
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 log = logging.getLogger(__name__)
 

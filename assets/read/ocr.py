@@ -24,13 +24,14 @@ import re
 
 import numpy as np
 import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageFilter
+
 from gongkai.assets.form.markers import is_page_number
 from gongkai.assets.read.document import Block, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
 from gongkai.assets.read.ocr_engine import TextLine, read_crop, read_lines
 from gongkai.assets.read.page_image import CutCell, Grid, cut_cell, find_grids, straighten
-from PIL import Image, ImageFilter
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+
 from gongkai.assets.form.markers import drop_repeated_header
 from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 

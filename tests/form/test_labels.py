@@ -6,6 +6,9 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gongkai.assets.form.labels import (
     T3_ROWS,
     expected_row,
@@ -15,9 +18,6 @@ from gongkai.assets.form.labels import (
 )
 from gongkai.assets.form.spec import all_cells
 from gongkai.assets.report.parse import parse_bytes
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from tests.report.test_report_behaviours import T3_ROWS_2021, _cells, _page, _t3_html
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from gongkai.assets.form.spec import cells_for
 from gongkai.assets.report.parse import parse_file
 

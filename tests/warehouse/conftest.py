@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gongkai.assets.crawl.records import CrawledDocument
 from gongkai.assets.form.spec import cells_for
 from gongkai.assets.report.model import CellValue, CheckResult, Report, Section

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+
 from gongkai.assets.form.rules import RULES, cross_year_rules
 from gongkai.assets.report.frames import ReportFrames, build_frames
 from gongkai.warehouse.defs import evaluate_checks
