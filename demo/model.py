@@ -192,7 +192,8 @@ Cells = dict[str, int | float | None]
 
 
 def broken_rules(cells: Cells, fv: str) -> list[str]:
-    """The hard report rules of the form's registry (names as in CheckResult) these cells break."""
-    values = {tuple(key.split("|")): value for key, value in cells.items()}
+    """The hard report rules of the form's registry (names as in CheckResult) these cells break;
+    an empty cell (None) counts as nothing, as in the spec's examples."""
+    values = {tuple(key.split("|")): value or 0 for key, value in cells.items()}
     return [rule.name for rule in report_rules() if not rule.soft
             and any(f.passed is False for f in rule.check(values, fv, {}))]
