@@ -146,6 +146,36 @@ def test_one_cell_per_line_with_blank_cells_and_placeholders_keeps_columns(
     assert wrong_cells(report, doc) == {}
 
 
+@pytest.mark.parametrize("blank_column", [True, False])
+def test_cells_marked_by_a_leading_tab_keep_their_columns_around_blank_cells(
+        blank_column: bool) -> None:
+    """A DOCX's text: each cell on a line of its own behind a tab (a bare tab for a blank
+    cell), long labels broken over unindented lines, a blank line between rows. The tab marks
+    the cell; it is not an empty cell before it."""
+    doc = report_doc(seed=3)
+    rng = random.Random(3)
+    t3 = [k for k in doc.cells if k.startswith("t3|")]
+    if blank_column:  # an applicant column left blank on every row
+        for key in t3:
+            if key.endswith("|research"):
+                doc.cells[key] = None
+    blanks = rng.sample([k for k in t3 if doc.cells[k] == 0], 12)
+    for key in blanks:
+        doc.cells[key] = None
+    assert sum(doc.cells[k] is None for k in t3) >= 12
+
+    def tab_marked(table_id: str, rows) -> list[str]:
+        out: list[str] = []
+        for labels, values in rows:
+            for label in labels:
+                out += ["\t" + label[:9]] + [label[i:i + 9] for i in range(9, len(label), 9)]
+            out += ["\t" + v for v in values] + [""]
+        return out
+
+    report = parse_bytes(text_report(doc, tab_marked), "cells.txt")
+    assert wrong_cells(report, doc) == {}
+
+
 # --- class 4: a DOCX whose t3 is split into two tables -----------------------------------------
 
 
