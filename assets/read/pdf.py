@@ -293,14 +293,20 @@ def _page_words(page: pdfplumber.page.Page) -> list[Word]:
 
 
 def _has_numbers(row: tuple[str | None, ...]) -> bool:
-    return any(c and _NUMERIC_CELL.match(c) and re.search(r"\d", c) for c in row)
+    return any(_is_value(c) for c in row)
 
 
 def _first_numeric_col(row: tuple[str | None, ...]) -> int:
     for c, text in enumerate(row):
-        if text and _NUMERIC_CELL.match(text) and re.search(r"\d", text):
+        if _is_value(text):
             return c
     return len(row)
+
+
+def _is_value(cell: str | None) -> bool:
+    """A value cell: a number, or a placeholder printed for 0 (`/`, `-`, `无`). A row whose
+    values are all placeholders is a whole row, not a piece of one cut by a page break."""
+    return bool(cell and _NUMERIC_CELL.match(cell) and re.search(r"[\d/\-—－无]", cell))
 
 
 # Words only a header row holds (applicant columns, the t2 block head, the t4 result columns).

@@ -237,3 +237,35 @@ def test_borderless_digits_spread_in_one_cell_read_as_one_number() -> None:
     assert _spread_digits(doc) >= 10
     report = parse_bytes(borderless_pdf(doc), "borderless.pdf")
     assert wrong_cells(report, doc) == {}
+
+
+# --- a ruled t3 cut by a page break between two rows whose zeros print as `/` ---------------
+
+
+def test_rows_of_placeholders_either_side_of_a_page_break_stay_two_rows() -> None:
+    """Word prints 0 as `/` in some reports. The last row on one page and the first on the
+    next (its merged category cells repeated) are whole rows: neither is a piece of one row
+    cut in two, so neither's label is glued into the other's."""
+    from gongkai.assets.read.document import Document, Paragraph, Table
+    from gongkai.assets.read.pdf import join_tables_across_pages
+    from gongkai.assets.report.parse import parse_document
+
+    fee = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    top = Table(grid=(
+        ("三、本年度办理结果", "（一）予以公开", None, "1", "/", "/", "/", "/", "/", "1"),
+        (None, "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+         "/", "/", "/", "/", "/", "/", "/"),
+        (None, None, fee, "/", "/", "/", "/", "/", "/", "/"),
+    ), page=3, pages=(3,))
+    bottom = Table(grid=(
+        ("三、本年度办理结果", "（六）其他处理", "3.其他", "/", "/", "/", "/", "/", "/", "/"),
+        (None, "（七）总计", None, "1", "/", "/", "/", "/", "/", "1"),
+    ), page=4, pages=(4,))
+    (joined,) = join_tables_across_pages([top, bottom])
+    assert [r[2] for r in joined.grid] == [None, top.grid[1][2], fee, "3.其他", None]
+    heading = Paragraph("三、收到和处理政府信息公开申请情况")
+    report = parse_document(Document(source="cut.pdf", media="pdf", blocks=[heading, joined]))
+    got = {(c.row_id, c.col_id): c.value for c in report.cells if c.table_id == "t3"}
+    for row_id in ("result.other.fee_unpaid", "result.other.other"):
+        assert [got.get((row_id, col)) for col in T3_COLS] == [0] * 7
+    assert got[("result.total", "total")] == 1
