@@ -269,3 +269,32 @@ def test_rows_of_placeholders_either_side_of_a_page_break_stay_two_rows() -> Non
     for row_id in ("result.other.fee_unpaid", "result.other.other"):
         assert [got.get((row_id, col)) for col in T3_COLS] == [0] * 7
     assert got[("result.total", "total")] == 1
+
+
+# --- a row whose cells all print 无, its values on the label's line --------------------------
+
+
+def test_a_row_of_only_placeholders_after_its_label_reads_as_zeros() -> None:
+    """PDF text (and a borderless table page the layout reader leaves as lines) prints a row
+    as `行政处罚 无`: with no number on the line, the 无 is still the row's cell, not a piece
+    of its label."""
+    doc = report_doc(seed=5)
+    zeros = [k for k in doc.cells if k.startswith(("t2|", "t3|")) and doc.cells[k] == 0]
+    for key in zeros:
+        doc.printed_as[key] = "无"
+    for key in ("t2|penalty|decisions", "t2|coercion|decisions"):
+        doc.cells[key] = 0
+        doc.printed_as[key] = "无"
+    t3_rows = {k.rsplit("|", 1)[0] for k in zeros if k.startswith("t3|")}
+    all_zero = [r for r in t3_rows
+                if all(doc.cells[f"{r}|{c}"] == 0 for c in T3_COLS)]
+    if not all_zero:  # make one t3 leaf row print 无 in every cell (the form stays balanced)
+        for c in T3_COLS:
+            doc.cells[f"t3|result.denied.state_secret|{c}"] = 0
+            doc.printed_as[f"t3|result.denied.state_secret|{c}"] = "无"
+
+    def label_then_values(table_id: str, rows) -> list[str]:
+        return [" ".join(["".join(labels), *values]).strip() for labels, values in rows]
+
+    report = parse_bytes(text_report(doc, label_then_values), "lines.txt")
+    assert wrong_cells(report, doc) == {}
