@@ -298,3 +298,28 @@ def test_a_row_of_only_placeholders_after_its_label_reads_as_zeros() -> None:
 
     report = parse_bytes(text_report(doc, label_then_values), "lines.txt")
     assert wrong_cells(report, doc) == {}
+
+
+# --- a label's tail after its values, then a row label led by a category piece ---------------
+
+
+def test_a_wrapped_labels_tail_before_a_label_led_by_a_category_piece_is_joined() -> None:
+    """Borderless PDF text: a row's values sit beside its label's first line, the label's tail
+    follows on the next line (or the next page), and the next row's label begins with a piece
+    of the merged category cell printed down the left column (`办理（六）其他处理`), so it does
+    not open with its numbering. The tail belongs to the row before."""
+    doc = report_doc(seed=4)
+
+    def values_on_first_line(table_id: str, rows) -> list[str]:
+        out: list[str] = []
+        led = False
+        for labels, values in rows:
+            label = ("办理" if led else "") + "".join(labels)
+            led = label.endswith("重新出具已获取信息")
+            head, tail = (label[:14], label[14:]) if values and len(label) > 14 else (label, "")
+            out.append(" ".join([head, *values]).strip())
+            out += [tail] if tail else []
+        return out
+
+    report = parse_bytes(text_report(doc, values_on_first_line), "wrapped.txt")
+    assert wrong_cells(report, doc) == {}
