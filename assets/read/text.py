@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from gongkai.assets.files import decode_text
-from gongkai.assets.form.values import parse_value
+from gongkai.assets.form.values import cell_fields, parse_value
 from gongkai.assets.read.document import Document, Paragraph
 
 _INDENTED_CELL = re.compile(r"^\t[^\t]*$")
@@ -30,7 +30,7 @@ def read_text(data: bytes, source: str, title_hint: str | None = None) -> Docume
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     lines = [line.rstrip(" ") for line in text.split("\n")]
     if _cells_indented(lines):
-        blocks = [Paragraph(line[1:].strip(" ") if line.startswith("\t") else line)
+        blocks = [Paragraph(_one_cell(line[1:]) if line.startswith("\t") else line)
                   for line in lines if line]
         return Document(source=source, media="txt", blocks=blocks, title_hint=title_hint)
     # A line of only tabs is kept: in one-cell-per-line flattenings it stands for empty cells.
@@ -58,6 +58,16 @@ def _cells_indented(lines: list[str]) -> bool:
     tabbed = [line for line in lines if "\t" in line]
     indented = sum(1 for line in tabbed if _INDENTED_CELL.match(line))
     return indented >= _INDENTED_MIN and indented >= _INDENTED_SHARE * len(tabbed)
+
+
+def _one_cell(text: str) -> str:
+    """An indented line's text as one cell: a number spread by justified text (`8 7`) is
+    printed without its spaces, as a line of several fields would read it as several."""
+    text = text.strip(" ")
+    fields = cell_fields(text, whole_cell=True)
+    if " " in text and len(fields) == 1 and fields[0][0] == "num":
+        return text.replace(" ", "")
+    return text
 
 
 def _one_value(line: str) -> bool:

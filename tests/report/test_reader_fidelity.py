@@ -146,13 +146,17 @@ def test_one_cell_per_line_with_blank_cells_and_placeholders_keeps_columns(
     assert wrong_cells(report, doc) == {}
 
 
-@pytest.mark.parametrize("blank_column", [True, False])
+@pytest.mark.parametrize(("blank_column", "spread"), [(True, False), (False, False),
+                                                     (False, True)])
 def test_cells_marked_by_a_leading_tab_keep_their_columns_around_blank_cells(
-        blank_column: bool) -> None:
+        blank_column: bool, spread: bool) -> None:
     """A DOCX's text: each cell on a line of its own behind a tab (a bare tab for a blank
     cell), long labels broken over unindented lines, a blank line between rows. The tab marks
-    the cell; it is not an empty cell before it."""
+    the cell; it is not an empty cell before it, and a number justified text spread (`8 7`)
+    in the cell is one number."""
     doc = report_doc(seed=3)
+    if spread:
+        assert _spread_digits(doc) >= 10
     rng = random.Random(3)
     t3 = [k for k in doc.cells if k.startswith("t3|")]
     if blank_column:  # an applicant column left blank on every row
