@@ -358,8 +358,10 @@ def _join(top: Table, bottom: Table) -> Table:
     cont = _drop_repeated_header(top, [list(r) for r in bottom.grid])
     if rows and cont:
         last, first = rows[-1], cont[0]
-        if not _has_numbers(tuple(first)) or not _has_numbers(tuple(last)):
-            # One row cut in two: glue cell by cell.
+        if (not _has_numbers(tuple(first)) or not _has_numbers(tuple(last))) and not (
+                _HEADER_WORDS.search(_row_text(last)) and _has_numbers(tuple(first))):
+            # One row cut in two: glue cell by cell (a header row ending the page is whole:
+            # the row after the break is not its second half).
             rows[-1] = [
                 None if a is None and b is None else (a or "") + (b or "")
                 for a, b in zip(last, first)

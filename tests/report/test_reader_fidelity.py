@@ -327,3 +327,27 @@ def test_a_wrapped_labels_tail_before_a_label_led_by_a_category_piece_is_joined(
 
     report = parse_bytes(text_report(doc, values_on_first_line), "wrapped.txt")
     assert wrong_cells(report, doc) == {}
+
+
+def test_a_header_row_ending_a_page_is_not_glued_to_the_row_after_the_break() -> None:
+    """A t2 block's head row (信息内容 | 上一年项目数量 | …) last on a page, its first data row
+    on the next: the data row keeps its own label and values."""
+    from gongkai.assets.read.document import Document, Paragraph, Table
+    from gongkai.assets.read.pdf import join_tables_across_pages
+    from gongkai.assets.report.parse import parse_document
+
+    top = Table(grid=(
+        ("第二十条第（六）项", None, None, None),
+        ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+    ), page=2, pages=(2,))
+    bottom = Table(grid=(
+        ("行政处罚", "17", "-1", "—"),
+        ("行政强制", "10", "-6", "3"),
+    ), page=3, pages=(3,))
+    (joined,) = join_tables_across_pages([top, bottom])
+    assert joined.grid[-2] == bottom.grid[0]
+    heading = Paragraph("二、主动公开政府信息情况")
+    report = parse_document(Document(source="cut.pdf", media="pdf", blocks=[heading, joined]))
+    got = {(c.row_id, c.col_id): c.value for c in report.cells if c.table_id == "t2"}
+    assert got[("penalty", "decisions")] == 0
+    assert got[("coercion", "decisions")] == 3
