@@ -56,8 +56,10 @@ def read_text(data: bytes, source: str, title_hint: str | None = None) -> Docume
 def _cells_indented(lines: list[str]) -> bool:
     """Whether the tables are flattened one cell per line, each cell marked by a leading tab."""
     tabbed = [line for line in lines if "\t" in line]
-    indented = sum(1 for line in tabbed if _INDENTED_CELL.match(line))
-    return indented >= _INDENTED_MIN and indented >= _INDENTED_SHARE * len(tabbed)
+    indented = [line for line in tabbed if _INDENTED_CELL.match(line)]
+    # Values behind the tab, not only prose: paragraphs indented by a tab are no cells.
+    values = sum(1 for line in indented if not line.strip() or _one_value(line))
+    return values >= _INDENTED_MIN and len(indented) >= _INDENTED_SHARE * len(tabbed)
 
 
 def _one_cell(text: str) -> str:

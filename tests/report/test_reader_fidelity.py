@@ -351,3 +351,21 @@ def test_a_header_row_ending_a_page_is_not_glued_to_the_row_after_the_break() ->
     got = {(c.row_id, c.col_id): c.value for c in report.cells if c.table_id == "t2"}
     assert got[("penalty", "decisions")] == 0
     assert got[("coercion", "decisions")] == 3
+
+
+def test_paragraphs_indented_by_a_tab_leave_blank_line_cells_as_they_are() -> None:
+    """Prose indented by a tab, tables one cell per line without tabs (a blank line an empty
+    cell): the blank lines are still the empty cells."""
+    doc = report_doc(fv="2019", seed=2)
+    keys = [k for k in doc.cells if k.startswith("t3|") and doc.cells[k] == 0]
+    for key in random.Random(2).sample(keys, 10):
+        doc.cells[key] = None
+
+    def one_cell_per_line(table_id: str, rows) -> list[str]:
+        return [cell for labels, values in rows for cell in labels + values]
+
+    text = text_report(doc, one_cell_per_line).decode()
+    indented = "\n".join("\t" + line if len(line) > 8 else line for line in text.split("\n"))
+    assert indented.count("\n\t") >= 20
+    report = parse_bytes(indented.encode(), "indented.txt")
+    assert wrong_cells(report, doc) == {}
