@@ -107,6 +107,17 @@ def row_has_numbers(row: Row) -> bool:
     return any(c and _NUMERIC_CELL.match(c) and re.search(r"\d", c) for c in row)
 
 
+def is_value_cell(cell: str | None) -> bool:
+    """A value cell: a number, or a placeholder printed for 0 (`/`, `-`, `无`)."""
+    return bool(cell and _NUMERIC_CELL.match(cell) and re.search(r"[\d/\-—－无]", cell))
+
+
+def row_has_values(row: Row) -> bool:
+    """Whether a table row holds a value cell, placeholders included: a row whose values are
+    all placeholders is a whole row, not a piece of one cut by a page break."""
+    return any(is_value_cell(c) for c in row)
+
+
 def row_text(row: Row) -> str:
     return re.sub(r"\s+", "", "".join(c for c in row if c))
 

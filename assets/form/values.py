@@ -111,9 +111,15 @@ def _text_fields(text: str, whole_cell: bool) -> Fields:
     out: list[tuple[Kind, str, int | float | None]] = []
     label: list[str] = []
     any_number = any(ok and v is not None and p != "无" for p, (ok, v) in zip(parts, parsed))
-    for p, (ok, v) in zip(parts, parsed):
-        # A bare 无 is a placeholder only among numbers; otherwise it is a label's piece.
-        if ok and v is not None and (p != "无" or any_number):
+    # A bare 无 is a placeholder among numbers, or in the run of 无 that ends a line after a
+    # label (`行政处罚 无`: a row whose cells all print 无); otherwise it is a label's piece.
+    tail = len(parts)
+    while tail > 1 and parts[tail - 1] == "无":
+        tail -= 1
+    if parts[tail - 1] == "无":  # only 无 on the line: no label they follow
+        tail = len(parts)
+    for i, (p, (ok, v)) in enumerate(zip(parts, parsed)):
+        if ok and v is not None and (p != "无" or any_number or i >= tail):
             if label:
                 out.append(("label", "".join(label), None))
                 label = []

@@ -25,11 +25,14 @@ from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 
 from gongkai.assets.form.markers import (
     EVERY_TABLE,
+    HEADER_ROW,
     TABLE_WORDS,
     count_words,
     drop_repeated_header,
     is_page_number,
-    row_has_numbers,
+    is_value_cell,
+    row_has_values,
+    row_text,
 )
 from gongkai.assets.read.document import Block, Document, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
@@ -285,7 +288,7 @@ def _page_words(page: pdfplumber.page.Page) -> list[Word]:
 
 def _first_numeric_col(row: tuple[str | None, ...]) -> int:
     for c, text in enumerate(row):
-        if text and row_has_numbers((text,)):
+        if is_value_cell(text):
             return c
     return len(row)
 
@@ -321,8 +324,10 @@ def _join(top: Table, bottom: Table) -> Table:
     cont = drop_repeated_header(top.grid, [list(r) for r in bottom.grid])
     if rows and cont:
         last, first = rows[-1], cont[0]
-        if not row_has_numbers(tuple(first)) or not row_has_numbers(tuple(last)):
-            # One row cut in two: glue cell by cell.
+        if (not row_has_values(first) or not row_has_values(last)) and not (
+                HEADER_ROW.search(row_text(last)) and row_has_values(first)):
+            # One row cut in two: glue cell by cell (a header row ending the page is whole:
+            # the row after the break is not its second half).
             rows[-1] = [
                 None if a is None and b is None else (a or "") + (b or "")
                 for a, b in zip(last, first)

@@ -107,6 +107,22 @@ def _read_rows(tokens: list[Token], widths: dict[str, int], into: dict[str, list
             run = []
         pending = None
 
+    def names_row(pieces: list[str]) -> bool:
+        return match_row("".join(label_key(r) for r in pieces), patterns) is not None
+
+    def complete_pending_with_head() -> None:
+        """The pieces before these values may begin with the pending label's tail (a label
+        wrapped over a page break: `5．要求行政机关确认或重新出` | `具已获取信息`, then the
+        next row's label): split where both parts name a row, else where the first does (the
+        second may be wrapped too, its tail still to come)."""
+        nonlocal run
+        assert pending is not None
+        heads = [k for k in range(1, len(run)) if names_row(pending[0] + run[:k])]
+        for k in sorted(heads, key=lambda k: not names_row(run[k:])):
+            finish(pending[0] + run[:k], pending[1])
+            run = run[k:]
+            return
+
     for tok in tokens:
         if tok.kind == "label":
             labels.append(tok.text)
@@ -121,6 +137,8 @@ def _read_rows(tokens: list[Token], widths: dict[str, int], into: dict[str, list
         else:
             group.append(tok)
             if tok.kind == "num":
+                if not has_num and pending is not None:
+                    complete_pending_with_head()
                 has_num = True
                 pending = None  # the label pieces since hold values of their own
     if has_num:

@@ -11,10 +11,10 @@ import random
 import docx
 import pytest
 from docx.oxml.ns import qn
-
 from gongkai.assets.report.parse import parse_bytes
 from gongkai.demo.model import T3_COLS
 from gongkai.demo.render_pdf import render_pdf
+
 from tests.report.forms import (
     AGENCY,
     borderless_pdf,
@@ -146,6 +146,40 @@ def test_one_cell_per_line_with_blank_cells_and_placeholders_keeps_columns(
     assert wrong_cells(report, doc) == {}
 
 
+@pytest.mark.parametrize(("blank_column", "spread"), [(True, False), (False, False),
+                                                     (False, True)])
+def test_cells_marked_by_a_leading_tab_keep_their_columns_around_blank_cells(
+        blank_column: bool, spread: bool) -> None:
+    """A DOCX's text: each cell on a line of its own behind a tab (a bare tab for a blank
+    cell), long labels broken over unindented lines, a blank line between rows. The tab marks
+    the cell; it is not an empty cell before it, and a number justified text spread (`8 7`)
+    in the cell is one number."""
+    doc = report_doc(seed=3)
+    if spread:
+        assert _spread_digits(doc) >= 10
+    rng = random.Random(3)
+    t3 = [k for k in doc.cells if k.startswith("t3|")]
+    if blank_column:  # an applicant column left blank on every row
+        for key in t3:
+            if key.endswith("|research"):
+                doc.cells[key] = None
+    blanks = rng.sample([k for k in t3 if doc.cells[k] == 0], 12)
+    for key in blanks:
+        doc.cells[key] = None
+    assert sum(doc.cells[k] is None for k in t3) >= 12
+
+    def tab_marked(table_id: str, rows) -> list[str]:
+        out: list[str] = []
+        for labels, values in rows:
+            for label in labels:
+                out += ["\t" + label[:9]] + [label[i:i + 9] for i in range(9, len(label), 9)]
+            out += ["\t" + v for v in values] + [""]
+        return out
+
+    report = parse_bytes(text_report(doc, tab_marked), "cells.txt")
+    assert wrong_cells(report, doc) == {}
+
+
 # --- class 4: a DOCX whose t3 is split into two tables -----------------------------------------
 
 
@@ -206,4 +240,132 @@ def test_borderless_digits_spread_in_one_cell_read_as_one_number() -> None:
     doc = report_doc(seed=4)
     assert _spread_digits(doc) >= 10
     report = parse_bytes(borderless_pdf(doc), "borderless.pdf")
+    assert wrong_cells(report, doc) == {}
+
+
+# --- a ruled t3 cut by a page break between two rows whose zeros print as `/` ---------------
+
+
+def test_rows_of_placeholders_either_side_of_a_page_break_stay_two_rows() -> None:
+    """Word prints 0 as `/` in some reports. The last row on one page and the first on the
+    next (its merged category cells repeated) are whole rows: neither is a piece of one row
+    cut in two, so neither's label is glued into the other's."""
+    from gongkai.assets.read.document import Document, Paragraph, Table
+    from gongkai.assets.read.pdf import join_tables_across_pages
+    from gongkai.assets.report.parse import parse_document
+
+    fee = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    top = Table(grid=(
+        ("三、本年度办理结果", "（一）予以公开", None, "1", "/", "/", "/", "/", "/", "1"),
+        (None, "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+         "/", "/", "/", "/", "/", "/", "/"),
+        (None, None, fee, "/", "/", "/", "/", "/", "/", "/"),
+    ), page=3, pages=(3,))
+    bottom = Table(grid=(
+        ("三、本年度办理结果", "（六）其他处理", "3.其他", "/", "/", "/", "/", "/", "/", "/"),
+        (None, "（七）总计", None, "1", "/", "/", "/", "/", "/", "1"),
+    ), page=4, pages=(4,))
+    (joined,) = join_tables_across_pages([top, bottom])
+    assert [r[2] for r in joined.grid] == [None, top.grid[1][2], fee, "3.其他", None]
+    heading = Paragraph("三、收到和处理政府信息公开申请情况")
+    report = parse_document(Document(source="cut.pdf", media="pdf", blocks=[heading, joined]))
+    got = {(c.row_id, c.col_id): c.value for c in report.cells if c.table_id == "t3"}
+    for row_id in ("result.other.fee_unpaid", "result.other.other"):
+        assert [got.get((row_id, col)) for col in T3_COLS] == [0] * 7
+    assert got[("result.total", "total")] == 1
+
+
+# --- a row whose cells all print 无, its values on the label's line --------------------------
+
+
+def test_a_row_of_only_placeholders_after_its_label_reads_as_zeros() -> None:
+    """PDF text (and a borderless table page the layout reader leaves as lines) prints a row
+    as `行政处罚 无`: with no number on the line, the 无 is still the row's cell, not a piece
+    of its label."""
+    doc = report_doc(seed=5)
+    zeros = [k for k in doc.cells if k.startswith(("t2|", "t3|")) and doc.cells[k] == 0]
+    for key in zeros:
+        doc.printed_as[key] = "无"
+    for key in ("t2|penalty|decisions", "t2|coercion|decisions"):
+        doc.cells[key] = 0
+        doc.printed_as[key] = "无"
+    t3_rows = {k.rsplit("|", 1)[0] for k in zeros if k.startswith("t3|")}
+    all_zero = [r for r in t3_rows
+                if all(doc.cells[f"{r}|{c}"] == 0 for c in T3_COLS)]
+    if not all_zero:  # make one t3 leaf row print 无 in every cell (the form stays balanced)
+        for c in T3_COLS:
+            doc.cells[f"t3|result.denied.state_secret|{c}"] = 0
+            doc.printed_as[f"t3|result.denied.state_secret|{c}"] = "无"
+
+    def label_then_values(table_id: str, rows) -> list[str]:
+        return [" ".join(["".join(labels), *values]).strip() for labels, values in rows]
+
+    report = parse_bytes(text_report(doc, label_then_values), "lines.txt")
+    assert wrong_cells(report, doc) == {}
+
+
+# --- a label's tail after its values, then a row label led by a category piece ---------------
+
+
+def test_a_wrapped_labels_tail_before_a_label_led_by_a_category_piece_is_joined() -> None:
+    """Borderless PDF text: a row's values sit beside its label's first line, the label's tail
+    follows on the next line (or the next page), and the next row's label begins with a piece
+    of the merged category cell printed down the left column (`办理（六）其他处理`), so it does
+    not open with its numbering. The tail belongs to the row before."""
+    doc = report_doc(seed=4)
+
+    def values_on_first_line(table_id: str, rows) -> list[str]:
+        out: list[str] = []
+        led = False
+        for labels, values in rows:
+            label = ("办理" if led else "") + "".join(labels)
+            led = label.endswith("重新出具已获取信息")
+            head, tail = (label[:14], label[14:]) if values and len(label) > 14 else (label, "")
+            out.append(" ".join([head, *values]).strip())
+            out += [tail] if tail else []
+        return out
+
+    report = parse_bytes(text_report(doc, values_on_first_line), "wrapped.txt")
+    assert wrong_cells(report, doc) == {}
+
+
+def test_a_header_row_ending_a_page_is_not_glued_to_the_row_after_the_break() -> None:
+    """A t2 block's head row (信息内容 | 上一年项目数量 | …) last on a page, its first data row
+    on the next: the data row keeps its own label and values."""
+    from gongkai.assets.read.document import Document, Paragraph, Table
+    from gongkai.assets.read.pdf import join_tables_across_pages
+    from gongkai.assets.report.parse import parse_document
+
+    top = Table(grid=(
+        ("第二十条第（六）项", None, None, None),
+        ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+    ), page=2, pages=(2,))
+    bottom = Table(grid=(
+        ("行政处罚", "17", "-1", "—"),
+        ("行政强制", "10", "-6", "3"),
+    ), page=3, pages=(3,))
+    (joined,) = join_tables_across_pages([top, bottom])
+    assert joined.grid[-2] == bottom.grid[0]
+    heading = Paragraph("二、主动公开政府信息情况")
+    report = parse_document(Document(source="cut.pdf", media="pdf", blocks=[heading, joined]))
+    got = {(c.row_id, c.col_id): c.value for c in report.cells if c.table_id == "t2"}
+    assert got[("penalty", "decisions")] == 0
+    assert got[("coercion", "decisions")] == 3
+
+
+def test_paragraphs_indented_by_a_tab_leave_blank_line_cells_as_they_are() -> None:
+    """Prose indented by a tab, tables one cell per line without tabs (a blank line an empty
+    cell): the blank lines are still the empty cells."""
+    doc = report_doc(fv="2019", seed=2)
+    keys = [k for k in doc.cells if k.startswith("t3|") and doc.cells[k] == 0]
+    for key in random.Random(2).sample(keys, 10):
+        doc.cells[key] = None
+
+    def one_cell_per_line(table_id: str, rows) -> list[str]:
+        return [cell for labels, values in rows for cell in labels + values]
+
+    text = text_report(doc, one_cell_per_line).decode()
+    indented = "\n".join("\t" + line if len(line) > 8 else line for line in text.split("\n"))
+    assert indented.count("\n\t") >= 20
+    report = parse_bytes(indented.encode(), "indented.txt")
     assert wrong_cells(report, doc) == {}
