@@ -108,7 +108,9 @@ def _read_rows(tokens: list[Token], widths: dict[str, int], into: dict[str, list
         pending = None
 
     def names_row(pieces: list[str]) -> bool:
-        return match_row("".join(label_key(r) for r in pieces), patterns) is not None
+        """Whether the pieces print a row's own words (likeness is too loose to cut by)."""
+        match = match_row("".join(label_key(r) for r in pieces), table_id)
+        return match is not None and match.exact
 
     def complete_pending_with_head() -> None:
         """The pieces before these values may begin with the pending label's tail (a label
