@@ -17,9 +17,9 @@ import sys
 import time
 from collections import Counter
 
+from benchmarks.hostile import hostile_documents, mutants
 from gongkai.assets.read.limits import DOCUMENT_MEMORY_MB
 from gongkai.assets.report.isolated import ParserPool, default_workers
-from benchmarks.hostile import hostile_documents, mutants
 
 PEAK_RSS_TARGET_MB = 1024
 TIMEOUT_S = 60.0

@@ -223,9 +223,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def user_error(exc: Exception) -> str | None:
     """The one line for a mistake the user can fix; None for a bug (which keeps its traceback)."""
+    from gongkai.assets.report.years import YearsError
     from gongkai.assets.sources.config import SourceError
     from gongkai.pipelines.commands import CommandError
-    from gongkai.assets.report.years import YearsError
 
     if isinstance(exc, (CommandError, SourceError, YearsError)):
         return str(exc)

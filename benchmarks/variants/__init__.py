@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gongkai.demo
-
 from benchmarks.variants.media import EXTENSION, MEDIA, RENDER, TEXT_MEDIA, Unavailable
 from benchmarks.variants.truth import Truth, make_truth
 from benchmarks.variants.wording import varied_grids

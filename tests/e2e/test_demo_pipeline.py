@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 
 from gongkai import demo
-from gongkai.demo.server import render_sources, serve_demo
 from gongkai.assets.report.partitions import partition_range_tags
+from gongkai.demo.server import render_sources, serve_demo
 from gongkai.pipelines.cli import main as gongkai
 from gongkai.pipelines.definitions import defs
 from gongkai.pipelines.resources import local_run_config

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.hostile import SEEDS, mutate
 from gongkai.assets.report.model import Report
 from gongkai.assets.report.parse import parse_bytes
-from benchmarks.hostile import SEEDS, mutate
 
 BLOBS = [(p.name, p.read_bytes()) for p in SEEDS]
 

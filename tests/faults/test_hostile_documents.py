@@ -11,9 +11,6 @@ import time
 
 import pytest
 
-from gongkai.assets.read import UnreadableDocument, limits, read_bytes
-from gongkai.assets.report.isolated import ParserPool, parse_isolated
-from gongkai.assets.report.parse import parse_bytes
 from benchmarks.hostile import (
     billion_laughs_docx,
     hostile_documents,
@@ -22,6 +19,9 @@ from benchmarks.hostile import (
     text_pdf,
     zip_bomb_docx,
 )
+from gongkai.assets.read import UnreadableDocument, limits, read_bytes
+from gongkai.assets.report.isolated import ParserPool, parse_isolated
+from gongkai.assets.report.parse import parse_bytes
 
 HOSTILE = {h.name: h for h in hostile_documents("small")}
 

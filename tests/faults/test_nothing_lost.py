@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.hostile import seed, zip_bomb_docx
 from gongkai.assets.crawl import LocalRawStore, crawl_sources
 from gongkai.assets.crawl.records import CrawledDocument
 from gongkai.assets.report.build import parse_year
 from gongkai.assets.report.frames import ReportFrames, build_frames
 from gongkai.assets.sources.config import parse_sources
-from benchmarks.hostile import seed, zip_bomb_docx
+from gongkai.warehouse.loader import Warehouse
 from tests.crawl.conftest import fast_settings
 from tests.crawl.portal import Host, Route, html_page, list_page, pdf_bytes
-from gongkai.warehouse.loader import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "戊局2023年政府信息公开工作年度报告"
@@ -208,8 +208,8 @@ def test_a_bad_document_is_quarantined_in_the_warehouse_with_its_reason(tmp_path
 
 @pytest.mark.parametrize("timeout", [0.5])
 def test_a_locked_warehouse_waits_then_fails_with_a_clear_message(tmp_path, timeout):
-    from tests.warehouse.conftest import make_parsed
     from gongkai.warehouse.loader import WarehouseLocked
+    from tests.warehouse.conftest import make_parsed
 
     path = tmp_path / "w.duckdb"
     Warehouse(path).setup()

@@ -15,15 +15,15 @@ import re
 import pypdfium2 as pdfium
 import pytest
 from docx import Document
-from gongkai.assets.report.parse import parse_bytes
-from gongkai.assets.report.scoring import score_document
-from gongkai.demo.model import cell_keys
 from selectolax.lexbor import LexborHTMLParser
 
 from benchmarks.variants import TUNING, UNSEEN, generate, write_corpus
 from benchmarks.variants.media import Unavailable
 from benchmarks.variants.scan import cjk_font_missing
 from benchmarks.variants.truth import make_truth
+from gongkai.assets.report.parse import parse_bytes
+from gongkai.assets.report.scoring import score_document
+from gongkai.demo.model import cell_keys
 
 SEEDS = list(TUNING[:60])
 MEDIA = ("html", "txt", "docx", "pdf")

@@ -6,7 +6,12 @@ import dagster as dg
 import pytest
 
 from gongkai.assets.form.rules import RULES
-from gongkai.assets.report.partitions import FIRST_YEAR, parse_years, partition_range_tags, report_years
+from gongkai.assets.report.partitions import (
+    FIRST_YEAR,
+    parse_years,
+    partition_range_tags,
+    report_years,
+)
 from gongkai.pipelines.definitions import defs
 
 

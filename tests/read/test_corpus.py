@@ -11,7 +11,7 @@ from gongkai.assets.files import decode_text
 from gongkai.assets.read import read_file
 from gongkai.assets.read.document import Paragraph, Table
 from gongkai.assets.report.parse import parse_file
-from tests.read.needs import needs_soffice, needs_ocr
+from tests.read.needs import needs_ocr, needs_soffice
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 LABELS = {d["file"]: d for d in map(json.loads, (CORPUS / "labels.jsonl").read_text("utf-8").splitlines())}

@@ -11,10 +11,10 @@ import random
 import docx
 import pytest
 from docx.oxml.ns import qn
+
 from gongkai.assets.report.parse import parse_bytes
 from gongkai.demo.model import T3_COLS
 from gongkai.demo.render_pdf import render_pdf
-
 from tests.report.forms import (
     AGENCY,
     borderless_pdf,

@@ -6,7 +6,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gongkai.assets.report.frames import ReportFrames, build_frames, mark_canonical, normalise_agency
+from gongkai.assets.report.frames import (
+    ReportFrames,
+    build_frames,
+    mark_canonical,
+    normalise_agency,
+)
 from gongkai.warehouse.examples import examples
 from gongkai.warehouse.loader import Warehouse
 from gongkai.warehouse.wide import wide_cells
