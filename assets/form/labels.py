@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
-from gongkai.assets.form.spec import all_cells
+from gongkai.assets.form.spec import all_cells, cells_for
 
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _NON_WORD = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
@@ -196,3 +196,39 @@ def expected_row(table_id: str, after: str | None, taken: Collection[str]) -> st
     order = [rp.row_id for rp in ROWS[table_id]]
     start = order.index(after) + 1 if after in order else 0
     return next((r for r in order[start:] if r not in taken), None)
+
+
+# --- the form's printed words, for text that must be read before it can be matched (OCR) ------
+
+# Header words of the tables that label no cell of their own.
+_HEADER_ONLY = ("信息内容", "法人或其他组织",
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+# A canonical label is the printed labels of its row or column joined: "（三）不予公开
+# 1.属于国家秘密", "申请人情况：自然人", "三、本年度办理结果（一）予以公开". Split at a space, at a
+# colon outside brackets, and before the bracketed item number after a numbered heading.
+_LABEL_PARTS = re.compile(r"\s+|：(?![^（]*）)|(?<=[^（）\s])(?=（[一二三四五六七八九十]+）)")
+
+
+@cache
+def printed_labels() -> tuple[str, ...]:
+    """Every label the form prints in its tables (2019 and 2021 wording), as printed: from the
+    canonical cells (``cells.csv``) and the few header words that name no cell."""
+    out: list[str] = []
+    for cell in all_cells():
+        for label in (cell.row_label, cell.col_label):
+            for part in _LABEL_PARTS.split(label):
+                if part and part not in out:
+                    out.append(part)
+    return tuple(out) + tuple(w for w in _HEADER_ONLY if w not in out)
+
+
+@cache
+def printed_t3_rows() -> dict[str, tuple[str, ...]]:
+    """The printed label of each t3 row (its last part: 1.属于国家秘密, （七）总计), in the form's
+    order, per format version ("2019", "2021")."""
+    out = {}
+    for fv in ("2019", "2021"):
+        out[fv] = tuple(
+            [p for p in _LABEL_PARTS.split(cell.row_label) if p][-1]
+            for cell in cells_for(fv) if cell.table_id == "t3" and cell.col_id == "total")
+    return out

@@ -26,6 +26,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFilter
 
+from gongkai.assets.form.labels import printed_labels, printed_t3_rows
 from gongkai.assets.form.markers import is_page_number
 from gongkai.assets.read.document import Block, Paragraph, Table, UnreadableDocument
 from gongkai.assets.read.layout import Word, layout_blocks
@@ -92,36 +93,12 @@ def _cell_text(text: str) -> str:
 _LONE_DIGIT = {"o": "0", "O": "0", "Q": "0", "D": "0", "○": "0", "〇": "0", "。": "0", "l": "1", "I": "1"}
 
 
-# Header words of the State Council's tables that label no cell of their own (the cells'
-# labels come from the spec, `form_labels`).
-_HEADER_WORDS = ("信息内容", "法人或其他组织",
-                 "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
-# A canonical label is the printed labels of its row or column joined: "（三）不予公开
-# 1.属于国家秘密", "申请人情况：自然人", "三、本年度办理结果（一）予以公开". Split at a space, at a
-# colon outside brackets, and before the bracketed item number after a numbered heading.
-_LABEL_PARTS = re.compile(r"\s+|：(?![^（]*）)|(?<=[^（）\s])(?=（[一二三四五六七八九十]+）)")
-
-
-def form_labels() -> tuple[str, ...]:
-    """The labels the form prints in its tables (2019 and 2021 wording), from the spec's
-    canonical cells (``cells.csv``) and the few header words that name no cell."""
-    from gongkai.assets.form.spec import all_cells
-
-    out: list[str] = []
-    for cell in all_cells():
-        for label in (cell.row_label, cell.col_label):
-            for part in _LABEL_PARTS.split(label):
-                if part and part not in out:
-                    out.append(part)
-    return tuple(out) + tuple(w for w in _HEADER_WORDS if w not in out)
-
-
 _WORDS = re.compile(r"[^\u3400-\u9fff]+")
 
 
 @functools.cache
 def _lexicon() -> dict[str, str]:
-    return {_WORDS.sub("", label): label for label in form_labels()}
+    return {_WORDS.sub("", label): label for label in printed_labels()}
 
 
 def snap_label(text: str, cutoff: float = 0.8) -> str:
@@ -139,22 +116,6 @@ def snap_label(text: str, cutoff: float = 0.8) -> str:
             difflib.SequenceMatcher(None, key, best[0]).ratio() - 0.02):
         return text  # two labels as close: do not guess
     return lex[best[0]]
-
-
-@functools.cache
-def form_rows() -> dict[str, tuple[str, ...]]:
-    """The printed label of each t3 row (its last part: 1.属于国家秘密, （七）总计), in the form's
-    order, per format version ("2019", "2021")."""
-    from gongkai.assets.form.spec import cells_for
-
-    out = {}
-    for fv in ("2019", "2021"):
-        rows: list[str] = []
-        for cell in cells_for(fv):
-            if cell.table_id == "t3" and cell.col_id == "total":
-                rows.append([p for p in _LABEL_PARTS.split(cell.row_label) if p][-1])
-        out[fv] = tuple(rows)
-    return out
 
 
 def _label_ratio(text: str, label: str) -> float:
@@ -186,7 +147,7 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
     if len(rows) < 5:
         return
     best: tuple[int, str, dict[int, int]] | None = None
-    for fv, labels in form_rows().items():
+    for fv, labels in printed_t3_rows().items():
         anchors = {}
         for r in rows:
             scores = [_label_ratio(texts[leaf[r]], lb) for lb in labels]
@@ -198,7 +159,7 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
     if best is None or best[0] < 3:
         return
     _, fv, anchors = best
-    labels = form_rows()[fv]
+    labels = printed_t3_rows()[fv]
     ordered = sorted(anchors.items())
     if any(b[1] - a[1] < 1 for a, b in itertools.pairwise(ordered)):
         return  # the anchors are not in the form's order: no position to trust

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from gongkai.assets.form.labels import printed_t3_rows
 from gongkai.assets.read.document import Document, Paragraph
-from gongkai.assets.read.ocr import form_rows, grid_table, place_rows, snap_label
+from gongkai.assets.read.ocr import grid_table, place_rows, snap_label
 from gongkai.assets.read.page_image import Grid, find_grids, skew_angle
 from gongkai.assets.report.parse import parse_document, parse_file
 from tests.read.needs import needs_ocr
@@ -104,10 +105,10 @@ def test_specks_around_a_number_are_not_cut_with_it() -> None:
     assert ink.sum() == 5 * 31 + 11 * 31 + 9  # both strokes and the point, no speck
 
 
-def test_form_labels_come_from_the_canonical_cells() -> None:
-    from gongkai.assets.read.ocr import form_labels
+def test_printed_labels_come_from_the_canonical_cells() -> None:
+    from gongkai.assets.form.labels import printed_labels
 
-    labels = form_labels()
+    labels = printed_labels()
     assert "（三）不予公开" in labels and "1.属于国家秘密" in labels and "自然人" in labels
     assert "三、本年度办理结果" in labels and "（一）予以公开" in labels
     assert "本年收费金额（单位：万元）" in labels  # the colon inside brackets is no split
@@ -174,7 +175,7 @@ def _t3_as_read(labels: list[str]) -> tuple[Grid, dict[tuple[int, int], str]]:
 
 
 def test_rows_whose_label_ocr_garbled_are_placed_by_position() -> None:
-    labels = list(form_rows()["2021"])
+    labels = list(printed_t3_rows()["2021"])
     garbled = list(labels)
     garbled[4] = "1.届干国家秋密"  # 1.属于国家秘密, three characters misread
     garbled[13] = "2.没有现木行"  # 2.没有现成信息需要另行制作, half of it lost
@@ -189,7 +190,7 @@ def test_rows_whose_label_ocr_garbled_are_placed_by_position() -> None:
 
 
 def test_a_garbled_row_is_not_placed_where_the_grid_lost_a_row() -> None:
-    labels = list(form_rows()["2021"])
+    labels = list(printed_t3_rows()["2021"])
     garbled = labels[:4] + ["1.届干国家秋密"] + labels[6:]  # the row after it is missing
     grid, texts = _t3_as_read(garbled)
     place_rows(grid, texts)
