@@ -51,6 +51,7 @@ from filelock import Timeout as LockTimeout
 from gongkai.assets.form.rules import RULES
 from gongkai.assets.form.spec import all_cells
 from gongkai.assets.report.frames import ReportFrames, with_agency_keys
+from gongkai.warehouse.comments import inherit_column_comments
 from gongkai.warehouse.connect import WarehouseLocked, open_waiting
 from gongkai.warehouse.connect import read_only as connect_read_only
 from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
@@ -73,6 +74,8 @@ PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrati
 _KEYS = {"report": ["report_id"], "report_section": ["report_id", "section_id"]}
 _POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
                  "BOOLEAN": pl.Boolean, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
+# The analyst's views, in order: metrics.sql reads the views of views.sql.
+VIEW_FILES = ("views.sql", "metrics.sql")
 PARQUET_COMPRESSION = "snappy"  # fastest to write here; zstd is ~2x slower for a few % less disk
 
 
@@ -233,7 +236,9 @@ class Warehouse:
         self._refresh_views(con)
         for table_id in WIDE_TABLES:
             con.execute(wide_views(table_id))
-        con.execute(_sql("views.sql"))
+        for name in VIEW_FILES:
+            con.execute(_sql(name))
+        inherit_column_comments(con)
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
         con.execute("DELETE FROM cell")
@@ -431,7 +436,7 @@ def _quote(text: str) -> str:
 
 @cache
 def _schema_version() -> str:
-    text = _sql("schema.sql") + _sql("views.sql") + "".join(
+    text = _sql("schema.sql") + "".join(_sql(name) for name in VIEW_FILES) + "".join(
         wide_ddl(t) + wide_views(t) for t in WIDE_TABLES)
     text += "".join(repr(c) for c in all_cells())
     text += "".join(repr((r.name, r.description, r.soft, r.scope, r.result_names, r.comparisons))
