@@ -2,14 +2,16 @@
 -- (python -m warehouse.examples prints it), the benchmark (each must answer in < 1 s on a
 -- national-scale warehouse) and the tests (each runs on a small warehouse).
 -- Each block: "-- name:", "-- question:", then one SELECT ending in ";".
+-- "The latest year" is latest_due_year(current_date): the latest year whose reports are due
+-- from every agency (views.sql), never the year in progress.
 
 -- name: applications_by_county
--- question: How many applications did each county receive in the latest year?
+-- question: How many applications did each county receive in the latest year whose reports are due?
 SELECT coalesce(province, '?') AS province, coalesce(prefecture, '?') AS prefecture,
        coalesce(county, division, '?') AS county,
        count(*) AS agencies, sum(received) AS received, sum(answered) AS answered
 FROM applications
-WHERE year = (SELECT max(year) FROM applications)
+WHERE year = latest_due_year(current_date)
 GROUP BY ALL
 ORDER BY received DESC NULLS LAST
 LIMIT 20;
@@ -28,14 +30,14 @@ GROUP BY year
 ORDER BY year;
 
 -- name: top_deniers
--- question: Which agencies denied the most applications in the latest year, and on what grounds?
+-- question: Which agencies denied the most applications in the latest year whose reports are due, and on what grounds?
 SELECT agency, division, total, denied,
        round(100 * denied / nullif(total, 0), 1) AS denied_pct,
        denied_state_secret, denied_prohibited_by_law, denied_three_safeties_one_stability,
        denied_third_party_rights, denied_internal_affairs, denied_process_info,
        denied_enforcement_files, denied_admin_query
 FROM outcomes
-WHERE year = (SELECT max(year) FROM outcomes)
+WHERE year = latest_due_year(current_date)
 ORDER BY denied DESC NULLS LAST
 LIMIT 20;
 
@@ -67,20 +69,21 @@ ORDER BY off_by DESC
 LIMIT 20;
 
 -- name: not_published
--- question: Who has not published a readable report for the latest year?
+-- question: Who has not published a readable report for the latest year whose reports are due?
 SELECT status, level, count(*) AS agencies, any_value(agency) AS for_example
 FROM coverage
-WHERE year = (SELECT max(year) FROM coverage) AND status <> 'published'
+WHERE year = latest_due_year(current_date) AND status <> 'published'
 GROUP BY ALL
 ORDER BY agencies DESC;
 
 -- name: coverage_by_year
--- question: How complete is the warehouse, year by year (agencies published, missing, unreadable, scans)?
+-- question: How complete is the warehouse, year by year (agencies published, missing, unreadable, scans, not due yet)?
 SELECT year,
        count(*) FILTER (status = 'published')  AS published,
        count(*) FILTER (status = 'missing')    AS missing,
        count(*) FILTER (status = 'unreadable') AS unreadable,
-       count(*) FILTER (status = 'needs_ocr')  AS needs_ocr
+       count(*) FILTER (status = 'needs_ocr')  AS needs_ocr,
+       count(*) FILTER (status = 'not_due')    AS not_due
 FROM coverage
 GROUP BY year
 ORDER BY year;
@@ -125,12 +128,50 @@ WHERE rule = 't3_carried_over_matches_previous_year' AND NOT passed
 ORDER BY abs(difference) DESC
 LIMIT 20;
 
--- name: fees_charged
--- question: Which agencies charged information-processing fees (信息处理费, 万元), and how much?
-SELECT r.agency, r.year, t.fees__amount_10k_yuan AS fees_10k_yuan
-FROM t2_cells t JOIN report r USING (report_id)
-WHERE r.is_canonical AND t.fees__amount_10k_yuan > 0
-ORDER BY fees_10k_yuan DESC
+-- name: administrative_fees
+-- question: Which agencies collected the most administrative fees (行政事业性收费, t2, 万元: all fees the agency charges, not the 信息处理费 of applications)?
+SELECT agency, year, fees__amount_10k_yuan AS administrative_fees_10k_yuan
+FROM t2_wide
+WHERE fees__amount_10k_yuan > 0
+ORDER BY administrative_fees_10k_yuan DESC
+LIMIT 20;
+
+-- name: processing_fees
+-- question: Which agencies charged applicants information-processing fees (信息处理费, 元, as section 6 states them)?
+SELECT r.agency, r.year, f.value AS processing_fee_yuan, f.text AS stated_as
+FROM narrative_figure f JOIN report r USING (report_id)
+WHERE r.is_canonical AND f.figure = 'processing_fee_yuan' AND f.value > 0
+ORDER BY processing_fee_yuan DESC
+LIMIT 20;
+
+-- name: lowest_disclosure
+-- question: Which agencies disclosed least (实质公开率: granted + partly granted ÷ answered), among those answering 20 or more?
+SELECT agency, division, year, disclosed, answered, round(100 * disclosure_rate, 1) AS disclosure_pct
+FROM disclosure_rate
+WHERE year = latest_due_year(current_date) AND answered >= 20
+ORDER BY disclosure_rate, answered DESC
+LIMIT 20;
+
+-- name: correction_rates_by_level
+-- question: How often are agencies corrected on review (复议纠错率) and in court (诉讼败诉率), by level?
+SELECT coalesce(level, '?') AS level, year,
+       sum(reviews_corrected) AS reviews_corrected, sum(reviews_concluded) AS reviews_concluded,
+       round(100 * sum(reviews_corrected) / nullif(sum(reviews_concluded), 0), 1) AS review_correction_pct,
+       sum(lawsuits_corrected) AS lawsuits_corrected, sum(lawsuits_concluded) AS lawsuits_concluded,
+       round(100 * sum(lawsuits_corrected) / nullif(sum(lawsuits_concluded), 0), 1) AS litigation_loss_pct
+FROM correction_rate
+GROUP BY ALL
+ORDER BY level, year;
+
+-- name: boilerplate
+-- question: Whose reports repeat last year's text most (share of sentences copied from the previous report)?
+SELECT agency, year, sum(repeated) AS repeated, sum(sentences) AS sentences,
+       round(100 * sum(repeated) / nullif(sum(sentences), 0), 1) AS repeated_pct
+FROM section_repetition
+WHERE repeated IS NOT NULL
+GROUP BY ALL
+HAVING sum(sentences) >= 10
+ORDER BY repeated_pct DESC, sentences DESC
 LIMIT 20;
 
 -- name: format_versions

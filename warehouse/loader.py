@@ -233,12 +233,13 @@ class Warehouse:
         con.execute(_sql("schema.sql"))
         for table_id in WIDE_TABLES:
             con.execute(wide_ddl(table_id))
+        inherit_column_comments(con, "layout")  # before the views over the year files copy them
         self._refresh_views(con)
         for table_id in WIDE_TABLES:
             con.execute(wide_views(table_id))
         for name in VIEW_FILES:
             con.execute(_sql(name))
-        inherit_column_comments(con)
+        inherit_column_comments(con, "main")
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
         con.execute("DELETE FROM cell")
@@ -248,7 +249,8 @@ class Warehouse:
         _load_rules(con)
         con.execute("CREATE OR REPLACE TABLE schema_version (version VARCHAR NOT NULL)")
         con.execute("COMMENT ON TABLE schema_version IS 'Hash of the DDL (schema.sql, views.sql, "
-                    "cells) this warehouse was set up with; the loader re-applies it on change'")
+                    "metrics.sql, cells) this warehouse was set up with; the loader re-applies it on change'")
+        con.execute("COMMENT ON COLUMN schema_version.version IS 'The hash (16 hex digits)'")
         con.execute("INSERT INTO schema_version VALUES (?)", [version])
         con.execute("COMMIT")
 

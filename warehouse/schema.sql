@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS cell (
 );
 COMMENT ON TABLE cell IS 'The canonical cells of the report format (spec cells.csv): the dimension every fact_cell row points into.';
 COMMENT ON COLUMN cell.unit IS 'count, or 10k_yuan (万元, decimal)';
+COMMENT ON COLUMN cell.table_id IS 'Table of the form: t2 主动公开 (rules, licences, penalties, fees …), t3 依申请公开 (applications and how they were answered), t4 行政复议、行政诉讼';
+COMMENT ON COLUMN cell.row_id IS 'Row of the table (dotted path, e.g. result.denied.state_secret)';
+COMMENT ON COLUMN cell.col_id IS 'Column of the table (e.g. total = 总计, natural_person = 自然人)';
+COMMENT ON COLUMN cell.row_label IS 'The row as the form prints it';
+COMMENT ON COLUMN cell.col_label IS 'The column as the form prints it';
 COMMENT ON COLUMN cell.formats IS 'which format versions have this cell: 2019, 2021 or both (a few t2 cells keep their code across formats under a reworded label, so a cell is keyed with its formats)';
 
 -- The consistency rules, from the form's registry (assets/form/rules.py): the loader fills
@@ -36,6 +41,8 @@ CREATE TABLE IF NOT EXISTS rule (
     results     VARCHAR[] NOT NULL
 );
 COMMENT ON TABLE rule IS 'The consistency rules (勾稽关系) of the form''s registry: one asset check each';
+COMMENT ON COLUMN rule.name IS 'The rule''s name, e.g. t3_balance';
+COMMENT ON COLUMN rule.description IS 'What the rule asks, in words';
 COMMENT ON COLUMN rule.soft IS 'A soft rule''s failures are findings of a weaker kind (reports disagree with themselves, agencies clean up their lists) and stay out of check_failures';
 COMMENT ON COLUMN rule.scope IS 'report (checked on each report: check_result) or cross_year (year N against N−1 of the same agency: cross_year_check)';
 COMMENT ON COLUMN rule.results IS 'The check_result.rule names its findings carry (the narrative rule records one per figure: narrative_*)';
@@ -53,6 +60,14 @@ CREATE TABLE IF NOT EXISTS rule_term (
 );
 COMMENT ON TABLE rule_term IS 'A cross-year rule as sums of cells: on (row_id, col_id) of year N, the sum of sign × cell over side expected against side actual';
 COMMENT ON COLUMN rule_term.years_back IS '0: the cell of year N''s report; 1: of year N−1''s report of the same agency';
+COMMENT ON COLUMN rule_term.rule IS 'The rule (table rule) this term belongs to';
+COMMENT ON COLUMN rule_term.row_id IS 'Row of the comparison this term is part of (the cell a failure is reported on)';
+COMMENT ON COLUMN rule_term.col_id IS 'Column of the comparison this term is part of';
+COMMENT ON COLUMN rule_term.side IS 'expected or actual: the side of the comparison the term is summed into';
+COMMENT ON COLUMN rule_term.table_id IS 'Table of the cell the term reads';
+COMMENT ON COLUMN rule_term.cell_row_id IS 'Row of the cell the term reads';
+COMMENT ON COLUMN rule_term.cell_col_id IS 'Column of the cell the term reads';
+COMMENT ON COLUMN rule_term.sign IS '+1 or −1: the cell is added or subtracted';
 
 CREATE OR REPLACE TABLE layout.report (
     report_id        VARCHAR NOT NULL,
@@ -95,18 +110,30 @@ COMMENT ON COLUMN layout.report.agency_norm IS 'The name with width and spacing 
 COMMENT ON COLUMN layout.report.agency_id IS 'The publishing agency (table agency): normalised name within its division';
 COMMENT ON COLUMN layout.report.division IS 'Administrative division the agency sits in (resolved, or the source''s division)';
 COMMENT ON COLUMN layout.report.division_code IS 'Division code (GB/T 2260, 12 digits) where resolved';
+COMMENT ON COLUMN layout.report.province IS 'Province (省级) of the division, e.g. 江苏省; NULL where the division is not resolved';
+COMMENT ON COLUMN layout.report.prefecture IS 'Prefecture (地级, e.g. 淮安市) of the division; NULL for a province-level agency or where not resolved';
+COMMENT ON COLUMN layout.report.county IS 'County (县级, e.g. 沭阳县) of the division; NULL above county level or where not resolved';
 COMMENT ON COLUMN layout.report.level IS 'province, prefecture, county or township';
 COMMENT ON COLUMN layout.report.agency_kind IS 'government, general_office, or the department''s sector';
 COMMENT ON COLUMN layout.report.year IS 'The report year as the document itself states it (the year the activity happened, published early the next year)';
+COMMENT ON COLUMN layout.report.format_version IS 'The form the tables follow: 2021 (the current form), 2019, or pre2019 (prose only, no tables)';
+COMMENT ON COLUMN layout.report.title IS 'The document''s title (from the document, else the portal''s link)';
 COMMENT ON COLUMN layout.report.source IS 'Name of the source (sources/*.toml) whose crawl found the document';
 COMMENT ON COLUMN layout.report.source_url IS 'URL the document was fetched from (after redirects)';
 COMMENT ON COLUMN layout.report.page_url IS 'Article page that linked the document, when it is an attachment';
+COMMENT ON COLUMN layout.report.media IS 'html, pdf, docx, doc, wps or txt: how the document was read';
+COMMENT ON COLUMN layout.report.size_bytes IS 'Size of the raw document in bytes';
+COMMENT ON COLUMN layout.report.fetched_at IS 'When the crawl fetched (or revalidated) the document, UTC';
+COMMENT ON COLUMN layout.report.parsed_at IS 'When the document was read into this row, UTC';
+COMMENT ON COLUMN layout.report.is_correction IS 'The title says 更正/更新/修订: a post replacing an earlier one (preferred as canonical)';
 COMMENT ON COLUMN layout.report.sha256 IS 'Key of the raw bytes in the raw store';
 COMMENT ON COLUMN layout.report.is_canonical IS 'The report counted for its agency and year; the others stay queryable';
 COMMENT ON COLUMN layout.report.canonical_reason IS 'Why this row is (or is not) the canonical one';
 COMMENT ON COLUMN layout.report.superseded_by IS 'report_id of the canonical report that replaces this one';
 COMMENT ON COLUMN layout.report.cells_read IS 'Number of table cells with a value (not NULL)';
+COMMENT ON COLUMN layout.report.needs_ocr IS 'A scan without a text layer: found, not read (no cells) until OCR reads it';
 COMMENT ON COLUMN layout.report.error IS 'Why the document could not be read (then it has no cells); NULL when it was read';
+COMMENT ON COLUMN layout.report.warnings IS 'What the reader noticed and worked around (a split table, a misplaced row …), one line each';
 
 -- Keys (report.report_id, fact_cell (report_id, table_id, row_id, col_id), report_section
 -- (report_id, section_id)) and NOT NULL are checked by the loader before anything is written.
@@ -125,6 +152,8 @@ COMMENT ON TABLE layout.fact_cell IS 'One row per report and canonical table cel
 COMMENT ON COLUMN layout.fact_cell.partition_year IS 'The year partition of the report (report.partition_year)';
 COMMENT ON COLUMN layout.fact_cell.value IS 'The number as printed (placeholders — - / 无 read as 0); NULL when empty';
 COMMENT ON COLUMN layout.fact_cell.raw IS 'The cell text as printed';
+COMMENT ON COLUMN layout.fact_cell.agency IS 'The agency as the report names it (report.agency), for reading the file alone';
+COMMENT ON COLUMN layout.fact_cell.year IS 'The report year (report.year), for reading the file alone';
 
 CREATE OR REPLACE TABLE layout.report_section (
     report_id  VARCHAR NOT NULL,
@@ -132,6 +161,8 @@ CREATE OR REPLACE TABLE layout.report_section (
     text       VARCHAR NOT NULL
 );
 COMMENT ON TABLE layout.report_section IS 'The narrative of each report by section: preamble, s1 总体情况 … s6 其他需要报告的事项';
+COMMENT ON COLUMN layout.report_section.section_id IS 'preamble (before section 一), s1 总体情况, s2 主动公开, s3 依申请公开, s4 行政复议、行政诉讼, s5 存在的主要问题及改进情况, s6 其他需要报告的事项';
+COMMENT ON COLUMN layout.report_section.text IS 'The section''s text as read (headings and tables left out)';
 
 CREATE OR REPLACE TABLE layout.check_result (
     report_id VARCHAR NOT NULL,
@@ -150,6 +181,12 @@ COMMENT ON TABLE layout.check_result IS 'Consistency rules (勾稽关系) evalua
 COMMENT ON COLUMN layout.check_result.soft IS 'true for the narrative checks (narrative_*: a figure the text states against its table cell): reports disagree with themselves often, so these are findings of a weaker kind and stay out of check_failures';
 COMMENT ON COLUMN layout.check_result.rule IS 'The rule (table rule: name, or one of its results, e.g. narrative_reviews)';
 COMMENT ON COLUMN layout.check_result.passed IS 'true, false, or NULL when not assessable (an operand is NULL)';
+COMMENT ON COLUMN layout.check_result.agency IS 'The agency as the report names it (report.agency)';
+COMMENT ON COLUMN layout.check_result.year IS 'The report year (report.year)';
+COMMENT ON COLUMN layout.check_result.row_id IS 'Row of the cell the rule compares; NULL for a rule over a whole column';
+COMMENT ON COLUMN layout.check_result.col_id IS 'Column of the cell the rule compares (e.g. total); NULL for a rule over a whole row';
+COMMENT ON COLUMN layout.check_result.expected IS 'What the rule expects (e.g. the sum of the parts)';
+COMMENT ON COLUMN layout.check_result.actual IS 'What the report prints (e.g. its total)';
 
 CREATE OR REPLACE TABLE layout.narrative_figure (
     report_id  VARCHAR NOT NULL,
@@ -159,6 +196,10 @@ CREATE OR REPLACE TABLE layout.narrative_figure (
     section_id VARCHAR
 );
 COMMENT ON TABLE layout.narrative_figure IS 'Figures the narrative states (收到申请 N 件 …), kept apart from the tables; the only figures pre-2019 reports have';
+COMMENT ON COLUMN layout.narrative_figure.figure IS 'Which figure: applications_received, granted, denied, review_cases, litigation_cases, processing_fee_yuan (信息处理费, 元) … (assets/report/narrative.py)';
+COMMENT ON COLUMN layout.narrative_figure.value IS 'The figure as stated; 0 for a statement that nothing happened (未收取信息处理费)';
+COMMENT ON COLUMN layout.narrative_figure.text IS 'The sentence it was read from';
+COMMENT ON COLUMN layout.narrative_figure.section_id IS 'The section the sentence is in (report_section.section_id)';
 
 CREATE TABLE IF NOT EXISTS load_log (
     partition_year INTEGER NOT NULL,
@@ -168,6 +209,11 @@ CREATE TABLE IF NOT EXISTS load_log (
     run_id         VARCHAR
 );
 COMMENT ON TABLE load_log IS 'One row per load of a year partition: when, how much, by which Dagster run';
+COMMENT ON COLUMN load_log.partition_year IS 'The year partition loaded';
+COMMENT ON COLUMN load_log.loaded_at IS 'When the load committed (local time of the loader)';
+COMMENT ON COLUMN load_log.reports IS 'Report rows the year holds after the load';
+COMMENT ON COLUMN load_log.cells IS 'fact_cell rows the year holds after the load';
+COMMENT ON COLUMN load_log.run_id IS 'The Dagster run that loaded it (NULL outside Dagster)';
 
 CREATE TABLE IF NOT EXISTS agency (
     agency_id        VARCHAR PRIMARY KEY,
@@ -193,6 +239,12 @@ COMMENT ON COLUMN agency.names_published IS 'Every spelling its reports used';
 COMMENT ON COLUMN agency.division_code IS 'Division code (GB/T 2260) where resolved';
 COMMENT ON COLUMN agency.level IS 'province, prefecture, county or township';
 COMMENT ON COLUMN agency.kind IS 'government, general_office, or the department''s sector';
+COMMENT ON COLUMN agency.agency_id IS 'Stable id of the agency: hash of its normalised name within its division (report.agency_id)';
+COMMENT ON COLUMN agency.division IS 'Administrative division the agency sits in';
+COMMENT ON COLUMN agency.province IS 'Province (省级) of the division; NULL where not resolved';
+COMMENT ON COLUMN agency.prefecture IS 'Prefecture (地级) of the division; NULL for a province-level agency or where not resolved';
+COMMENT ON COLUMN agency.county IS 'County (县级) of the division; NULL above county level or where not resolved';
+COMMENT ON COLUMN agency.last_year IS 'Last report year found';
 COMMENT ON COLUMN agency.first_year IS 'First report year found';
 COMMENT ON COLUMN agency.reports IS 'Report documents found (any year, any copy)';
 COMMENT ON COLUMN agency.canonical_reports IS 'Agency-years with a canonical report';
@@ -210,3 +262,8 @@ CREATE TABLE IF NOT EXISTS part (
 COMMENT ON TABLE part IS 'The Parquet file holding each year of each partitioned table (report, fact_cell, …): the views main.<table> read exactly these files; a load writes new files and swaps in a catalog that lists them';
 COMMENT ON COLUMN part.file IS 'Path under <warehouse file>.parts/: <table>/<year>-<load token>.parquet';
 COMMENT ON COLUMN part.path IS 'Absolute path the views read';
+COMMENT ON COLUMN part.table_name IS 'The partitioned table the file belongs to (report, fact_cell, t3_cells …)';
+COMMENT ON COLUMN part.partition_year IS 'The year partition the file holds';
+COMMENT ON COLUMN part.rows IS 'Rows in the file';
+COMMENT ON COLUMN part.columns IS 'Columns the file has (files written before a column was added lack it; the view reads it as NULL)';
+COMMENT ON COLUMN part.written_at IS 'When the file was written';

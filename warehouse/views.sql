@@ -4,6 +4,19 @@
 -- loader from the cell dimension (loader._wide_ddl); the views below read them, so they
 -- answer from 150,000 rows instead of 30 million.
 
+-- When a year's reports are due (政府信息公开条例 第四十九条): government departments publish the
+-- report of year N by 31 January of N+1, governments by 31 March of N+1, so it is due from
+-- 1 February or 1 April. An agency of unknown kind (or none) gets the later date: a year is never
+-- called due before it is due. Pass the date in (current_date for today) so answers can be checked.
+CREATE OR REPLACE MACRO report_due_from(report_year, agency_kind := NULL) AS
+    make_date(report_year + 1,
+              CASE WHEN coalesce(agency_kind, 'unknown') IN ('government', 'unknown') THEN 4 ELSE 2 END, 1);
+-- The latest year whose reports are due on on_date (what "the latest year" means in coverage and
+-- the README's examples); without agency_kind, the governments' later date: due from everyone.
+CREATE OR REPLACE MACRO latest_due_year(on_date, agency_kind := NULL) AS
+    year(on_date) - CASE WHEN on_date::DATE >= report_due_from(year(on_date) - 1, agency_kind := agency_kind)
+                         THEN 1 ELSE 2 END;
+
 CREATE OR REPLACE VIEW canonical_cell AS
 SELECT f.report_id, r.agency_id, r.agency, r.division, r.division_code, r.level, r.agency_kind,
        r.year, r.format_version,
@@ -31,6 +44,16 @@ SELECT report_id, agency_id, agency, division, division_code, province, prefectu
        carried_forward__total::BIGINT        AS carried_forward
 FROM t3_wide;
 COMMENT ON VIEW applications IS 'Applications per agency and year (canonical report, t3): received by applicant type, carried over from last year, answered, carried forward';
+COMMENT ON COLUMN applications.received IS 't3 一、本年新收政府信息公开申请数量, column 总计';
+COMMENT ON COLUMN applications.from_natural_persons IS 't3 一、本年新收, column 自然人';
+COMMENT ON COLUMN applications.from_businesses IS 't3 一、本年新收, column 法人或其他组织：商业企业';
+COMMENT ON COLUMN applications.from_research IS 't3 一、本年新收, column 法人或其他组织：科研机构';
+COMMENT ON COLUMN applications.from_public_interest IS 't3 一、本年新收, column 法人或其他组织：社会公益组织';
+COMMENT ON COLUMN applications.from_legal_services IS 't3 一、本年新收, column 法人或其他组织：法律服务机构';
+COMMENT ON COLUMN applications.from_other_orgs IS 't3 一、本年新收, column 法人或其他组织：其他';
+COMMENT ON COLUMN applications.carried_over IS 't3 二、上年结转政府信息公开申请数量, column 总计';
+COMMENT ON COLUMN applications.answered IS 't3 三（七）总计, column 总计: applications answered this year';
+COMMENT ON COLUMN applications.carried_forward IS 't3 四、结转下年度继续办理, column 总计';
 
 CREATE OR REPLACE VIEW outcomes AS
 SELECT report_id, agency_id, agency, division, division_code, province, prefecture, county, level,
@@ -60,6 +83,29 @@ SELECT report_id, agency_id, agency, division, division_code, province, prefectu
        result_total__total::BIGINT                             AS total
 FROM t3_wide;
 COMMENT ON VIEW outcomes IS 'How applications were answered per agency and year (t3 总计 column): granted, partly granted, denied by each of the 8 grounds, unable (3 grounds), rejected (5 grounds), other; subtotals add the grounds printed (NULL only when every ground is empty)';
+COMMENT ON COLUMN outcomes.granted IS 't3 三（一）予以公开, column 总计';
+COMMENT ON COLUMN outcomes.partly_granted IS 't3 三（二）部分公开, column 总计';
+COMMENT ON COLUMN outcomes.denied IS 't3 三（三）不予公开: the sum of its 8 grounds printed (column 总计)';
+COMMENT ON COLUMN outcomes.denied_state_secret IS 't3 三（三）1.属于国家秘密, column 总计';
+COMMENT ON COLUMN outcomes.denied_prohibited_by_law IS 't3 三（三）2.其他法律行政法规禁止公开, column 总计';
+COMMENT ON COLUMN outcomes.denied_three_safeties_one_stability IS 't3 三（三）3.危及“三安全一稳定”, column 总计';
+COMMENT ON COLUMN outcomes.denied_third_party_rights IS 't3 三（三）4.保护第三方合法权益, column 总计';
+COMMENT ON COLUMN outcomes.denied_internal_affairs IS 't3 三（三）5.属于三类内部事务信息, column 总计';
+COMMENT ON COLUMN outcomes.denied_process_info IS 't3 三（三）6.属于四类过程性信息, column 总计';
+COMMENT ON COLUMN outcomes.denied_enforcement_files IS 't3 三（三）7.属于行政执法案卷, column 总计';
+COMMENT ON COLUMN outcomes.denied_admin_query IS 't3 三（三）8.属于行政查询事项, column 总计';
+COMMENT ON COLUMN outcomes.unable IS 't3 三（四）无法提供: the sum of its 3 grounds printed (column 总计)';
+COMMENT ON COLUMN outcomes.unable_not_held IS 't3 三（四）1.本机关不掌握相关政府信息, column 总计';
+COMMENT ON COLUMN outcomes.unable_needs_creation IS 't3 三（四）2.没有现成信息需要另行制作, column 总计';
+COMMENT ON COLUMN outcomes.unable_unclear_after_amendment IS 't3 三（四）3.补正后申请内容仍不明确, column 总计';
+COMMENT ON COLUMN outcomes.rejected IS 't3 三（五）不予处理: the sum of its 5 grounds printed (column 总计)';
+COMMENT ON COLUMN outcomes.rejected_petition_complaint IS 't3 三（五）1.信访举报投诉类申请, column 总计';
+COMMENT ON COLUMN outcomes.rejected_duplicate IS 't3 三（五）2.重复申请, column 总计';
+COMMENT ON COLUMN outcomes.rejected_publication IS 't3 三（五）3.要求提供公开出版物, column 总计';
+COMMENT ON COLUMN outcomes.rejected_excessive_repeated IS 't3 三（五）4.无正当理由大量反复申请, column 总计';
+COMMENT ON COLUMN outcomes.rejected_confirm_or_reissue IS 't3 三（五）5.要求行政机关确认或重新出具已获取信息, column 总计';
+COMMENT ON COLUMN outcomes.other IS 't3 三（六）其他处理, column 总计 (2021 form: the sum of its 3 sub-rows where the row itself is empty)';
+COMMENT ON COLUMN outcomes.total IS 't3 三（七）总计, column 总计: every application answered this year';
 
 CREATE OR REPLACE VIEW review_litigation AS
 SELECT report_id, agency_id, agency, division, division_code, province, prefecture, county, level,
@@ -76,6 +122,16 @@ SELECT report_id, agency_id, agency, division, division_code, province, prefectu
        list_sum([litigation_direct__upheld, litigation_after_review__upheld])::BIGINT AS lawsuits_upheld
 FROM t4_wide;
 COMMENT ON VIEW review_litigation IS 'Administrative reviews and lawsuits over disclosure per agency and year (t4): totals, upheld, corrected';
+COMMENT ON COLUMN review_litigation.reviews IS 't4 行政复议 总计 (pending ones included)';
+COMMENT ON COLUMN review_litigation.reviews_upheld IS 't4 行政复议 结果维持';
+COMMENT ON COLUMN review_litigation.reviews_corrected IS 't4 行政复议 结果纠正';
+COMMENT ON COLUMN review_litigation.reviews_other IS 't4 行政复议 其他结果';
+COMMENT ON COLUMN review_litigation.reviews_pending IS 't4 行政复议 尚未审结';
+COMMENT ON COLUMN review_litigation.lawsuits_direct IS 't4 行政诉讼：未经复议直接起诉 总计';
+COMMENT ON COLUMN review_litigation.lawsuits_after_review IS 't4 行政诉讼：复议后起诉 总计';
+COMMENT ON COLUMN review_litigation.lawsuits IS 'lawsuits_direct + lawsuits_after_review (NULL when either is empty)';
+COMMENT ON COLUMN review_litigation.lawsuits_corrected IS 't4 行政诉讼 结果纠正, both kinds (the ones printed)';
+COMMENT ON COLUMN review_litigation.lawsuits_upheld IS 't4 行政诉讼 结果维持, both kinds (the ones printed)';
 
 -- Every cross-year rule of table rule_term, on each pair of canonical reports of an agency in
 -- consecutive years: expected and actual are sums of sign × cell; NULL when a cell is empty.
@@ -105,6 +161,14 @@ SELECT s.*, abs(s.expected - s.actual) < 1e-6 AS passed, r.soft
 FROM sides s
 JOIN rule r ON r.name = s.rule;
 COMMENT ON VIEW cross_year_check IS 'The cross-year rules (table rule, scope cross_year) on each agency''s canonical reports of year N and N−1, e.g. t3_carried_over_matches_previous_year: expected = carried_forward of N−1, actual = carried_over of N (总计); passed NULL when a cell is empty';
+COMMENT ON COLUMN cross_year_check.previous_report_id IS 'The same agency''s canonical report of year N−1';
+COMMENT ON COLUMN cross_year_check.rule IS 'The cross-year rule (table rule, scope cross_year)';
+COMMENT ON COLUMN cross_year_check.row_id IS 'Row of the year-N cell compared';
+COMMENT ON COLUMN cross_year_check.col_id IS 'Column of the year-N cell compared';
+COMMENT ON COLUMN cross_year_check.expected IS 'Sum of the rule''s expected terms (e.g. carried_forward of N−1); NULL when a cell is empty';
+COMMENT ON COLUMN cross_year_check.actual IS 'Sum of the rule''s actual terms (e.g. carried_over of N); NULL when a cell is empty';
+COMMENT ON COLUMN cross_year_check.passed IS 'expected = actual; NULL when either is NULL';
+COMMENT ON COLUMN cross_year_check.soft IS 'A soft rule (rule.soft): its failures stay out of check_failures';
 
 CREATE OR REPLACE VIEW check_failures AS
 SELECT r.report_id, r.agency_id, r.agency, r.year, r.title, r.source_url,
@@ -120,7 +184,8 @@ JOIN report r USING (report_id)
 WHERE x.passed = false AND NOT x.soft;
 COMMENT ON VIEW check_failures IS 'Hard consistency rules the canonical reports break, with the expected and printed values; includes the cross-year rules (expected from last year''s report)';
 
-CREATE OR REPLACE VIEW coverage AS
+-- Coverage as of a date (coverage is this as of today): a year not yet due is not_due, not missing.
+CREATE OR REPLACE MACRO coverage_on(on_date) AS TABLE
 WITH years AS (
     SELECT DISTINCT partition_year AS year FROM load_log
 ), docs AS (
@@ -140,7 +205,10 @@ SELECT a.agency_id, a.name AS agency, a.division, a.division_code, a.province, a
        CASE WHEN d.published THEN 'published'
             WHEN d.needs_ocr > 0 THEN 'needs_ocr'
             WHEN d.documents > 0 THEN 'unreadable'
+            WHEN on_date::DATE < report_due_from(y.year, agency_kind := a.kind) THEN 'not_due'
             ELSE 'missing' END               AS status,
+       report_due_from(y.year, agency_kind := a.kind) AS due_from,
+       on_date::DATE >= report_due_from(y.year, agency_kind := a.kind) AS due,
        coalesce(d.documents, 0)::INTEGER     AS documents,
        coalesce(d.readable, 0)::INTEGER      AS readable,
        coalesce(d.needs_ocr, 0)::INTEGER     AS needs_ocr,
@@ -149,4 +217,14 @@ SELECT a.agency_id, a.name AS agency, a.division, a.division_code, a.province, a
 FROM agency a
 CROSS JOIN years y
 LEFT JOIN docs d ON d.agency_id = a.agency_id AND d.year = y.year;
-COMMENT ON VIEW coverage IS 'Agencies × the years the warehouse covers: published (a canonical report), needs_ocr (only scans found), unreadable (found, none read), or missing (nothing found); an agency is known from any year it published';
+
+CREATE OR REPLACE VIEW coverage AS SELECT * FROM coverage_on(current_date);
+COMMENT ON VIEW coverage IS 'Agencies × the years the warehouse covers, as of today: published (a canonical report), needs_ocr (only scans found), unreadable (found, none read), not_due (nothing found, and the year''s report is not due yet: report_due_from), or missing (nothing found though due); an agency is known from any year it published. coverage_on(DATE ''2025-03-01'') gives the same as of another day';
+COMMENT ON COLUMN coverage.status IS 'published, needs_ocr, unreadable, not_due or missing (see the view''s comment)';
+COMMENT ON COLUMN coverage.due_from IS 'The day the agency''s report of this year is due from: 1 February of year + 1 for a department, 1 April for a government (or an agency of unknown kind)';
+COMMENT ON COLUMN coverage.due IS 'The report is due by today (today >= due_from)';
+COMMENT ON COLUMN coverage.documents IS 'Documents found for the agency and year (any copy, read or not)';
+COMMENT ON COLUMN coverage.readable IS 'Of those, documents read (no error, not a scan awaiting OCR)';
+COMMENT ON COLUMN coverage.needs_ocr IS 'Of those, scans without a text layer';
+COMMENT ON COLUMN coverage.unreadable IS 'Of those, documents that could not be read (report.error)';
+COMMENT ON COLUMN coverage.report_id IS 'The canonical report, when published';

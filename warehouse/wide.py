@@ -30,8 +30,31 @@ def wide_cells(table_id: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((r, c, name) for (r, c), name in seen.items())
 
 
+@cache
+def cell_comments(table_id: str) -> dict[str, str]:
+    """Column → the cell as the form prints it, e.g. ``t3 三（一）予以公开 × 申请人情况：总计
+    (count)``; a cell the 2019 and 2021 forms word differently gives both wordings."""
+    labels: dict[tuple[str, str], list[str]] = {}
+    units: dict[tuple[str, str], str] = {}
+    for c in all_cells():
+        if c.table_id == table_id:
+            label = f"{c.row_label} × {c.col_label}"
+            wordings = labels.setdefault((c.row_id, c.col_id), [])
+            if label not in wordings:
+                wordings.append(label)
+            units[(c.row_id, c.col_id)] = "万元" if c.unit == "10k_yuan" else c.unit
+    return {name: f"{table_id} {' / '.join(labels[(r, c)])} ({units[(r, c)]}); NULL when empty"
+            for r, c, name in wide_cells(table_id)}
+
+
+def _comment(target: str, text: str) -> str:
+    return f"COMMENT ON COLUMN {target} IS '" + text.replace("'", "''") + "';"
+
+
 def wide_ddl(table_id: str) -> str:
     columns = ",\n    ".join(f'"{name}" DOUBLE' for _, _, name in wide_cells(table_id))
+    comments = "\n".join(_comment(f'layout.{table_id}_cells."{name}"', text)
+                         for name, text in cell_comments(table_id).items())
     return f"""
 CREATE OR REPLACE TABLE layout.{table_id}_cells (
     report_id VARCHAR NOT NULL,
@@ -39,18 +62,26 @@ CREATE OR REPLACE TABLE layout.{table_id}_cells (
     {columns}
 );
 COMMENT ON TABLE layout.{table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _); rebuilt with its year';
+{comments}
 """
+
+
+# A column of each wide table to show what its names look like.
+_EXAMPLE = {"t2": "fees__amount_10k_yuan", "t3": "received_new__total", "t4": "review__corrected"}
 
 
 def wide_views(table_id: str) -> str:
     cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
+    comments = "\n".join(_comment(f'{table_id}_wide."{name}"', text)
+                         for name, text in cell_comments(table_id).items())
     return f"""
 CREATE OR REPLACE VIEW {table_id}_wide AS
 SELECT r.report_id, r.agency_id, r.agency, r.division, r.division_code, r.province, r.prefecture,
        r.county, r.level, r.agency_kind, r.year, r.format_version, {cols_sql}
 FROM {table_id}_cells w JOIN report r USING (report_id)
 WHERE r.is_canonical;
-COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical report), one column per {table_id} cell: <row_id>__<col_id> with dots as _, e.g. received_new__total';
+COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical report), one column per {table_id} cell: <row_id>__<col_id> with dots as _, e.g. {_EXAMPLE[table_id]}';
+{comments}
 """
 
 

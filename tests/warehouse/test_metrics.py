@@ -136,3 +136,40 @@ def test_section_repetition_counts_sentences_repeated_from_last_years_report(wh,
         (2024, "s5", True, 1, 1, 1.0),
         (2024, "s6", True, 0, 0, None),       # no sentences: NULL, not 0 or an error
     ]
+
+
+# --- the latest year whose reports are due ---------------------------------------------------
+
+@pytest.mark.parametrize(("on", "kind", "year"), [
+    ("2025-01-31", "财政", 2023),       # departments publish year N by 31 January of N+1
+    ("2025-02-01", "财政", 2024),
+    ("2025-03-31", "government", 2023),  # governments by 31 March of N+1
+    ("2025-04-01", "government", 2024),
+    ("2025-03-31", None, 2023),          # unknown kind: the later date, due from everyone
+    ("2025-12-31", None, 2024),
+    ("2026-01-01", None, 2024),          # the year in progress is never the latest
+])
+def test_latest_due_year_follows_the_publication_deadlines(wh, on, kind, year):
+    wh.setup()
+    assert wh.query("SELECT latest_due_year(?::DATE, agency_kind := ?) AS y", [on, kind]).item() == year
+
+
+def test_coverage_calls_a_year_missing_only_once_its_reports_are_due(wh, parsed_factory):
+    agencies = ("淮安市人民政府", "淮安市财政局", "淮安市教育局")
+    wh.load_year(2023, build_frames([parsed_factory(a, 2023) for a in agencies], 2023))
+    wh.load_year(2024, build_frames([parsed_factory("淮安市财政局", 2024)], 2024))
+
+    def status(on: str) -> dict[str, str]:
+        return dict(wh.query("SELECT agency, status FROM coverage_on(?::DATE) WHERE year = 2024 "
+                             "ORDER BY agency", [on]).rows())
+
+    # 15 February 2025: departments' 2024 reports are due, the government's not before 1 April
+    assert status("2025-02-15") == {"淮安市人民政府": "not_due", "淮安市财政局": "published",
+                                    "淮安市教育局": "missing"}
+    assert status("2025-04-01") == {"淮安市人民政府": "missing", "淮安市财政局": "published",
+                                    "淮安市教育局": "missing"}
+    assert status("2025-01-31")["淮安市教育局"] == "not_due"
+    due = wh.query("SELECT DISTINCT kind, due_from FROM coverage_on(DATE '2025-02-15') WHERE year = 2024 "
+                   "ORDER BY kind").rows()
+    assert [(k, str(d)) for k, d in due] == [("government", "2025-04-01"), ("教育", "2025-02-01"),
+                                             ("财政", "2025-02-01")]
