@@ -10,8 +10,9 @@ happened (未收到申请, 未发生行政复议、行政诉讼, 未收取任何
 Figures: applications_received, applications_answered, granted, partly_granted,
 granted_or_partly, denied, not_exist, not_this_agency, not_held (本机关不掌握), unclear,
 not_gov_info, carried_forward, review_cases,
-litigation_cases, published_items, processing_fee_yuan (信息处理费), fees_yuan (pre-2019
-检索、复制、邮寄 fees).
+litigation_cases, published_items, processing_fee_yuan (信息处理费 charged to applicants, in 元;
+section 6 states it since 2021; not t2's 行政事业性收费, which is every fee the agency charges),
+fees_yuan (pre-2019 检索、复制、邮寄 fees). Fees stated in 万元 are converted to 元.
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ _FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("litigation_cases", re.compile(r"行政诉讼(?:案件)?(?:共)?\s*" + _NUM + r"\s*(?:件|起)")),
     ("published_items",
      re.compile(r"主动公开(?:各类)?(?:政府)?信息[^。；;\d]{0,6}?" + _NUM + r"\s*余?\s*条")),
-    ("processing_fee_yuan", re.compile(r"信息处理费[^。；;\d]{0,10}?" + _NUM + r"\s*元")),
+    ("processing_fee_yuan", re.compile(r"信息处理费[^。；;\d]{0,10}?" + _NUM + r"\s*万?元")),
     ("fees_yuan",
-     re.compile(r"收取(?:[^。；;\d]{0,12}?)费(?:用)?(?:共计|共|合计)?\s*" + _NUM + r"\s*元")),
+     re.compile(r"收取(?:[^。；;\d]{0,12}?)费(?:用)?(?:共计|共|合计)?\s*" + _NUM + r"\s*万?元")),
 )
 # Statements that nothing happened: the figure is 0.
 _ZEROS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -62,9 +63,14 @@ _ZEROS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("litigation_cases",
      re.compile(r"(?:未|没有|无)(?:发生|收到|出现|被|有)" + _CLAUSE + r"{0,30}?行政诉讼"
                 r"|行政诉讼" + _CLAUSE + r"{0,20}?(?:均为|为)(?:零|0(?!\d))")),
-    ("processing_fee_yuan", re.compile(r"未(?:向申请人)?收取(?:任何)?(?:政府)?信息处理费")),
+    # 未收取信息处理费, 无收取信息处理费的情况, 无涉及《…信息处理费管理办法》中规定的收取信息处理费情况,
+    # 未产生信息处理费: a negation, then (within the clause, no figure between) the fee charged.
+    ("processing_fee_yuan",
+     re.compile(r"(?:未|没有|无|不存在)[^。；;，,\d]{0,40}?(?:收取|产生|发生)(?:任何)?(?:政府)?信息处理费")),
     ("fees_yuan", re.compile(r"(?:未|没有|不)收取(?:任何)?(?:费用|检索|复制|邮寄)|未发生收费|无收费")),
 )
+# The 信息处理费 charged to applicants (since 2021) is processing_fee_yuan, never also fees_yuan.
+_NOT_FEES = "信息处理费"
 # Figures read only from a sentence about applications (回复网民留言 300 件 is not one).
 _ABOUT_APPLICATIONS = frozenset({"applications_answered", "granted", "partly_granted",
                                  "granted_or_partly", "denied", "not_held", "not_exist",
@@ -106,9 +112,13 @@ def find_figures(sections: list[Section], *, pre2019: bool = False) -> list[Narr
                     if figure in _ABOUT_APPLICATIONS and not about_applications:
                         continue
                     m = rx.search(sentence)
+                    if m and figure == "fees_yuan" and _NOT_FEES in m.group(0):
+                        continue
                     if m:
                         digits = next(g for g in m.groups() if g is not None)
                         value = float(digits.replace(",", "").replace("，", ""))
+                        if m.group(0).endswith("万元"):  # fees stated in 万元 are kept in 元
+                            value = round(value * 10_000, 2)
                         out.append(NarrativeFigure(figure, value, sentence, section.section_id,
                                                    pre2019))
                         seen.add(figure)
