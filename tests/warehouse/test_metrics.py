@@ -9,6 +9,7 @@ import pytest
 
 from gongkai.assets.report.frames import ReportFrames, build_frames
 from gongkai.assets.report.model import Section
+from gongkai.warehouse.examples import examples
 from gongkai.warehouse.loader import Warehouse
 
 Cells = dict[tuple[str, str, str], float | None]
@@ -173,3 +174,13 @@ def test_coverage_calls_a_year_missing_only_once_its_reports_are_due(wh, parsed_
                    "ORDER BY kind").rows()
     assert [(k, str(d)) for k, d in due] == [("government", "2025-04-01"), ("教育", "2025-02-01"),
                                              ("财政", "2025-02-01")]
+
+
+def test_not_published_example_asks_about_the_latest_due_year_not_the_year_in_progress(wh, parsed_factory):
+    wh.setup()
+    due = wh.query("SELECT latest_due_year(current_date) AS y").item()
+    # the due year: 甲局 published, 乙局 did not; the year after (not due): only 乙局, early
+    wh.load_year(due, build_frames([parsed_factory("甲局", due)], due))
+    wh.load_year(due + 1, build_frames([parsed_factory("乙局", due + 1)], due + 1))
+    (example,) = [e for e in examples() if e.name == "not_published"]
+    assert [(status, agency) for status, _, _, agency in wh.query(example.sql).rows()] == [("missing", "乙局")]
