@@ -58,7 +58,7 @@ def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], 
     Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
     import dagster as dg
 
-    from gongkai.assets.report.partitions import partition_range_tags
+    from gongkai.assets.sources.partitions import partition_range_tags
     from gongkai.pipelines.resources import local_run_config
 
     with quiet_framework():
@@ -223,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def user_error(exc: Exception) -> str | None:
     """The one line for a mistake the user can fix; None for a bug (which keeps its traceback)."""
-    from gongkai.assets.report.years import YearsError
     from gongkai.assets.sources.config import SourceError
+    from gongkai.assets.sources.years import YearsError
     from gongkai.pipelines.commands import CommandError
 
     if isinstance(exc, (CommandError, SourceError, YearsError)):

@@ -5,13 +5,14 @@ import dagster as dg
 main_job = dg.define_asset_job(
     "gongkai_main",
     selection=dg.AssetSelection.assets("crawled_documents", "parsed_reports", "warehouse_reports"),
-    description="Crawl every source, parse the documents of the selected years, load DuckDB and "
-    "check the consistency rules. Runs over a range of year partitions in one run.",
+    description="Crawl the sources of the selected shards, parse their documents of the selected "
+    "years, load DuckDB and check the consistency rules. A range of shard × year partitions "
+    "runs in one run (one step per asset); a backfill of single partitions fans out.",
 )
 
 reparse_job = dg.define_asset_job(
     "gongkai_reparse",
     selection=dg.AssetSelection.assets("parsed_reports", "warehouse_reports"),
-    description="Re-parse and reload stored documents of the selected years without crawling "
-    "(backfills after a parser change).",
+    description="Re-parse and reload stored documents of the selected shards and years without "
+    "crawling (backfills after a parser change).",
 )

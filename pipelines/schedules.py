@@ -7,7 +7,7 @@ over a range of year partitions, keyed by date so a tick is never run twice.
 
 import dagster as dg
 
-from gongkai.assets.report.partitions import FIRST_YEAR, partition_range_tags
+from gongkai.assets.sources.partitions import FIRST_YEAR, partition_range_tags
 from gongkai.pipelines.jobs import main_job
 
 

@@ -38,35 +38,55 @@ CATALOG_SCHEMA = {
 assert list(CATALOG_SCHEMA) == _COLUMNS, "catalog schema must follow CrawledDocument"
 
 
-def catalog_path(store_dir: Path) -> Path:
-    return Path(store_dir) / "catalog" / "documents.parquet"
+def catalog_path(store_dir: Path, shard: str | None = None) -> Path:
+    """The catalog file of one shard's sources (`catalog/documents/shard=07.parquet`), or of
+    a store crawled without shards (`catalog/documents.parquet`). Each crawl step writes only
+    its shard's file, so steps of different shards never overwrite each other's finds."""
+    if shard is None:
+        return Path(store_dir) / "catalog" / "documents.parquet"
+    return Path(store_dir) / "catalog" / "documents" / f"shard={shard}.parquet"
 
 
-def read_catalog(store_dir: Path) -> pl.DataFrame:
-    path = catalog_path(store_dir)
-    if not path.exists():
-        return pl.DataFrame(schema={**CATALOG_SCHEMA, "current": pl.Boolean})
-    return pl.read_parquet(path)
+def _shard_files(single: Path) -> list[Path]:
+    """The unsharded file (where it exists) and every shard's file beside it."""
+    shards = single.with_suffix("")  # catalog/documents.parquet → catalog/documents/
+    return ([single] if single.exists() else []) + sorted(shards.glob("shard=*.parquet"))
 
 
-def merge_into_catalog(store_dir: Path, found: list[CrawledDocument]) -> pl.DataFrame:
-    """Add a crawl's documents to the catalog, write it atomically, and return it."""
-    new = pl.DataFrame([d.to_row() for d in found], schema=CATALOG_SCHEMA)
-    old = read_catalog(store_dir).drop("current")
-    merged = (
-        pl.concat([old, new])
+def _with_current(rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per (URL, content), the latest fetch; `current` marks each URL's newest content."""
+    return (
+        rows.sort("fetched_at")
         # One row per (URL, content): a re-crawl refreshes fetch time and titles.
-        .sort("fetched_at")
         .unique(subset=["final_url", "sha256"], keep="last", maintain_order=True)
         .with_columns(current=pl.col("fetched_at") == pl.col("fetched_at").max().over("final_url"))
         .sort(["source", "final_url", "fetched_at"])
     )
-    path = catalog_path(store_dir)
+
+
+def read_catalog(store_dir: Path) -> pl.DataFrame:
+    """Every shard's catalog as one (a URL found by two shards' files, after the shard count
+    changed, is one URL: `current` is decided over all of them)."""
+    files = _shard_files(catalog_path(store_dir))
+    if not files:
+        return pl.DataFrame(schema={**CATALOG_SCHEMA, "current": pl.Boolean})
+    rows = pl.concat([pl.read_parquet(f).select(list(CATALOG_SCHEMA)) for f in files])
+    return _with_current(rows)
+
+
+def merge_into_catalog(store_dir: Path, found: list[CrawledDocument],
+                       shard: str | None = None) -> pl.DataFrame:
+    """Add a crawl's documents to the shard's catalog file (written atomically) and return the
+    whole catalog."""
+    new = pl.DataFrame([d.to_row() for d in found], schema=CATALOG_SCHEMA)
+    path = catalog_path(store_dir, shard)
+    old = pl.read_parquet(path).select(list(CATALOG_SCHEMA)) if path.exists() else new.clear()
+    merged = _with_current(pl.concat([old, new]))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
     merged.write_parquet(tmp)
     tmp.replace(path)
-    return merged
+    return read_catalog(store_dir)
 
 
 def documents_for_years(
@@ -101,18 +121,24 @@ LIST_PAGES_SCHEMA = {
 }
 
 
-def list_pages_path(store_dir: Path) -> Path:
-    return Path(store_dir) / "catalog" / "list_pages.parquet"
+def list_pages_path(store_dir: Path, shard: str | None = None) -> Path:
+    """As `catalog_path`: one file per shard (`catalog/list_pages/shard=07.parquet`)."""
+    if shard is None:
+        return Path(store_dir) / "catalog" / "list_pages.parquet"
+    return Path(store_dir) / "catalog" / "list_pages" / f"shard={shard}.parquet"
 
 
 def read_known_lists(store_dir: Path) -> dict[tuple[str, str], KnownLists]:
-    """The recorded list pages and endpoints, by (source name, start)."""
-    path = list_pages_path(store_dir)
-    if not path.exists():
+    """The recorded list pages and endpoints, by (source name, start); where several shards'
+    files hold a source, the latest record."""
+    files = _shard_files(list_pages_path(store_dir))
+    if not files:
         return {}
+    rows = pl.concat([pl.read_parquet(f) for f in files]).filter(
+        pl.col("found_at") == pl.col("found_at").max().over("source", "start"))
     pages: dict[tuple[str, str], list[str]] = {}
     endpoints: dict[tuple[str, str], list[ListEndpoint]] = {}
-    for row in pl.read_parquet(path).iter_rows(named=True):
+    for row in rows.iter_rows(named=True):
         key = (row["source"], row["start"])
         pages.setdefault(key, [])
         endpoints.setdefault(key, [])
@@ -126,8 +152,10 @@ def read_known_lists(store_dir: Path) -> dict[tuple[str, str], KnownLists]:
     return {k: KnownLists(tuple(pages[k]), tuple(endpoints[k])) for k in pages}
 
 
-def record_known_lists(store_dir: Path, found: dict[tuple[str, str], KnownLists]) -> None:
-    """Replace the recorded lists of the sources in `found` (others are kept), atomically."""
+def record_known_lists(store_dir: Path, found: dict[tuple[str, str], KnownLists],
+                       shard: str | None = None) -> None:
+    """Replace the recorded lists of the sources in `found` (others are kept) in the shard's
+    file, atomically."""
     found = {k: v for k, v in found.items() if v.pages or v.endpoints}
     if not found:
         return
@@ -147,7 +175,7 @@ def record_known_lists(store_dir: Path, found: dict[tuple[str, str], KnownLists]
             for e in lists.endpoints
         ]
     new = pl.DataFrame(rows, schema=LIST_PAGES_SCHEMA)
-    path = list_pages_path(store_dir)
+    path = list_pages_path(store_dir, shard)
     if path.exists():
         old = pl.read_parquet(path)
         keep = ~pl.struct("source", "start").is_in(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,7 @@ def crawl_sources(
     progress: Callable[[str, dict], None] | None = None,
     fetch_log: FetchLog | None = None,
     catalog_dir: Path | None = None,
+    shards: Mapping[str, str] | None = None,
 ) -> CrawlResult:
     """Crawl each source for reports; a failed URL is recorded in the stats, never raised.
 
@@ -62,7 +63,9 @@ def crawl_sources(
     fetcher's per-host throttle holds every host to its concurrency and delay.
 
     `catalog_dir` (the store directory): where the list pages found from home pages are
-    recorded, and read back so the next crawl starts at them.
+    recorded, and read back so the next crawl starts at them; `shards` (source name → shard
+    key): record each source's list pages in its shard's file (steps of other shards write
+    theirs at the same time).
     """
     settings = settings or CrawlSettings()
     own_log = fetch_log is None
@@ -108,10 +111,15 @@ def crawl_sources(
     for source in sources:  # in the caller's order, whatever order the threads finished in
         result.documents.extend(found.get(source.name, []))
     if catalog_dir is not None:
-        record_known_lists(
-            catalog_dir,
-            {known_key(s): result.list_pages[s.name] for s in sources if s.name in result.list_pages},
-        )
+        by_shard: dict[str | None, list[Source]] = defaultdict(list)
+        for source in sources:
+            by_shard[shards[source.name] if shards else None].append(source)
+        for shard, members in by_shard.items():
+            record_known_lists(
+                catalog_dir,
+                {known_key(s): result.list_pages[s.name] for s in members if s.name in result.list_pages},
+                shard,
+            )
     total = result.stats.total
     log.info(
         "crawl done: %d documents, %d requests, %d bytes, %d not modified, %d errors",

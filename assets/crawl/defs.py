@@ -1,7 +1,15 @@
 """Dagster assets of the crawl stage. Depends on: report_sources. Work: assets.crawl.crawl.
 Resources: `resources.DocumentStore`, `resources.CrawlPoliteness`; the sources stage's
-`SourcesFile`."""
+`SourcesFile`.
 
+Partitioned by shard × year like the report stage. A step crawls each shard of its
+partitions once (a portal's list pages list every year; documents of every year are stored),
+and records per partition what it found of that year. A host is in exactly one shard, so
+while one step at a time crawls a shard (one run per shard: `dagster.yaml`'s run queue),
+the fetcher's per-host limit holds across any number of workers.
+"""
+
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import dagster as dg
@@ -9,14 +17,19 @@ import dagster as dg
 from gongkai.assets.crawl.crawl import crawl_sources
 from gongkai.assets.crawl.progress import ProgressReporter, combine
 from gongkai.assets.crawl.resources import CrawlPoliteness, DocumentStore
+from gongkai.assets.crawl.stats import SourceStats
+from gongkai.assets.sources.partitions import shard_year_keys, shard_years
 from gongkai.assets.sources.resources import SourcesFile
 
 
 @dg.asset(
     deps=["report_sources"],
+    partitions_def=shard_years,
+    # A range runs as one step: each shard crawled once, however many years are asked for.
+    backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="crawl",
     kinds={"python", "parquet"},
-    description="Report pages and attachments found on every source portal, stored raw "
+    description="Report pages and attachments found on the shard's source portals, stored raw "
     "(content-addressed) with a catalog of what was found. Incremental: unchanged documents "
     "are revalidated, not downloaded again.",
 )
@@ -26,7 +39,9 @@ def crawled_documents(
     raw_store: DocumentStore,
     politeness: CrawlPoliteness,
 ) -> dg.MaterializeResult:
-    portals = sources.load()
+    keys = shard_year_keys(context)
+    shards = sources.shards()
+    portals = shards.sources_in({k.shard for k in keys})
 
     def log_event(event: str, info: dict) -> None:
         if event != "fetch":  # one line per page, document or error; fetches only counted
@@ -41,34 +56,44 @@ def crawled_documents(
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
             catalog_dir=Path(raw_store.path),  # list pages found from home pages, kept and reused
+            shards=shards.by_source,
         )
-    catalog = raw_store.add_to_catalog(result.documents)
-    total = result.stats.total
-    for err in total.errors[:50]:
+    found = defaultdict(list)
+    for document in result.documents:
+        found[shards.by_source[document.source]].append(document)
+    catalog = None
+    for shard in sorted({k.shard for k in keys}):  # each shard's file, even when nothing was found
+        catalog = raw_store.add_to_catalog(found[shard], shard)
+    for err in result.stats.total.errors[:50]:
         context.log.warning("crawl error: %s %s %s", err["url"], err["reason"], err["detail"])
-    return dg.MaterializeResult(
-        metadata={
-            "sources": len(portals),
-            "documents_found": len(result.documents),
-            "catalog_documents": catalog.height,
-            "list_pages": total.list_pages,
-            "article_pages": total.article_pages,
-            "requests": total.requests,
-            "bytes_downloaded": total.bytes_downloaded,
-            "document_bytes_downloaded": total.document_bytes_downloaded,
-            "not_modified": total.not_modified,
-            "lookalikes_skipped": total.lookalikes_skipped,
-            "robots_blocked": total.robots_blocked,
-            "errors": len(total.errors),
-            "errors_by_reason": dg.MetadataValue.json(total.errors_by_reason),
-            "per_source": dg.MetadataValue.json(
-                {
-                    name: {k: v for k, v in s.to_dict().items() if k != "errors"}
-                    for name, s in result.stats.sources.items()
-                }
-            ),
-        }
-    )
+
+    in_catalog = Counter(
+        (shards.of_document(row["source"], row["final_url"]), row["year_hint"])
+        for row in catalog.filter(catalog["current"]).select("source", "final_url", "year_hint")
+        .iter_rows(named=True))
+    for key in keys:
+        members = [s.name for s in portals if shards.by_source[s.name] == key.shard]
+        crawl = SourceStats(f"shard {key.shard}")
+        for name in members:
+            crawl.add(**{k: v for k, v in result.stats.sources[name].to_dict().items()
+                         if isinstance(v, int)})
+            crawl.errors.extend(result.stats.sources[name].errors)
+        year_found = [d for d in found[key.shard] if d.year_hint == key.year]
+        context.add_asset_metadata(partition_key=key.key, metadata={
+            # this year in this shard
+            "documents_found": len(year_found),
+            "catalog_documents": in_catalog[(key.shard, key.year)],
+            # the shard's crawl (shared by the years of the shard crawled in the same step)
+            "shard_sources": len(members),
+            "shard_documents_found_all_years": len(found[key.shard]),
+            "shard_requests": crawl.requests,
+            "shard_bytes_downloaded": crawl.bytes_downloaded,
+            "shard_document_bytes_downloaded": crawl.document_bytes_downloaded,
+            "shard_not_modified": crawl.not_modified,
+            "shard_errors": len(crawl.errors),
+            "shard_errors_by_reason": dg.MetadataValue.json(crawl.errors_by_reason),
+        })
+    return dg.MaterializeResult(metadata={"partitions_in_run": len(keys)})
 
 
 defs = dg.Definitions(assets=[crawled_documents])

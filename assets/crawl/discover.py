@@ -31,6 +31,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from gongkai.assets.files import decode_text, sniff_media
 from gongkai.assets.sources.config import Source
+from gongkai.assets.sources.sites import same_site
 
 from .endpoints import KnownLists, ListEndpoint, source_endpoint
 from .explore import FoundLists, PortalExplorer, is_home_page
@@ -49,7 +50,6 @@ from .pages import (
 )
 from .records import CrawledDocument
 from .settings import CrawlSettings
-from .sites import same_site
 from .stats import SourceStats
 from .titles import (
     hints_for,

@@ -25,8 +25,9 @@ class DocumentStore(dg.ConfigurableResource):
     def catalog(self) -> pl.DataFrame:
         return read_catalog(Path(self.path))
 
-    def add_to_catalog(self, found: list[CrawledDocument]) -> pl.DataFrame:
-        return merge_into_catalog(Path(self.path), found)
+    def add_to_catalog(self, found: list[CrawledDocument], shard: str | None = None) -> pl.DataFrame:
+        """Add a shard's finds to its catalog file; the whole catalog back."""
+        return merge_into_catalog(Path(self.path), found, shard)
 
 
 class CrawlPoliteness(dg.ConfigurableResource):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from gongkai.assets.sources.config import Source, load_sources
+from gongkai.assets.sources.shards import Shards
 
 
 class SourcesFile(dg.ConfigurableResource):
@@ -14,3 +15,7 @@ class SourcesFile(dg.ConfigurableResource):
 
     def load(self) -> list[Source]:
         return load_sources(self.path)
+
+    def shards(self) -> Shards:
+        """The sources with their shards (GONGKAI_SHARDS of them)."""
+        return Shards(self.load())

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gongkai.assets.report.years import parse_years, year_ranges
 from gongkai.assets.sources.config import load_sources
+from gongkai.assets.sources.years import parse_years, year_ranges
 from gongkai.pipelines import settings
 from gongkai.pipelines.cli import run_pipeline
 

@@ -16,7 +16,7 @@ from gongkai.assets.crawl.explore import (
     is_home_page,
     jpage_endpoint,
 )
-from gongkai.assets.crawl.sites import registrable_domain, same_site
+from gongkai.assets.sources.sites import registrable_domain, same_site
 
 
 @pytest.mark.parametrize(

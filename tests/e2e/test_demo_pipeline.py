@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from gongkai import demo
-from gongkai.assets.report.partitions import partition_range_tags
+from gongkai.assets.sources.partitions import ShardYear, partition_range_tags
 from gongkai.demo.server import render_sources, serve_demo
 from gongkai.pipelines.cli import main as gongkai
 from gongkai.pipelines.definitions import defs
@@ -42,9 +42,15 @@ def run_main_job(instance, sources: Path, store: Path, warehouse: Path):
 
 
 def crawl_metadata(result) -> dict:
-    (event,) = [e for e in result.get_asset_materialization_events()
-                if e.asset_key == dg.AssetKey("crawled_documents")]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
+    """The run's crawl figures: each partition's documents of its year, each shard's crawl once."""
+    events = [e.materialization for e in result.get_asset_materialization_events()
+              if e.asset_key == dg.AssetKey("crawled_documents")]
+    by_shard = {ShardYear.of(e.partition).shard: e.metadata for e in events}
+    return {
+        "documents_found": sum(e.metadata["documents_found"].value for e in events),
+        **{name: sum(m[f"shard_{name}"].value for m in by_shard.values())
+           for name in ("document_bytes_downloaded", "not_modified")},
+    }
 
 
 def snapshot(wh: Warehouse) -> dict:

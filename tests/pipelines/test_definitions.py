@@ -6,12 +6,16 @@ import dagster as dg
 import pytest
 
 from gongkai.assets.form.rules import RULES
-from gongkai.assets.report.partitions import (
+from gongkai.assets.sources.partitions import (
     FIRST_YEAR,
+    ShardYear,
     parse_years,
     partition_range_tags,
+    report_shards,
     report_years,
+    shard_years,
 )
+from gongkai.assets.sources.shards import DEFAULT_SHARDS
 from gongkai.pipelines.definitions import defs
 
 
@@ -26,12 +30,21 @@ def test_asset_graph_flows_sources_to_warehouse():
     assert parents["warehouse_reports"] == {"parsed_reports"}
 
 
-def test_report_stages_are_partitioned_by_year_from_2008():
+def test_crawl_parse_and_load_are_partitioned_by_shard_and_year_from_2008():
     graph = defs.resolve_asset_graph()
-    for key in ("parsed_reports", "warehouse_reports"):
-        assert graph.get(dg.AssetKey(key)).partitions_def == report_years
+    for key in ("crawled_documents", "parsed_reports", "warehouse_reports"):
+        assert graph.get(dg.AssetKey(key)).partitions_def == shard_years
     keys = report_years.get_partition_keys()
     assert keys[0] == str(FIRST_YEAR) and keys[-1] == str(date.today().year)
+    assert report_shards.get_partition_keys() == [f"{i:02d}" for i in range(DEFAULT_SHARDS)]
+
+
+def test_a_range_of_shard_year_keys_is_every_shard_times_the_years():
+    tags = partition_range_tags([2023, 2024])
+    keys = shard_years.get_partition_keys_in_range(dg.PartitionKeyRange(
+        tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]))
+    assert sorted(ShardYear.of(k) for k in keys) == [
+        ShardYear(s, y) for s in report_shards.get_partition_keys() for y in (2023, 2024)]
 
 
 def test_consistency_rules_are_asset_checks_on_the_warehouse():

@@ -26,6 +26,11 @@ def _set(frames: ReportFrames, agency: str, key: tuple[str, str, str], value: fl
     return ReportFrames(**{**frames.tables(), "fact_cell": fact})
 
 
+def _reports_of(wh: Warehouse, years: list[int]) -> list[str]:
+    return wh.query("SELECT report_id FROM report WHERE partition_year IN (SELECT unnest(?::INTEGER[]))",
+                    [years])["report_id"].to_list()
+
+
 def _two_years(parsed_factory, broken: tuple[str, str, str] | None = None):
     """甲局 and 乙局 for 2022 and 2023 (every cell 0 but received_new); `broken`: a cell of
     甲局's 2023 report set to 5."""
@@ -54,13 +59,13 @@ def test_every_cross_year_rule_is_checked_in_the_warehouse(wh, parsed_factory, r
                    ("甲局", 2023, comparison.row_id, comparison.col_id, 0.0, 5.0, False, rule.soft)]
     failures = wh.query("SELECT agency FROM check_failures WHERE rule = ?", [rule.name]).rows()
     assert failures == ([] if rule.soft else [("甲局",)])
-    (result,) = [r for r in evaluate_checks(wh, [2023]) if r.check_name == rule.name]
+    (result,) = [r for r in evaluate_checks(wh, _reports_of(wh, [2023]), 1) if r.check_name == rule.name]
     assert result.passed is False and result.metadata["failed"].value == 1
 
 
 def test_one_asset_check_result_per_registered_rule(wh, parsed_factory):
     wh.load_years(_two_years(parsed_factory))
-    results = {r.check_name: r for r in evaluate_checks(wh, [2022, 2023])}
+    results = {r.check_name: r for r in evaluate_checks(wh, _reports_of(wh, [2022, 2023]), 1)}
     assert list(results) == [r.name for r in RULES]
     # make_parsed records t3_balance as broken on every report (received 3, answered 0).
     assert results["t3_balance"].passed is False
