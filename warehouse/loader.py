@@ -1,4 +1,5 @@
-"""The DuckDB warehouse: schema setup and the transactional, idempotent load of year partitions.
+"""The local warehouse: a DuckDB catalog file and immutable year files. What every load does
+(checks, schema, views) is writing.py's, shared with the lake (lake.py); this is where it goes.
 
 DuckDB admits one read-write process, and a read-write connection locks every other process
 out of the file, readers too. So the loader never writes the file analysts read, and never
@@ -28,93 +29,52 @@ read lock on its file; the loader probes it with an open-file-description write 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import polars as pl
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
-from gongkai.assets.form.rules import RULES
-from gongkai.assets.form.spec import all_cells
-from gongkai.assets.report.frames import ReportFrames, with_agency_keys
 from gongkai.warehouse.comments import inherit_column_comments
 from gongkai.warehouse.connect import WarehouseLocked, open_waiting
 from gongkai.warehouse.connect import read_only as connect_read_only
 from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
-from gongkai.warehouse.wide import (
-    WIDE_TABLES,
-    FactIndex,
-    cell_index,
-    fact_index,
-    wide_ddl,
-    wide_frame,
-    wide_views,
+from gongkai.warehouse.writing import (
+    PARTITIONED,
+    LoadRejected,
+    LoadSummary,
+    Sink,
+    T,
+    layout_ddl,
+    quote,
 )
+
+__all__ = ["LoadRejected", "LoadSummary", "Warehouse", "WarehouseLocked"]
 
 log = logging.getLogger(__name__)
 
-# Tables partitioned by year, kept as one Parquet file per year (schema.sql: layout.<table>).
-PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrative_figure",
-               *(f"{t}_cells" for t in WIDE_TABLES))
-# Keys the loader checks (the files have no constraints of their own).
-_KEYS = {"report": ["report_id"], "report_section": ["report_id", "section_id"]}
-_POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
-                 "BOOLEAN": pl.Boolean, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
-# The analyst's views, in order: metrics.sql reads the views of views.sql.
-VIEW_FILES = ("views.sql", "metrics.sql")
 PARQUET_COMPRESSION = "snappy"  # fastest to write here; zstd is ~2x slower for a few % less disk
 
 
-class LoadRejected(ValueError):
-    """The frames of a year break a key or a NOT NULL column of the warehouse; nothing was loaded."""
+class Warehouse(Sink):
+    """The local warehouse: a DuckDB catalog file and its year files (see the module doc)."""
 
-
-@dataclass(frozen=True)
-class LoadSummary:
-    partition_year: int
-    reports: int
-    canonical: int
-    cells: int
-    checks_failed: int
-    replaced_reports: int
-    skipped_reason: str | None = None
-
-
-def _sql(name: str) -> str:
-    return resources.files("gongkai.warehouse").joinpath(name).read_text(encoding="utf-8")
-
-
-def _check_fact_key(fact: pl.DataFrame, index: FactIndex) -> None:
-    """The key (report_id, table_id, row_id, col_id) is unique: counted on integer positions
-    for spec cells, compared as strings for the (rare) cells outside the spec."""
-    keys = ["report_id", "table_id", "row_id", "col_id"]
-    known = index.cell >= 0
-    n = cell_index().n
-    counts = np.bincount(index.report[known] * n + index.cell[known],
-                         minlength=len(index.report_ids) * n)
-    unknown = fact.filter(pl.Series(~known))
-    if counts.max(initial=0) > 1 or (unknown.height and unknown.select(keys).is_duplicated().any()):
-        _require_unique(fact, keys, "fact_cell")
-
-
-class Warehouse:
     def __init__(self, path: str | Path, lock_timeout: float = 120.0) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     @property
     def lock_path(self) -> Path:
@@ -130,7 +90,7 @@ class Warehouse:
     @contextmanager
     def connect(self, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the live file, waiting (with backoff) while a process holds it
-        read-write. Read-only by default: writing goes through `writer()`, never here."""
+        read-write. Read-only by default: writing goes through `load_years`, never here."""
         if read_only:
             with connect_read_only(self.path, self.lock_timeout) as con:
                 yield con
@@ -144,14 +104,6 @@ class Warehouse:
 
     def _open(self, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return open_waiting(path, read_only, self.lock_timeout)
-
-    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
-        """Run a query on a read-only connection and return a polars frame."""
-        with self.connect(read_only=True) as con:
-            relation = con.sql(sql, params=params or None)
-            if relation is None:  # a statement that returns no rows
-                return pl.DataFrame()
-            return relation.pl()
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -190,9 +142,9 @@ class Warehouse:
                         shutil.copyfile(wal, staging.with_name(staging.name + ".wal"))
             con = duckdb.connect(str(staging))
             self._written: list[Path] = []
+            self._token = uuid.uuid4().hex[:12]
             try:
                 previous = self._listed_files(con)
-                self._setup(con)
                 yield con
                 current = self._listed_files(con)
                 con.execute("CHECKPOINT")
@@ -214,45 +166,22 @@ class Warehouse:
             except OSError as exc:  # never fail a load that is in: the next one retries
                 log.warning("could not delete old year files: %s", exc)
 
-    def setup(self) -> None:
-        """Create the tables and views (idempotent) and load the cell dimension from the spec."""
-        with self.writer():
-            pass
+    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work` on the private copy, in one transaction; the copy is swapped in after it."""
+        with self.writer() as con:
+            con.execute("BEGIN")
+            result = work(con)
+            con.execute("COMMIT")
+        return result
 
-    def _setup(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Tables, views and the cell dimension, unless this snapshot already has them as
-        this code defines them (the hash of the DDL is kept in ``schema_version``)."""
-        version = _schema_version()
-        try:
-            current = con.execute("SELECT version FROM schema_version").fetchone()
-        except duckdb.CatalogException:
-            current = None
-        if current and current[0] == version:
-            return
-        con.execute("BEGIN")
-        con.execute(_sql("schema.sql"))
-        for table_id in WIDE_TABLES:
-            con.execute(wide_ddl(table_id))
+    def _define_tables(self, con: duckdb.DuckDBPyConnection) -> None:
+        for ddl in layout_ddl():
+            con.execute(ddl)
         inherit_column_comments(con, "layout")  # before the views over the year files copy them
         self._refresh_views(con)
-        for table_id in WIDE_TABLES:
-            con.execute(wide_views(table_id))
-        for name in VIEW_FILES:
-            con.execute(_sql(name))
-        inherit_column_comments(con, "main")
-        cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
-            "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
-        con.execute("DELETE FROM cell")
-        con.register("spec_cells", cells.to_arrow())
-        con.execute("INSERT INTO cell BY NAME SELECT * FROM spec_cells")
-        con.unregister("spec_cells")
-        _load_rules(con)
-        con.execute("CREATE OR REPLACE TABLE schema_version (version VARCHAR NOT NULL)")
-        con.execute("COMMENT ON TABLE schema_version IS 'Hash of the DDL (schema.sql, views.sql, "
-                    "metrics.sql, cells) this warehouse was set up with; the loader re-applies it on change'")
-        con.execute("COMMENT ON COLUMN schema_version.version IS 'The hash (16 hex digits)'")
-        con.execute("INSERT INTO schema_version VALUES (?)", [version])
-        con.execute("COMMIT")
+
+    def _after_replace(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._refresh_views(con)
 
     def _refresh_views(self, con: duckdb.DuckDBPyConnection) -> None:
         """main.<table> for each partitioned table: a view over exactly the year files the
@@ -273,7 +202,7 @@ class Warehouse:
                 select = ", ".join(
                     f'CAST("{c}" AS {t}) AS "{c}"' if c in present else f'CAST(NULL AS {t}) AS "{c}"'
                     for c, t, _ in columns)
-                listed = ", ".join(_quote(p) for p in paths)
+                listed = ", ".join(quote(p) for p in paths)
                 # files written before a column was added lack it: match them up by name
                 by_name = ", union_by_name = true" if any(set(c) != present for _, _, c in files) else ""
                 body = f"SELECT {select} FROM read_parquet([{listed}]{by_name})"
@@ -281,10 +210,10 @@ class Warehouse:
                 body = f"SELECT * FROM layout.{table}"
             con.execute(f"CREATE OR REPLACE VIEW main.{table} AS {body}")
             if comments.get(table):
-                con.execute(f"COMMENT ON VIEW main.{table} IS {_quote(comments[table])}")
+                con.execute(f"COMMENT ON VIEW main.{table} IS {quote(comments[table])}")
             for c, _, comment in columns:
                 if comment:
-                    con.execute(f'COMMENT ON COLUMN main.{table}."{c}" IS {_quote(comment)}')
+                    con.execute(f'COMMENT ON COLUMN main.{table}."{c}" IS {quote(comment)}')
 
     def _resolve(self, file: str, path: str) -> str:
         """The absolute path listed, or the same file under our own parts directory when the
@@ -293,104 +222,33 @@ class Warehouse:
             return str((self.parts_dir / file).resolve())
         return path
 
-    def load_year(self, partition_year: int, frames: ReportFrames, *, run_id: str | None = None,
-                  allow_empty: bool = False) -> LoadSummary:
-        """Replace one year partition with `frames`, all in one transaction (see load_years)."""
-        return self.load_years({partition_year: frames}, run_id=run_id, allow_empty=allow_empty)[0]
-
-    def load_years(self, frames_by_year: Mapping[int, ReportFrames], *, run_id: str | None = None,
-                   allow_empty: bool = False) -> list[LoadSummary]:
-        """Replace each year partition with its frames, then swap the result in at once.
-
-        Re-running a year replaces its rows and nothing else; a failure leaves the previous
-        state of every year. An empty frame does not wipe a year that has reports unless
-        `allow_empty`: a crawl that found nothing is more often a portal outage than a
-        retraction.
-        """
-        summaries = []
-        with self.writer() as con:
-            token = uuid.uuid4().hex[:12]
-            layout = _layout(con)
-            for year in sorted(frames_by_year):
-                summaries.append(self._load_one(con, year, frames_by_year[year], run_id,
-                                                allow_empty, token, layout))
-            if any(s.skipped_reason is None for s in summaries):
-                con.execute("BEGIN")
-                self._refresh_views(con)
-                con.execute(_sql("agency.sql"))
-                con.execute("COMMIT")
-        return summaries
-
-    def _load_one(self, con: duckdb.DuckDBPyConnection, partition_year: int, frames: ReportFrames,
-                  run_id: str | None, allow_empty: bool, token: str,
-                  layout: dict[str, dict[str, tuple[pl.DataType, bool]]]) -> LoadSummary:
-        existing = con.execute(
+    def _reports_loaded(self, con: duckdb.DuckDBPyConnection, partition_year: int,
+                        shard: str | None) -> int:
+        self._whole_years_only(shard)
+        return con.execute(
             "SELECT coalesce(sum(rows), 0) FROM part WHERE table_name = 'report' AND partition_year = ?",
             [partition_year]).fetchone()[0]
-        if frames.report.is_empty() and existing and not allow_empty:
-            reason = f"no reports parsed for {partition_year}; kept the {existing} already loaded"
-            log.warning(reason)
-            return LoadSummary(partition_year, existing, 0, 0, 0, 0, skipped_reason=reason)
-        tables = self._conform(partition_year, frames, layout)
-        written = self._write_parts(partition_year, tables, token)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DELETE FROM part WHERE partition_year = ?", [partition_year])
-            if written:
-                rows = pl.DataFrame(written, schema={"table_name": pl.Utf8, "file": pl.Utf8, "path": pl.Utf8,
-                                                     "rows": pl.Int64, "columns": pl.List(pl.Utf8)},
-                                    orient="row")
-                con.register("written", rows.to_arrow())
-                con.execute("INSERT INTO part SELECT table_name, ?, file, path, rows, columns, ? FROM written",
-                            [partition_year, datetime.now()])
-                con.unregister("written")
-            con.execute(
-                "INSERT INTO load_log VALUES (?, now()::TIMESTAMP, ?, ?, ?)",
-                [partition_year, frames.report.height, frames.fact_cell.height, run_id])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        checks = frames.check_result
-        return LoadSummary(
-            partition_year=partition_year,
-            reports=frames.report.height,
-            canonical=int(frames.report["is_canonical"].sum() or 0),
-            cells=frames.fact_cell.height,
-            checks_failed=int((checks["passed"] == False).sum() or 0),
-            replaced_reports=existing,
-        )
 
-    def _conform(self, partition_year: int, frames: ReportFrames,
-                 layout: dict[str, dict[str, tuple[pl.DataType, bool]]]) -> dict[str, pl.DataFrame]:
-        """The frames shaped like the layout tables: keys and NOT NULL checked, partition_year
-        added where the table carries it, types cast, columns the table lacks dropped (those
-        the frame lacks load NULL)."""
-        report = with_agency_keys(frames.report)
-        if not report.is_empty() and (report["partition_year"] != partition_year).any():
-            raise LoadRejected(f"frames for {partition_year} hold reports of another partition")
-        fact = frames.fact_cell
-        index = fact_index(fact)
-        _check_fact_key(fact, index)
-        tables = {"report": report, **{k: v for k, v in frames.tables().items() if k != "report"}}
-        for table_id in WIDE_TABLES:
-            tables[f"{table_id}_cells"] = wide_frame(fact, index, table_id, partition_year)
-        out = {}
-        for name, frame in tables.items():
-            columns = layout[name]
-            if name in _KEYS:
-                _require_unique(frame, _KEYS[name], name)
-            if "partition_year" in columns and "partition_year" not in frame.columns:
-                frame = frame.with_columns(partition_year=pl.lit(partition_year, dtype=pl.Int32))
-            frame = frame.select([
-                (pl.col(c) if c in frame.columns else pl.lit(None)).cast(dtype).alias(c)
-                for c, (dtype, _) in columns.items()])
-            for c, (_, not_null) in columns.items():
-                if not_null and frame[c].null_count():
-                    raise LoadRejected(f"{name}.{c} is NULL in {frame[c].null_count()} row(s) of "
-                                       f"{partition_year}; nothing was loaded")
-            out[name] = frame
-        return out
+    @staticmethod
+    def _whole_years_only(shard: str | None) -> None:
+        if shard is not None:
+            raise ValueError("the local warehouse loads whole years; load shards into the lake "
+                             "(the cluster profile's DuckLake warehouse)")
+
+    def _replace(self, con: duckdb.DuckDBPyConnection, partition_year: int, shard: str | None,
+                 tables: dict[str, pl.DataFrame]) -> None:
+        """New year files for the year, listed in ``part`` instead of the old ones."""
+        self._whole_years_only(shard)
+        written = self._write_parts(partition_year, tables, self._token)
+        con.execute("DELETE FROM part WHERE partition_year = ?", [partition_year])
+        if written:
+            rows = pl.DataFrame(written, schema={"table_name": pl.Utf8, "file": pl.Utf8, "path": pl.Utf8,
+                                                 "rows": pl.Int64, "columns": pl.List(pl.Utf8)},
+                                orient="row")
+            con.register("written", rows.to_arrow())
+            con.execute("INSERT INTO part SELECT table_name, ?, file, path, rows, columns, ? FROM written",
+                        [partition_year, datetime.now()])
+            con.unregister("written")
 
     def _write_parts(self, partition_year: int, tables: dict[str, pl.DataFrame],
                      token: str) -> list[tuple[str, str, str, int, list[str]]]:
@@ -420,50 +278,3 @@ class Warehouse:
         except duckdb.CatalogException:
             return None
         return sorted({p for f, path in rows for p in (path, str((self.parts_dir / f).resolve()))})
-
-
-def _layout(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, tuple[pl.DataType, bool]]]:
-    """Columns of each layout table: name → (polars type, NOT NULL), in table order."""
-    out: dict[str, dict[str, tuple[pl.DataType, bool]]] = {}
-    for table, column, dtype, nullable in con.execute(
-            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
-            "WHERE schema_name = 'layout' ORDER BY table_name, column_index").fetchall():
-        out.setdefault(table, {})[column] = (_POLARS_TYPES[dtype], not nullable)
-    return out
-
-
-def _quote(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-@cache
-def _schema_version() -> str:
-    text = _sql("schema.sql") + "".join(_sql(name) for name in VIEW_FILES) + "".join(
-        wide_ddl(t) + wide_views(t) for t in WIDE_TABLES)
-    text += "".join(repr(c) for c in all_cells())
-    text += "".join(repr((r.name, r.description, r.soft, r.scope, r.result_names, r.comparisons))
-                    for r in RULES)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables rule and rule_term from the form's registry (views and asset checks read them)."""
-    con.execute("DELETE FROM rule")
-    con.execute("DELETE FROM rule_term")
-    con.executemany("INSERT INTO rule VALUES (?, ?, ?, ?, ?)",
-                    [[r.name, r.description, r.soft, r.scope, list(r.result_names)] for r in RULES])
-    terms = [[r.name, c.row_id, c.col_id, t.side, t.years_back, t.table_id, t.row_id, t.col_id,
-              t.sign] for r in RULES for c in r.comparisons for t in c.terms]
-    if terms:
-        con.executemany("INSERT INTO rule_term VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", terms)
-
-
-def _require_unique(frame: pl.DataFrame, keys: list[str], table: str) -> None:
-    """The files have no PRIMARY KEY (an index over tens of millions of rows slows every load
-    and scan); keys are checked here, before anything is written."""
-    if frame.is_empty():
-        return
-    dupes = frame.select(keys).is_duplicated()
-    if dupes.any():
-        example = frame.filter(dupes).select(keys).row(0)
-        raise LoadRejected(f"{table}: key {dict(zip(keys, example))} repeats; nothing was loaded")

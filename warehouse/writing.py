@@ -1,0 +1,306 @@
+"""The one writing path of the warehouse, whatever holds it: the local DuckDB catalog with its
+year files (loader.py) or the DuckLake lake of the cluster profile (lake.py).
+
+Every load goes through `Sink.load_years`: the same frames, the same checks (keys, NOT NULL,
+the partition), the same tables, columns, types and comments (schema.sql), the same analyst
+views (views.sql, metrics.sql, the wide tables) and the same agency dimension (agency.sql). A sink supplies
+only what differs — where the rows of a year go, and how one transaction is made visible at
+once — through the hooks `_write`, `_define_tables`, `_reports_loaded` and `_replace`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TypeVar
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from gongkai.assets.form.rules import RULES
+from gongkai.assets.form.spec import all_cells
+from gongkai.assets.report.frames import ReportFrames, with_agency_keys
+from gongkai.warehouse.comments import inherit_column_comments
+from gongkai.warehouse.wide import (
+    WIDE_TABLES,
+    FactIndex,
+    cell_index,
+    fact_index,
+    wide_ddl,
+    wide_frame,
+    wide_views,
+)
+
+log = logging.getLogger(__name__)
+
+# Tables partitioned by year (schema.sql: layout.<table>): a load replaces a year of each.
+PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrative_figure",
+               *(f"{t}_cells" for t in WIDE_TABLES))
+# Keys the loader checks (neither sink enforces them: Parquet files and DuckLake have none).
+_KEYS = {"report": ["report_id"], "report_section": ["report_id", "section_id"]}
+# The analyst's views, in order: metrics.sql reads the views of views.sql.
+VIEW_FILES = ("views.sql", "metrics.sql")
+_POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
+                 "BOOLEAN": pl.Boolean, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.Utf8)}
+
+Layout = dict[str, dict[str, tuple[pl.DataType, bool]]]
+T = TypeVar("T")
+
+
+class LoadRejected(ValueError):
+    """The frames of a year break a key or a NOT NULL column of the warehouse; nothing was loaded."""
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    partition_year: int
+    reports: int
+    canonical: int
+    cells: int
+    checks_failed: int
+    replaced_reports: int
+    skipped_reason: str | None = None
+
+
+def sql(name: str) -> str:
+    return resources.files("gongkai.warehouse").joinpath(name).read_text(encoding="utf-8")
+
+
+def quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+class Sink(ABC):
+    """A warehouse: reading on read-only connections, writing through `load_years` only."""
+
+    lock_timeout: float
+
+    # -- what a sink provides ------------------------------------------------------------------
+
+    @abstractmethod
+    def connect(self, read_only: bool = True) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection on which the warehouse's tables and views answer by their names."""
+
+    @abstractmethod
+    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run `work` in one transaction that readers see whole or not at all."""
+
+    @abstractmethod
+    def _define_tables(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The tables of schema.sql (the year-partitioned ones from layout.<table>)."""
+
+    @abstractmethod
+    def _reports_loaded(self, con: duckdb.DuckDBPyConnection, partition_year: int,
+                        shard: str | None) -> int:
+        """Report rows now held for the year (and shard)."""
+
+    @abstractmethod
+    def _replace(self, con: duckdb.DuckDBPyConnection, partition_year: int, shard: str | None,
+                 tables: dict[str, pl.DataFrame]) -> None:
+        """Make `tables` (checked, shaped like layout.<table>) the rows of the year (and shard)."""
+
+    def _after_replace(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Anything to redo once the years are replaced, before the agency dimension."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the warehouse is, for logs and run metadata (never a password)."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(self, sql_text: str, params: list | None = None) -> pl.DataFrame:
+        """Run a query on a read-only connection and return a polars frame."""
+        with self.connect(read_only=True) as con:
+            relation = con.sql(sql_text, params=params or None)
+            if relation is None:  # a statement that returns no rows
+                return pl.DataFrame()
+            return relation.pl()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create the tables and views (idempotent) and load the cell dimension from the spec."""
+        self._write(self._setup)
+
+    def _setup(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Tables, views and the cell dimension, unless the warehouse already has them as
+        this code defines them (the hash of the DDL is kept in ``schema_version``)."""
+        version = _schema_version()
+        try:
+            current = con.execute("SELECT version FROM schema_version").fetchone()
+        except duckdb.CatalogException:
+            current = None
+        if current and current[0] == version:
+            return
+        self._define_tables(con)
+        for table_id in WIDE_TABLES:
+            con.execute(wide_views(table_id))
+        for name in VIEW_FILES:
+            con.execute(sql(name))
+        inherit_column_comments(con, "main")
+        cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
+            "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
+        con.execute("DELETE FROM cell")
+        con.register("spec_cells", cells.to_arrow())
+        con.execute("INSERT INTO cell BY NAME SELECT * FROM spec_cells")
+        con.unregister("spec_cells")
+        _load_rules(con)
+        con.execute("CREATE OR REPLACE TABLE schema_version (version VARCHAR NOT NULL)")
+        con.execute("COMMENT ON TABLE schema_version IS 'Hash of the DDL (schema.sql, views.sql, "
+                    "metrics.sql, cells) this warehouse was set up with; the loader re-applies it on change'")
+        con.execute("COMMENT ON COLUMN schema_version.version IS 'The hash (16 hex digits)'")
+        con.execute("INSERT INTO schema_version VALUES (?)", [version])
+
+    def load_year(self, partition_year: int, frames: ReportFrames, *, run_id: str | None = None,
+                  allow_empty: bool = False, shard: str | None = None) -> LoadSummary:
+        """Replace one year partition with `frames`, all in one transaction (see load_years)."""
+        return self.load_years({partition_year: frames}, run_id=run_id, allow_empty=allow_empty,
+                               shard=shard)[0]
+
+    def load_years(self, frames_by_year: Mapping[int, ReportFrames], *, run_id: str | None = None,
+                   allow_empty: bool = False, shard: str | None = None) -> list[LoadSummary]:
+        """Replace each year partition with its frames, all in one transaction.
+
+        With `shard`, only the year's rows of that shard are replaced (a sink that holds
+        shards: the lake). Re-running a year replaces its rows and nothing else; a failure
+        leaves the previous state of every year. An empty frame does not wipe a year that has
+        reports unless `allow_empty`: a crawl that found nothing is more often a portal outage
+        than a retraction.
+        """
+
+        def work(con: duckdb.DuckDBPyConnection) -> list[LoadSummary]:
+            self._setup(con)
+            layout = _layout(con)
+            summaries = [self._load_one(con, year, frames_by_year[year], run_id, allow_empty,
+                                        shard, layout)
+                         for year in sorted(frames_by_year)]
+            if any(s.skipped_reason is None for s in summaries):
+                self._after_replace(con)
+                con.execute(sql("agency.sql"))
+            return summaries
+
+        return self._write(work)
+
+    def _load_one(self, con: duckdb.DuckDBPyConnection, partition_year: int, frames: ReportFrames,
+                  run_id: str | None, allow_empty: bool, shard: str | None,
+                  layout: Layout) -> LoadSummary:
+        existing = self._reports_loaded(con, partition_year, shard)
+        if frames.report.is_empty() and existing and not allow_empty:
+            where = f"{partition_year}" + (f" (shard {shard})" if shard is not None else "")
+            reason = f"no reports parsed for {where}; kept the {existing} already loaded"
+            log.warning(reason)
+            return LoadSummary(partition_year, existing, 0, 0, 0, 0, skipped_reason=reason)
+        self._replace(con, partition_year, shard, _conform(partition_year, frames, layout))
+        con.execute("INSERT INTO load_log VALUES (?, now()::TIMESTAMP, ?, ?, ?)",
+                    [partition_year, frames.report.height, frames.fact_cell.height, run_id])
+        checks = frames.check_result
+        return LoadSummary(
+            partition_year=partition_year,
+            reports=frames.report.height,
+            canonical=int(frames.report["is_canonical"].sum() or 0),
+            cells=frames.fact_cell.height,
+            checks_failed=int((checks["passed"] == False).sum() or 0),  # NULL stays out
+            replaced_reports=existing,
+        )
+
+
+def layout_ddl() -> Iterator[str]:
+    """schema.sql and the wide tables' DDL: every table, layout.<table> for the partitioned ones."""
+    yield sql("schema.sql")
+    for table_id in WIDE_TABLES:
+        yield wide_ddl(table_id)
+
+
+def _conform(partition_year: int, frames: ReportFrames, layout: Layout) -> dict[str, pl.DataFrame]:
+    """The frames shaped like the layout tables: keys and NOT NULL checked, partition_year
+    added where the table carries it, types cast, columns the table lacks dropped (those
+    the frame lacks load NULL)."""
+    report = with_agency_keys(frames.report)
+    if not report.is_empty() and (report["partition_year"] != partition_year).any():
+        raise LoadRejected(f"frames for {partition_year} hold reports of another partition")
+    fact = frames.fact_cell
+    index = fact_index(fact)
+    _check_fact_key(fact, index)
+    tables = {"report": report, **{k: v for k, v in frames.tables().items() if k != "report"}}
+    for table_id in WIDE_TABLES:
+        tables[f"{table_id}_cells"] = wide_frame(fact, index, table_id, partition_year)
+    out = {}
+    for name, frame in tables.items():
+        columns = layout[name]
+        if name in _KEYS:
+            _require_unique(frame, _KEYS[name], name)
+        if "partition_year" in columns and "partition_year" not in frame.columns:
+            frame = frame.with_columns(partition_year=pl.lit(partition_year, dtype=pl.Int32))
+        frame = frame.select([
+            (pl.col(c) if c in frame.columns else pl.lit(None)).cast(dtype).alias(c)
+            for c, (dtype, _) in columns.items()])
+        for c, (_, not_null) in columns.items():
+            if not_null and frame[c].null_count():
+                raise LoadRejected(f"{name}.{c} is NULL in {frame[c].null_count()} row(s) of "
+                                   f"{partition_year}; nothing was loaded")
+        out[name] = frame
+    return out
+
+
+def _check_fact_key(fact: pl.DataFrame, index: FactIndex) -> None:
+    """The key (report_id, table_id, row_id, col_id) is unique: counted on integer positions
+    for spec cells, compared as strings for the (rare) cells outside the spec."""
+    keys = ["report_id", "table_id", "row_id", "col_id"]
+    known = index.cell >= 0
+    n = cell_index().n
+    counts = np.bincount(index.report[known] * n + index.cell[known],
+                         minlength=len(index.report_ids) * n)
+    unknown = fact.filter(pl.Series(~known))
+    if counts.max(initial=0) > 1 or (unknown.height and unknown.select(keys).is_duplicated().any()):
+        _require_unique(fact, keys, "fact_cell")
+
+
+def _require_unique(frame: pl.DataFrame, keys: list[str], table: str) -> None:
+    """Neither sink has a PRIMARY KEY on these tables (an index over tens of millions of rows
+    slows every load and scan); keys are checked here, before anything is written."""
+    if frame.is_empty():
+        return
+    dupes = frame.select(keys).is_duplicated()
+    if dupes.any():
+        example = frame.filter(dupes).select(keys).row(0)
+        raise LoadRejected(f"{table}: key {dict(zip(keys, example))} repeats; nothing was loaded")
+
+
+def _layout(con: duckdb.DuckDBPyConnection) -> Layout:
+    """Columns of each layout table: name → (polars type, NOT NULL), in table order."""
+    out: Layout = {}
+    for table, column, dtype, nullable in con.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+            "WHERE schema_name = 'layout' ORDER BY table_name, column_index").fetchall():
+        out.setdefault(table, {})[column] = (_POLARS_TYPES[dtype], not nullable)
+    return out
+
+
+@cache
+def _schema_version() -> str:
+    text = "".join(layout_ddl()) + "".join(sql(name) for name in VIEW_FILES) + "".join(
+        wide_views(t) for t in WIDE_TABLES)
+    text += "".join(repr(c) for c in all_cells())
+    text += "".join(repr((r.name, r.description, r.soft, r.scope, r.result_names, r.comparisons))
+                    for r in RULES)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables rule and rule_term from the form's registry (views and asset checks read them)."""
+    con.execute("DELETE FROM rule")
+    con.execute("DELETE FROM rule_term")
+    con.executemany("INSERT INTO rule VALUES (?, ?, ?, ?, ?)",
+                    [[r.name, r.description, r.soft, r.scope, list(r.result_names)] for r in RULES])
+    terms = [[r.name, c.row_id, c.col_id, t.side, t.years_back, t.table_id, t.row_id, t.col_id,
+              t.sign] for r in RULES for c in r.comparisons for t in c.terms]
+    if terms:
+        con.executemany("INSERT INTO rule_term VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", terms)
