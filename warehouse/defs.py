@@ -1,5 +1,5 @@
 """Dagster asset of the warehouse stage. Depends on: parsed_reports. Work: warehouse.loader.
-Resources: `resources.DuckDBWarehouse`; the report stage's `StagingArea`.
+Resources: `resources.DuckDBWarehouse` or `DuckLakeWarehouse`; the report stage's `StagingArea`.
 
 Partitioned by shard × year. Each partition's materialisation carries that partition's
 figures (reports per status, cells, check failures, a preview); the consistency rules are
@@ -14,7 +14,7 @@ from gongkai.assets.form.rules import RULES
 from gongkai.assets.report.combine import combine_shards
 from gongkai.assets.report.resources import StagingArea
 from gongkai.assets.sources.partitions import report_shards, shard_year_keys, shard_years
-from gongkai.warehouse.resources import DuckDBWarehouse
+from gongkai.warehouse.resources import WarehouseResource
 
 # One asset check per rule of the form's registry (assets/form/rules.py).
 warehouse_checks = [
@@ -41,7 +41,7 @@ PREVIEW_ROWS = 10  # reports in a partition's preview table
     "never blocked).",
 )
 def warehouse_reports(context: dg.AssetExecutionContext, staging: StagingArea,
-                      warehouse: DuckDBWarehouse):
+                      warehouse: WarehouseResource):
     db = warehouse.open()
     keys = shard_year_keys(context)
     years = sorted({k.year for k in keys})
@@ -55,7 +55,7 @@ def warehouse_reports(context: dg.AssetExecutionContext, staging: StagingArea,
     ids = {key: staged[key].report["report_id"].to_list() for key in keys}
     for key in keys:
         context.add_asset_metadata(partition_key=key.key, metadata=partition_figures(db, ids[key]))
-    yield dg.MaterializeResult(metadata={"warehouse": str(db.path), "partitions_in_run": len(keys)})
+    yield dg.MaterializeResult(metadata={"warehouse": db.location, "partitions_in_run": len(keys)})
     yield from evaluate_checks(db, sorted({i for v in ids.values() for i in v}), len(keys))
 
 

@@ -1,0 +1,334 @@
+"""The lake warehouse for many writers (the cluster profile): DuckLake, DuckDB's lakehouse
+format — a catalog in Postgres, the rows as Parquet files on S3-compatible object storage.
+
+The same loads as the local warehouse (writing.py: frames, checks, schema, views), held
+differently:
+
+* Every table of schema.sql is a DuckLake table under the same name, with the same columns,
+  types, NOT NULL and comments (keys are the loader's checks: DuckLake has no PRIMARY KEY). The
+  year-partitioned ones (report, fact_cell, …) carry two storage columns, ``partition_year``
+  where the layout has none, and ``shard``, and are partitioned by year (a year's rows sit in
+  their own files; a query on one year reads only those). The views of views.sql and the
+  wide views are DuckLake views: any DuckDB that attaches the lake sees them.
+* A load is one DuckLake transaction: it deletes the year's (or the shard-year's) rows, inserts
+  the new ones and rebuilds the agency dimension. A reader's snapshot holds either all of it or
+  none of it. Writers do not wait for each other: each commits its own snapshot, and DuckLake
+  refuses a commit that conflicts with one made meanwhile (two transactions deleting from the
+  same table); the loader then runs the whole transaction again on the new state, with backoff.
+* The extensions come from the wheels of the ``lake`` extra (duckdb-extension-ducklake,
+  -httpfs, -postgres-scanner), each built for exactly this DuckDB: they are LOADed from the
+  wheel's file, autoinstall is off, nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import duckdb
+import polars as pl
+
+from gongkai.warehouse.connect import WarehouseLocked
+from gongkai.warehouse.writing import PARTITIONED, Sink, T, layout_ddl, quote
+
+log = logging.getLogger(__name__)
+
+ALIAS = "lake"  # the name the lake is attached under on the loader's connections
+# Tables of schema.sql the lake does not hold: the local warehouse's list of year files.
+LOCAL_ONLY = {"part"}
+# The storage columns of the year-partitioned tables in the lake.
+YEAR_COMMENT = "The year partition this row is loaded under (the lake's storage column)"
+SHARD_COMMENT = ("The shard whose load wrote this row (NULL: loaded with its whole year); "
+                 "a load replaces the rows of its year and shard")
+
+
+class LakeUnavailable(RuntimeError):
+    """The DuckLake extensions are not installed for this DuckDB (or the lake is misconfigured)."""
+
+
+def extension_path(name: str) -> Path:
+    """The extension file a ``duckdb-extension-<name>`` wheel installs:
+    ``duckdb_extension_<name>/extensions/v<duckdb version>/<name>.duckdb_extension``."""
+    package = f"duckdb_extension_{name}"
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise LakeUnavailable(f"the DuckDB extension {name!r} is not installed: "
+                              f"pip install 'gongkai[lake]' (package {package.replace('_', '-')})")
+    path = (Path(next(iter(spec.submodule_search_locations))) / "extensions"
+            / f"v{duckdb.__version__}" / f"{name}.duckdb_extension")
+    if not path.exists():
+        raise LakeUnavailable(f"{package} has no build for DuckDB {duckdb.__version__} ({path} is "
+                              "missing): install the extension wheels of the DuckDB version in use")
+    return path
+
+
+@dataclass(frozen=True)
+class S3:
+    """Credentials and endpoint for the lake's object storage (S3 or an S3-compatible server).
+    Unset fields come from the usual AWS_* variables."""
+
+    endpoint: str | None = None   # host:port or http(s)://host:port; None: AWS itself
+    key_id: str | None = None
+    secret: str | None = None
+    region: str | None = None
+    url_style: str | None = None  # path (default with an endpoint) or vhost
+    session_token: str | None = None
+
+    def secret_sql(self) -> str:
+        env = os.environ
+        options = {
+            "KEY_ID": self.key_id or env.get("AWS_ACCESS_KEY_ID"),
+            "SECRET": self.secret or env.get("AWS_SECRET_ACCESS_KEY"),
+            "SESSION_TOKEN": self.session_token or env.get("AWS_SESSION_TOKEN"),
+            "REGION": self.region or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
+        }
+        endpoint = self.endpoint or env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+        if endpoint:
+            scheme, _, host = endpoint.rpartition("://")
+            options["ENDPOINT"] = host.rstrip("/")
+            options["URL_STYLE"] = self.url_style or "path"
+            use_ssl = scheme != "http"
+        else:
+            options["URL_STYLE"] = self.url_style
+            use_ssl = True
+        settings = ", ".join(f"{k} {quote(v)}" for k, v in options.items() if v)
+        return (f"CREATE OR REPLACE SECRET gongkai_lake_s3 (TYPE s3, {settings}, "
+                f"USE_SSL {str(use_ssl).lower()})")
+
+
+def catalog_attach(catalog: str) -> str:
+    """The ATTACH string of a lake catalog: ``postgres://user:password@host:port/db`` (many
+    writers), a libpq string ``postgres:dbname=… host=…``, or a path (a DuckDB file: one writer
+    at a time, for a single machine and tests)."""
+    if catalog.startswith("ducklake:"):
+        return catalog
+    parts = urlsplit(catalog)
+    if parts.scheme in ("postgres", "postgresql"):
+        fields = {"dbname": unquote(parts.path.lstrip("/")) or None, "host": parts.hostname,
+                  "port": parts.port, "user": unquote(parts.username or "") or None,
+                  "password": unquote(parts.password or "") or None, **dict(parse_qsl(parts.query))}
+        return "ducklake:postgres:" + " ".join(f"{k}={_libpq(v)}" for k, v in fields.items() if v)
+    if catalog.startswith("postgres:"):
+        return "ducklake:" + catalog
+    return "ducklake:" + str(Path(catalog).expanduser().resolve())
+
+
+def _libpq(value: object) -> str:
+    text = str(value)
+    if not text or any(c in text for c in " '\\"):
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return text
+
+
+class LakeWarehouse(Sink):
+    """A DuckLake warehouse: `catalog` (see `catalog_attach`) and `data_path` (s3://bucket/prefix/
+    or a local folder) for the Parquet files. Same reading and loading as `loader.Warehouse`."""
+
+    def __init__(self, catalog: str, data_path: str, *, s3: S3 | None = None,
+                 lock_timeout: float = 120.0) -> None:
+        self.catalog = catalog
+        self.data_path = data_path
+        self.s3 = s3 or S3()
+        self.lock_timeout = lock_timeout
+        self._instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
+
+    @property
+    def location(self) -> str:
+        parts = urlsplit(self.catalog)
+        catalog = self.catalog
+        if parts.password:
+            catalog = catalog.replace(f":{parts.password}@", ":***@", 1)
+        return f"{catalog} (data {self.data_path})"
+
+    @property
+    def _data_path(self) -> str:
+        if "://" in self.data_path:
+            return self.data_path.rstrip("/") + "/"
+        path = Path(self.data_path).expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return str(path) + "/"
+
+    def attach_sql(self, alias: str = ALIAS, read_only: bool = True) -> str:
+        """The ATTACH statement for this lake (analysts: see the README)."""
+        options = [f"DATA_PATH {quote(self._data_path)}"] + (["READ_ONLY"] if read_only else [])
+        return f"ATTACH {quote(catalog_attach(self.catalog))} AS {alias} ({', '.join(options)})"
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextmanager
+    def connect(self, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection with the lake attached and in use: the warehouse's tables and views
+        answer by their names, each query from the latest committed snapshot. (A cursor of
+        this process's one DuckDB instance: the extensions load and the lake attaches once.
+        Writing goes through `load_years`; `read_only` is for the interface's sake.)"""
+        cursor = self._database().cursor()
+        try:
+            cursor.execute(f"USE {ALIAS}")
+            yield cursor
+        finally:
+            cursor.close()
+
+    def _database(self) -> duckdb.DuckDBPyConnection:
+        # one instance per process: a forked worker opens its own
+        if self._instance is None or self._instance[0] != os.getpid():
+            con = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                         "autoload_known_extensions": False})
+            self._attach(con)
+            # The shape of the tables (schema.sql) in the instance's in-memory database: the
+            # loader's checks read it, and the lake's tables are made from it.
+            con.execute("USE memory")
+            for ddl in layout_ddl():
+                con.execute(ddl)
+            self._instance = (os.getpid(), con)
+        return self._instance[1]
+
+    def close(self) -> None:
+        if self._instance is not None and self._instance[0] == os.getpid():
+            self._instance[1].close()
+        self._instance = None
+
+    def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
+        needed = ["ducklake"]
+        attach = catalog_attach(self.catalog)
+        if attach.startswith("ducklake:postgres:"):
+            needed.append("postgres_scanner")
+        if "://" in self.data_path and not self.data_path.startswith("file://"):
+            needed.append("httpfs")
+        for name in needed:
+            con.execute(f"LOAD {quote(str(extension_path(name)))}")
+        if "httpfs" in needed:
+            con.execute(self.s3.secret_sql())
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                con.execute(self.attach_sql(ALIAS, read_only=False))
+                return
+            except duckdb.Error as exc:
+                # two processes creating a new lake's catalog at once: one wins, the other
+                # finds the catalog there on its next try
+                if not _catalog_race(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0.05, 0.3))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`work` in one DuckLake transaction, run again on the latest state while its commit
+        conflicts with another writer's (for up to `lock_timeout` seconds)."""
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.05
+        with self.connect(read_only=False) as con:
+            while True:
+                con.execute("BEGIN")
+                try:
+                    result = work(con)
+                    con.execute("COMMIT")
+                    return result
+                except duckdb.TransactionException as exc:
+                    _rollback(con)
+                    if "conflict" not in str(exc).lower():
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise WarehouseLocked(
+                            f"lake {self.location}: every commit for {self.lock_timeout:.0f}s "
+                            f"conflicted with another writer's ({exc})") from exc
+                    log.info("lake commit conflicted with another writer; again in %.1fs", delay)
+                    time.sleep(delay + random.uniform(0, delay))
+                    delay = min(delay * 2, 2.0)
+                except BaseException:
+                    _rollback(con)
+                    raise
+
+    def _define_tables(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Each table of schema.sql as a lake table of the same name, columns, types and
+        comments; columns added to schema.sql since are added to the lake's tables."""
+        tables = con.execute(
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+            "WHERE database_name = 'memory' AND schema_name IN ('main', 'layout') "
+            "ORDER BY schema_name DESC, table_name").fetchall()
+        columns = con.execute(
+            "SELECT schema_name, table_name, column_name, data_type, is_nullable, comment "
+            "FROM duckdb_columns() WHERE database_name = 'memory' ORDER BY column_index").fetchall()
+        # DuckLake keeps small inserts in the catalog (data inlining) with a hidden column
+        # row_id, a name the cell tables use: every row goes to Parquet instead.
+        con.execute(f"CALL {ALIAS}.set_option('data_inlining_row_limit', 0)")
+        present: dict[str, set[str]] = {}
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() "
+                f"WHERE database_name = '{ALIAS}' AND schema_name = 'main'").fetchall():
+            present.setdefault(table, set()).add(column)
+        for schema, table, comment in tables:
+            if table in LOCAL_ONLY or (schema == "layout") != (table in PARTITIONED):
+                continue
+            cols = [(c, t, nullable, k) for s, n, c, t, nullable, k in columns if (s, n) == (schema, table)]
+            if table in PARTITIONED:
+                names = {c for c, *_ in cols}
+                if "partition_year" not in names:
+                    cols.append(("partition_year", "INTEGER", True, YEAR_COMMENT))
+                cols.append(("shard", "VARCHAR", True, SHARD_COMMENT))
+            if table not in present:
+                body = ", ".join(f'"{c}" {t}' + ("" if nullable else " NOT NULL")
+                                 for c, t, nullable, _ in cols)
+                con.execute(f"CREATE TABLE main.{table} ({body})")
+                if table in PARTITIONED:
+                    con.execute(f"ALTER TABLE main.{table} SET PARTITIONED BY (partition_year)")
+            else:
+                for c, t, _, _ in cols:
+                    if c not in present[table]:
+                        con.execute(f'ALTER TABLE main.{table} ADD COLUMN "{c}" {t}')
+            if comment:
+                con.execute(f"COMMENT ON TABLE main.{table} IS {quote(comment)}")
+            for c, _, _, k in cols:
+                if k:
+                    con.execute(f'COMMENT ON COLUMN main.{table}."{c}" IS {quote(k)}')
+
+    @staticmethod
+    def _where(partition_year: int, shard: str | None) -> tuple[str, list]:
+        if shard is None:
+            return "partition_year = ?", [partition_year]
+        return "partition_year = ? AND shard = ?", [partition_year, shard]
+
+    def _reports_loaded(self, con: duckdb.DuckDBPyConnection, partition_year: int,
+                        shard: str | None) -> int:
+        where, params = self._where(partition_year, shard)
+        return con.execute(f"SELECT count(*) FROM report WHERE {where}", params).fetchone()[0]
+
+    def _replace(self, con: duckdb.DuckDBPyConnection, partition_year: int, shard: str | None,
+                 tables: dict[str, pl.DataFrame]) -> None:
+        """Delete the year's (shard's) rows of every partitioned table, insert the new ones.
+        A first load deletes nothing: writers that only insert never conflict."""
+        where, params = self._where(partition_year, shard)
+        if self._reports_loaded(con, partition_year, shard):
+            for table in PARTITIONED:
+                con.execute(f"DELETE FROM main.{table} WHERE {where}", params)
+        for table, frame in tables.items():
+            if frame.is_empty():
+                continue
+            extra = ", ?::VARCHAR AS shard" + ("" if "partition_year" in frame.columns
+                                              else ", ?::INTEGER AS partition_year")
+            values = [shard] + ([] if "partition_year" in frame.columns else [partition_year])
+            con.register("new_rows", frame.to_arrow())
+            try:
+                con.execute(f"INSERT INTO main.{table} BY NAME SELECT *{extra} FROM new_rows", values)
+            finally:
+                con.unregister("new_rows")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass  # the failed commit ended it already
+
+
+def _catalog_race(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "duplicate key" in text or "already exists" in text or "conflict" in text
