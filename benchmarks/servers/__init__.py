@@ -1,0 +1,134 @@
+"""Real servers on 127.0.0.1 for the lake's tests and benchmark, started on a free port and
+stopped (their files deleted) when the block ends: PostgreSQL from the system's binaries, and
+an S3 endpoint from moto's server. `ServerUnavailable` says why one cannot run here.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ServerUnavailable(RuntimeError):
+    """A server this machine cannot run (its program is not installed)."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_bin() -> Path:
+    found = shutil.which("pg_ctl") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))), None)
+    if not found:
+        raise ServerUnavailable("PostgreSQL is not installed (no pg_ctl on PATH or in "
+                                "/usr/lib/postgresql/*/bin; Debian: apt-get install postgresql)")
+    return Path(found).resolve().parent
+
+
+@dataclass(frozen=True)
+class Postgres:
+    port: int
+    bin: Path
+
+    def dsn(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """A new database; its DSN."""
+        subprocess.run([str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
+                        "-U", "postgres", name], check=True, capture_output=True)
+        return self.dsn(name)
+
+
+@contextmanager
+def postgres() -> Iterator[Postgres]:
+    """A throwaway PostgreSQL cluster (trust authentication, no fsync) on a free port. Run as
+    root (CI), the server runs as the `postgres` (or `nobody`) user: it refuses root."""
+    bindir = _postgres_bin()
+    home = Path(tempfile.mkdtemp(prefix="gongkai-pg-"))
+    demote = None
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            user = pwd.getpwnam("nobody")
+        os.chown(home, user.pw_uid, user.pw_gid)
+
+        def demote() -> None:
+            os.setgid(user.pw_gid)
+            os.setuid(user.pw_uid)
+
+    data, port = home / "data", free_port()
+    try:
+        subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                        "-E", "UTF8", "--no-locale", "--no-sync"],
+                       check=True, capture_output=True, preexec_fn=demote)
+        options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w",
+                        "-o", options, "start"],
+                       check=True, capture_output=True, preexec_fn=demote)
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(home, ignore_errors=True)
+        log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
+        raise ServerUnavailable(f"PostgreSQL did not start: {exc.stderr.decode(errors='replace')}{log}") from exc
+    try:
+        yield Postgres(port, bindir)
+    finally:
+        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                       capture_output=True, preexec_fn=demote, check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint: str  # http://127.0.0.1:port
+    key_id: str = "testing"
+    secret: str = "testing"
+    region: str = "us-east-1"
+
+    def create_bucket(self, name: str) -> str:
+        """A new bucket; its s3:// URL."""
+        import boto3
+
+        boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=self.key_id,
+                     aws_secret_access_key=self.secret, region_name=self.region).create_bucket(Bucket=name)
+        return f"s3://{name}/"
+
+    def object_keys(self, bucket: str) -> list[str]:
+        import boto3
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=self.key_id,
+                              aws_secret_access_key=self.secret, region_name=self.region)
+        keys = []
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            keys += [o["Key"] for o in page.get("Contents", [])]
+        return keys
+
+
+@contextmanager
+def s3() -> Iterator[S3Server]:
+    """moto's S3 server (in-memory objects) in a thread of this process, on a free port."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        raise ServerUnavailable(f"moto's server is not installed ({exc}): pip install 'moto[s3]' flask") from exc
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield S3Server(f"http://{host}:{port}")
+    finally:
+        server.stop()
