@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -99,9 +100,8 @@ class S3:
         else:
             options["URL_STYLE"] = self.url_style
             use_ssl = True
-        settings = ", ".join(f"{k} {quote(v)}" for k, v in options.items() if v)
-        return (f"CREATE OR REPLACE SECRET gongkai_lake_s3 (TYPE s3, {settings}, "
-                f"USE_SSL {str(use_ssl).lower()})")
+        settings = "".join(f", {k} {quote(v)}" for k, v in options.items() if v)
+        return f"CREATE OR REPLACE SECRET gongkai_lake_s3 (TYPE s3{settings}, USE_SSL {str(use_ssl).lower()})"
 
 
 def catalog_attach(catalog: str) -> str:
@@ -132,10 +132,11 @@ class LakeWarehouse(Sink):
     """A DuckLake warehouse: `catalog` (see `catalog_attach`) and `data_path` (s3://bucket/prefix/
     or a local folder) for the Parquet files. Same reading and loading as `loader.Warehouse`."""
 
-    def __init__(self, catalog: str, data_path: str, *, s3: S3 | None = None,
-                 lock_timeout: float = 120.0) -> None:
+    def __init__(self, catalog: str, data_path: str | None = None, *, s3: S3 | None = None,
+                 lock_timeout: float = 120.0, read_only: bool = False) -> None:
         self.catalog = catalog
-        self.data_path = data_path
+        self.data_path = data_path  # None: as the catalog records it (an existing lake)
+        self.read_only = read_only  # an analyst's handle: attached READ_ONLY, never loads
         self.s3 = s3 or S3()
         self.lock_timeout = lock_timeout
         self._instance: tuple[int, duckdb.DuckDBPyConnection] | None = None
@@ -149,7 +150,9 @@ class LakeWarehouse(Sink):
         return f"{catalog} (data {self.data_path})"
 
     @property
-    def _data_path(self) -> str:
+    def _data_path(self) -> str | None:
+        if self.data_path is None:
+            return None
         if "://" in self.data_path:
             return self.data_path.rstrip("/") + "/"
         path = Path(self.data_path).expanduser().resolve()
@@ -158,8 +161,10 @@ class LakeWarehouse(Sink):
 
     def attach_sql(self, alias: str = ALIAS, read_only: bool = True) -> str:
         """The ATTACH statement for this lake (analysts: see the README)."""
-        options = [f"DATA_PATH {quote(self._data_path)}"] + (["READ_ONLY"] if read_only else [])
-        return f"ATTACH {quote(catalog_attach(self.catalog))} AS {alias} ({', '.join(options)})"
+        options = ([f"DATA_PATH {quote(self._data_path)}"] if self._data_path else []) + (
+            ["READ_ONLY"] if read_only else [])
+        return f"ATTACH {quote(catalog_attach(self.catalog))} AS {alias}" + (
+            f" ({', '.join(options)})" if options else "")
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -167,8 +172,8 @@ class LakeWarehouse(Sink):
     def connect(self, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection with the lake attached and in use: the warehouse's tables and views
         answer by their names, each query from the latest committed snapshot. (A cursor of
-        this process's one DuckDB instance: the extensions load and the lake attaches once.
-        Writing goes through `load_years`; `read_only` is for the interface's sake.)"""
+        this process's one DuckDB instance: the extensions load and the lake attaches once,
+        READ_ONLY for a read-only LakeWarehouse. Writing goes through `load_years`.)"""
         cursor = self._database().cursor()
         try:
             cursor.execute(f"USE {ALIAS}")
@@ -182,11 +187,12 @@ class LakeWarehouse(Sink):
             con = duckdb.connect(config={"autoinstall_known_extensions": False,
                                          "autoload_known_extensions": False})
             self._attach(con)
-            # The shape of the tables (schema.sql) in the instance's in-memory database: the
-            # loader's checks read it, and the lake's tables are made from it.
-            con.execute("USE memory")
-            for ddl in layout_ddl():
-                con.execute(ddl)
+            if not self.read_only:
+                # The shape of the tables (schema.sql) in the instance's in-memory database:
+                # the loader's checks read it, and the lake's tables are made from it.
+                con.execute("USE memory")
+                for ddl in layout_ddl():
+                    con.execute(ddl)
             self._instance = (os.getpid(), con)
         return self._instance[1]
 
@@ -200,7 +206,7 @@ class LakeWarehouse(Sink):
         attach = catalog_attach(self.catalog)
         if attach.startswith("ducklake:postgres:"):
             needed.append("postgres_scanner")
-        if "://" in self.data_path and not self.data_path.startswith("file://"):
+        if "://" in (self.data_path or "s3://") and not (self.data_path or "").startswith("file://"):
             needed.append("httpfs")
         for name in needed:
             con.execute(f"LOAD {quote(str(extension_path(name)))}")
@@ -209,7 +215,7 @@ class LakeWarehouse(Sink):
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                con.execute(self.attach_sql(ALIAS, read_only=False))
+                con.execute(self.attach_sql(ALIAS, read_only=self.read_only))
                 return
             except duckdb.Error as exc:
                 # two processes creating a new lake's catalog at once: one wins, the other
@@ -223,6 +229,8 @@ class LakeWarehouse(Sink):
     def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """`work` in one DuckLake transaction, run again on the latest state while its commit
         conflicts with another writer's (for up to `lock_timeout` seconds)."""
+        if self.read_only:
+            raise PermissionError(f"lake {self.location} was opened read-only")
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.05
         with self.connect(read_only=False) as con:
@@ -289,6 +297,20 @@ class LakeWarehouse(Sink):
             for c, _, _, k in cols:
                 if k:
                     con.execute(f'COMMENT ON COLUMN main.{table}."{c}" IS {quote(k)}')
+
+    def maintain(self, keep: timedelta = timedelta(days=7)) -> None:
+        """Housekeeping, for a schedule: merge the small files many shard-year commits leave,
+        forget the snapshots older than `keep` (no reader's query may take longer), and delete
+        the files only those snapshots read. Loads go on meanwhile."""
+        older = f"older_than => now() - INTERVAL '{int(keep.total_seconds())} seconds'"
+
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(f"CALL ducklake_merge_adjacent_files('{ALIAS}')")
+            con.execute(f"CALL ducklake_expire_snapshots('{ALIAS}', {older})")
+
+        self._write(work)
+        with self.connect(read_only=False) as con:  # files, after the commit that freed them
+            con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', {older})")
 
     @staticmethod
     def _where(partition_year: int, shard: str | None) -> tuple[str, list]:
