@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--max-rows", type=int, default=50,
                      help="rows a table or markdown result shows (default: %(default)s; 0: all)")
     sql.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
+    sql.add_argument("--lake", metavar="CATALOG", help="read the cluster profile's DuckLake lake instead: "
+                     "its catalog, postgres://user@host:5432/db (S3 settings from the AWS_* variables)")
 
     export = command("export", "export:main", "write the warehouse as Parquet: fact cells partitioned "
                      "by year (fact_cell/year=2023/…), report, agency, cell, check_result")

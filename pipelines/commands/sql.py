@@ -49,7 +49,13 @@ def run_statements(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[lis
 
 
 def main(args: argparse.Namespace) -> int:
-    with read_only(args.warehouse, args.wait) as con:
+    if getattr(args, "lake", None):
+        from gongkai.warehouse.lake import LakeWarehouse
+
+        opened = LakeWarehouse(args.lake, read_only=True, lock_timeout=args.wait).connect()
+    else:
+        opened = read_only(args.warehouse, args.wait)
+    with opened as con:
         results = run_statements(con, args.query)
     if args.format in ("csv", "json"):
         if len(results) > 1:
