@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import subprocess
 import sys
 import textwrap
@@ -99,8 +100,8 @@ def contents(wh) -> dict:
         answer = wh.query(ex.sql)
         # a column of any_value() (one example among many) may name another example
         answer = answer.drop([c for c in answer.columns if c == "for_example"])
-        out[ex.name] = sorted((tuple("NaN" if v != v else v for v in row) for row in answer.rows()),
-                              key=repr)  # NaN (0/0) is not equal to itself
+        out[ex.name] = sorted((tuple("NaN" if isinstance(v, float) and math.isnan(v) else v for v in row)
+                               for row in answer.rows()), key=repr)  # NaN (0/0) is not equal to itself
     return out
 
 
@@ -298,3 +299,30 @@ def test_gongkai_sql_reads_the_lake_and_never_writes_it(tmp_path, parsed_factory
     assert gongkai(["sql", "--lake", catalog, "DELETE FROM cell"]) != 0
     assert "read-only" in capsys.readouterr().err
     assert LakeWarehouse(catalog).query("SELECT count(*) AS n FROM cell")["n"][0] > 0
+
+
+def test_the_warehouse_asset_loads_the_lake_through_its_resource(tmp_path, pg, s3, demo_frames):
+    import dagster as dg
+
+    from gongkai.assets.report.partitions import partition_range_tags
+    from gongkai.assets.report.resources import StagingArea
+    from gongkai.warehouse.defs import warehouse_reports
+
+    staging = StagingArea(store=str(tmp_path / "store"))
+    years = sorted(demo_frames)[-2:]
+    for year in years:
+        staging.write(year, demo_frames[year])
+    name = "lake_" + uuid.uuid4().hex[:8]
+    resource = DuckLakeWarehouse(catalog=pg.create_database(name), data_path=s3.create_bucket(name.replace("_", "-")),
+                                 s3_endpoint=s3.endpoint, s3_key_id=s3.key_id, s3_secret=s3.secret,
+                                 s3_region=s3.region)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([warehouse_reports], resources={"staging": staging, "warehouse": resource},
+                                instance=instance, tags=partition_range_tags(years))
+    assert result.success
+    metadata = result.get_asset_materialization_events()[0].materialization.metadata
+    assert metadata["reports"].value == sum(demo_frames[y].report.height for y in years)
+    assert resource.data_path in metadata["warehouse"].value
+    assert result.get_asset_check_evaluations()  # the rules ran on the lake
+    assert resource.open().query("SELECT count(*) AS n FROM fact_cell")["n"][0] == sum(
+        demo_frames[y].fact_cell.height for y in years)
