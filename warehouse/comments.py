@@ -15,8 +15,9 @@ _SOURCES = (("layout", "report"), ("main", "agency"), ("main", "cell"), ("layout
             ("layout", "check_result"))
 
 
-def inherit_column_comments(con: duckdb.DuckDBPyConnection, schema: str) -> None:
-    """Comment every uncommented column of the schema's tables and views that a source has."""
+def inherit_column_comments(con: duckdb.DuckDBPyConnection, schema: str, views: bool = True) -> None:
+    """Comment every uncommented column of the schema's tables and views (tables only unless
+    `views`: DuckLake keeps no comments on a view's columns) that a source has."""
     sources = " UNION ALL ".join(
         f"SELECT {i} AS rank, column_name, comment FROM duckdb_columns() "
         f"WHERE schema_name = '{source_schema}' AND table_name = '{table}' AND coalesce(comment, '') <> ''"
@@ -26,7 +27,7 @@ def inherit_column_comments(con: duckdb.DuckDBPyConnection, schema: str) -> None
         relation AS (
             SELECT schema_name, table_name, 'TABLE' AS kind FROM duckdb_tables() WHERE NOT internal
             UNION ALL
-            SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal
+            SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() WHERE NOT internal AND {views}
         )
         SELECT c.table_name, c.column_name, arg_min(s.comment, s.rank)
         FROM duckdb_columns() c

@@ -37,14 +37,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import duckdb
 import polars as pl
 
+from gongkai.warehouse.comments import inherit_column_comments
 from gongkai.warehouse.connect import WarehouseLocked
 from gongkai.warehouse.writing import PARTITIONED, Sink, T, layout_ddl, quote
 
 log = logging.getLogger(__name__)
 
 ALIAS = "lake"  # the name the lake is attached under on the loader's connections
-# Tables of schema.sql the lake does not hold: the local warehouse's list of year files.
-LOCAL_ONLY = {"part"}
 # The storage columns of the year-partitioned tables in the lake.
 YEAR_COMMENT = "The year partition this row is loaded under (the lake's storage column)"
 SHARD_COMMENT = ("The shard whose load wrote this row (NULL: loaded with its whole year); "
@@ -193,6 +192,8 @@ class LakeWarehouse(Sink):
                 con.execute("USE memory")
                 for ddl in layout_ddl():
                     con.execute(ddl)
+                con.execute("DROP TABLE part")  # the local warehouse's list of year files
+                inherit_column_comments(con, "layout")
             self._instance = (os.getpid(), con)
         return self._instance[1]
 
@@ -274,7 +275,7 @@ class LakeWarehouse(Sink):
                 f"WHERE database_name = '{ALIAS}' AND schema_name = 'main'").fetchall():
             present.setdefault(table, set()).add(column)
         for schema, table, comment in tables:
-            if table in LOCAL_ONLY or (schema == "layout") != (table in PARTITIONED):
+            if (schema == "layout") != (table in PARTITIONED):
                 continue
             cols = [(c, t, nullable, k) for s, n, c, t, nullable, k in columns if (s, n) == (schema, table)]
             if table in PARTITIONED:
@@ -311,6 +312,16 @@ class LakeWarehouse(Sink):
         self._write(work)
         with self.connect(read_only=False) as con:  # files, after the commit that freed them
             con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', {older})")
+
+    # DuckLake keeps a comment per view but none per view column (the tables' columns have theirs)
+    view_column_comments = False
+
+    def _define_views(self, con: duckdb.DuckDBPyConnection, ddl: str) -> None:
+        for statement in con.extract_statements(ddl):
+            if statement.type == duckdb.StatementType.ALTER and statement.query.lstrip().upper().startswith(
+                    "COMMENT ON COLUMN"):
+                continue
+            con.execute(statement)
 
     @staticmethod
     def _where(partition_year: int, shard: str | None) -> tuple[str, list]:

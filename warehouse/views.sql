@@ -8,12 +8,13 @@
 -- report of year N by 31 January of N+1, governments by 31 March of N+1, so it is due from
 -- 1 February or 1 April. An agency of unknown kind (or none) gets the later date: a year is never
 -- called due before it is due. Pass the date in (current_date for today) so answers can be checked.
-CREATE OR REPLACE MACRO report_due_from(report_year, agency_kind := NULL) AS
+-- (Defaults are typed NULLs: the lake, DuckLake, stores no untyped one.)
+CREATE OR REPLACE MACRO report_due_from(report_year, agency_kind := NULL::VARCHAR) AS
     make_date(report_year + 1,
               CASE WHEN coalesce(agency_kind, 'unknown') IN ('government', 'unknown') THEN 4 ELSE 2 END, 1);
 -- The latest year whose reports are due on on_date (what "the latest year" means in coverage and
 -- the README's examples); without agency_kind, the governments' later date: due from everyone.
-CREATE OR REPLACE MACRO latest_due_year(on_date, agency_kind := NULL) AS
+CREATE OR REPLACE MACRO latest_due_year(on_date, agency_kind := NULL::VARCHAR) AS
     year(on_date) - CASE WHEN on_date::DATE >= report_due_from(year(on_date) - 1, agency_kind := agency_kind)
                          THEN 1 ELSE 2 END;
 

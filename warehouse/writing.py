@@ -106,6 +106,12 @@ class Sink(ABC):
                  tables: dict[str, pl.DataFrame]) -> None:
         """Make `tables` (checked, shaped like layout.<table>) the rows of the year (and shard)."""
 
+    view_column_comments = True  # whether the sink keeps a comment on each column of a view
+
+    def _define_views(self, con: duckdb.DuckDBPyConnection, ddl: str) -> None:
+        """Run the statements of a views file (views, their comments)."""
+        con.execute(ddl)
+
     def _after_replace(self, con: duckdb.DuckDBPyConnection) -> None:
         """Anything to redo once the years are replaced, before the agency dimension."""
 
@@ -142,10 +148,10 @@ class Sink(ABC):
             return
         self._define_tables(con)
         for table_id in WIDE_TABLES:
-            con.execute(wide_views(table_id))
+            self._define_views(con, wide_views(table_id))
         for name in VIEW_FILES:
-            con.execute(sql(name))
-        inherit_column_comments(con, "main")
+            self._define_views(con, sql(name))
+        inherit_column_comments(con, "main", views=self.view_column_comments)
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
         con.execute("DELETE FROM cell")
