@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from gongkai.assets.crawl.records import CrawledDocument
-from gongkai.assets.report.division import agency_kind, division_by_code
+from gongkai.assets.report.division import agency_kind, division_by_code, hint_fits
 from gongkai.assets.report.model import Report
 
 REPORT_SCHEMA = {
@@ -230,9 +230,11 @@ def with_agency_keys(report: pl.DataFrame) -> pl.DataFrame:
 
 def _division_of(agency: str | None, rep: Report, hint: str | None) -> dict:
     """Division code, names and level as the report stage resolved them (the source's
-    division is only a fallback name when it found none), and the agency's kind."""
+    division is only a fallback name when it found none and the agency's name does not place
+    it elsewhere), and the agency's kind."""
     found = division_by_code(rep.division_code) if rep.division_code else None
-    out = {"division": rep.division or hint, "division_code": rep.division_code, "province": None,
+    fallback = hint if hint and hint_fits(agency, hint) else None
+    out = {"division": rep.division or fallback, "division_code": rep.division_code, "province": None,
            "prefecture": None, "county": None, "level": None,
            "agency_kind": agency_kind(agency) if agency else None}
     if found is not None:

@@ -18,7 +18,7 @@ from gongkai.assets.form.spec import T3_COLS, cells_for
 from gongkai.assets.read import UnreadableDocument, read_bytes
 from gongkai.assets.read.document import Document
 from gongkai.assets.report.checks import run_checks
-from gongkai.assets.report.division import resolve_division
+from gongkai.assets.report.division import place_agency
 from gongkai.assets.report.formats import columns, detect_format, row_widths
 from gongkai.assets.report.meta import find_meta
 from gongkai.assets.report.model import CellValue, Report, cell_value
@@ -95,10 +95,11 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
         report.checks = run_checks(report.cells, version, report.narrative_figures)
     elif doc.needs_ocr:
         report.warnings.append("no text to read the tables from (needs OCR)")
-    division = resolve_division(report.agency, text=_head(report.title, doc.text),
-                                hint=division_hint)
-    if division is not None:
-        report.division, report.division_code = division.name, division.code
+    placed = place_agency(report.agency, text=_head(report.title, doc.text), hint=division_hint)
+    if placed.contradiction:
+        report.warnings.append(placed.contradiction)
+    if placed.division is not None:
+        report.division, report.division_code = placed.division.name, placed.division.code
     return report
 
 
