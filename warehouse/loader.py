@@ -239,6 +239,7 @@ class Warehouse:
             con.execute(wide_views(table_id))
         for name in VIEW_FILES:
             con.execute(_sql(name))
+        _share_scope_comments(con)
         inherit_column_comments(con, "main")
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")
@@ -444,6 +445,29 @@ def _schema_version() -> str:
     text += "".join(repr((r.name, r.description, r.soft, r.scope, r.result_names, r.comparisons))
                     for r in RULES)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _share_scope_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """A view X and its X_all_scopes (views.sql: X is X_all_scopes of scope own) show the same
+    columns: a column comment written on either goes on both."""
+    rows = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND coalesce(comment, '') <> ''").fetchall()
+    comments = {(t, c): k for t, c, k in rows}
+    views = {t for (t,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main'").fetchall()}
+    for view in sorted(v for v in views if v.endswith("_all_scopes")):
+        own = view.removesuffix("_all_scopes")
+        if own not in views:
+            continue
+        columns = [c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?",
+            [view]).fetchall()]
+        for column in columns:
+            comment = comments.get((view, column)) or comments.get((own, column))
+            for target in (view, own):
+                if comment and (target, column) not in comments:
+                    con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_quote(comment)}')
 
 
 def _load_rules(con: duckdb.DuckDBPyConnection) -> None:
