@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from gongkai.assets.report.parse import parse_bytes, parse_file
-from gongkai.assets.report.scope import AGGREGATE, OWN, Figures, Scope, detect_scope, scope_from_figures
+from gongkai.assets.report.scope import (
+    AGGREGATE,
+    OWN,
+    Figures,
+    Scope,
+    detect_scope,
+    scope_from_figures,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = [(ROOT / "tests" / "fixtures" / c / "labels.jsonl", ROOT / "tests" / "fixtures" / c)
