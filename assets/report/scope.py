@@ -38,16 +38,19 @@ _AREA = r"(?:全市|全省|全区|全县|全州|全盟|全旗|全自治区)"
 # A title naming a place and nothing else before the year (淮安市2023年…, 江苏省2023年度…).
 _PLACE_TITLE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|市|自治区|自治州|州|盟|地区|县|区|旗)"
                           r"(?:\d{4}|[〇一二三四五六七八九零]{4})\s*年度?\s*政府信息公开")
+# …区 names that are no division: a development zone's committee reports its own work.
+_ZONE = re.compile(r"(?:开发区|高新区|园区|试验区|示范区|保税区|度假区|景区|合作区)(?:\d|[〇一二三四五六七八九零])")
 _AREA_TITLE = re.compile(_AREA + r"[^。\n]{0,12}政府信息公开(?:工作)?年度报告")
 # The report says it sums up other agencies' reports.
-_COMPILED = re.compile(r"汇总(?:了)?(?:各|全|本[市省区县州]|所属|下辖|辖区)|"
+_COMPILED = re.compile(r"汇总(?:了)?(?:各|全|本[市省区县州]|所属|下辖|辖区)(?=[^。]{0,16}?"
+                       r"(?:县|区|乡|镇|街道|部门|行政机关))(?![^。]{0,16}?(?:科室|处室|股室|内设))|"
                        r"(?:根据|由)[^。]{0,40}(?:各县|各区|各部门|各级行政机关)[^。]{0,40}汇总|"
                        r"(?:各县|各区|各部门)[^。]{0,30}年度报告(?:汇总|综合)")
 # Who received the applications the tables count.
 _AREA_APPLICATIONS = re.compile(_AREA + r"(?:各级行政机关|各级政府|各县区|各部门|范围内)?[^。]{0,12}?"
-                                r"(?:共|累计|合计)?(?:受理|收到|接到|新收)")
+                                r"(?:共|累计|合计)?(?:受理|收到|接到|新收)[^。]{0,12}?申请")
 _OWN_APPLICATIONS = re.compile(r"(?:本机关|本级|本部门|本单位|我局|我委|我办)[^。]{0,8}?"
-                               r"(?:共|累计|合计)?(?:受理|收到|接到|新收)|"
+                               r"(?:共|累计|合计)?(?:受理|收到|接到|新收)[^。]{0,12}?申请|"
                                r"(?:市|县|区|省)政府本级|本级政府")
 _PREAMBLE_CHARS = 1200  # the compiled-by sentence opens the report
 
@@ -61,7 +64,7 @@ class Scope:
 def detect_scope(title: str | None, text: str, agency: str | None = None) -> Scope:
     """The scope of a report from its title and wording (``text``: the report's text)."""
     head = re.sub(r"\s", "", title or "")
-    if head and (_PLACE_TITLE.match(head) or _AREA_TITLE.search(head)):
+    if head and ((_PLACE_TITLE.match(head) and not _ZONE.search(head)) or _AREA_TITLE.search(head)):
         return Scope(AGGREGATE, f"title: {head[:40]}")
     flat = re.sub(r"\s", "", text)
     if m := _COMPILED.search(flat[:_PREAMBLE_CHARS]):

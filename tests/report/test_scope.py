@@ -68,6 +68,9 @@ def test_area_wording_makes_an_aggregate(title, text) -> None:
     ("某市人民政府2023年政府信息公开工作年度报告",
      "2023年，市政府本级共收到政府信息公开申请30件。全市政务公开工作扎实推进。", "applications"),
     ("某局2023年政府信息公开工作年度报告", "我局认真贯彻落实《条例》。", "default"),
+    ("某某经济技术开发区2023年政府信息公开工作年度报告", "", "default"),   # a zone, no division
+    ("某市教育局2023年政府信息公开工作年度报告",
+     "本报告由我局办公室汇总各科室材料编制。全市统一的政务服务平台收到群众留言300条。", "default"),
     # the agency's own figures come first; the area is mentioned after
     ("某市人民政府2023年政府信息公开工作年度报告",
      "2023年，本机关共收到申请12件。另据统计，全市共受理申请300件。", "applications"),
