@@ -104,7 +104,7 @@ CREATE OR REPLACE TABLE layout.report (
     error            VARCHAR,
     warnings         VARCHAR[]
 );
-COMMENT ON TABLE layout.report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
+COMMENT ON TABLE layout.report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency, year and scope among the readable ones.';
 COMMENT ON COLUMN layout.report.report_id IS 'Stable id: hash of the content sha256 (the same bytes are one report at whatever URL)';
 COMMENT ON COLUMN layout.report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
 COMMENT ON COLUMN layout.report.agency IS 'The agency name as the report (or else the portal) gives it';
@@ -131,7 +131,7 @@ COMMENT ON COLUMN layout.report.fetched_at IS 'When the crawl fetched (or revali
 COMMENT ON COLUMN layout.report.parsed_at IS 'When the document was read into this row, UTC';
 COMMENT ON COLUMN layout.report.is_correction IS 'The title says 更正/更新/修订: a post replacing an earlier one (preferred as canonical)';
 COMMENT ON COLUMN layout.report.sha256 IS 'Key of the raw bytes in the raw store';
-COMMENT ON COLUMN layout.report.is_canonical IS 'The report counted for its agency and year; the others stay queryable';
+COMMENT ON COLUMN layout.report.is_canonical IS 'The report counted for its agency, year and scope (an agency''s own report and its area''s aggregate are each counted); the others stay queryable';
 COMMENT ON COLUMN layout.report.canonical_reason IS 'Why this row is (or is not) the canonical one';
 COMMENT ON COLUMN layout.report.superseded_by IS 'report_id of the canonical report that replaces this one';
 COMMENT ON COLUMN layout.report.cells_read IS 'Number of table cells with a value (not NULL)';

@@ -342,7 +342,7 @@ def _scope_by_figures(reports: list[dict], received: list[float | None]) -> None
     """Where the wording left a government's report at the default scope, its figures against
     the other reports of its division may show it sums them up (scope.scope_from_figures)."""
     found = scope_from_figures([
-        Figures(i, r["division"], r["year"], Scope(r["scope"], r["scope_reason"] or ""),
+        Figures(i, normalise_agency(r["agency"]), r["division"], r["year"], Scope(r["scope"], r["scope_reason"] or ""),
                 r["agency_kind"] in (GOVERNMENT, GENERAL_OFFICE), received[i])
         for i, r in enumerate(reports) if r["scope"] is not None])
     for i, scope in found.items():

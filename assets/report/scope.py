@@ -87,6 +87,7 @@ class Figures:
     """What ``scope_from_figures`` needs of one report."""
 
     key: object  # anything that names the report to the caller
+    agency: str | None  # an agency counts once (its HTML page and PDF are two documents)
     division: str | None  # full division name, 江苏省淮安市 (members sit under it)
     year: int | None
     scope: Scope
@@ -119,7 +120,8 @@ def scope_from_figures(reports: Sequence[Figures]) -> dict[object, Scope]:
             year, division = places[i]
             if year != r.year or not division.startswith(r.division):
                 break
-            members += [m.received for m in by_place[places[i]] if m is not r]
+            members += list({m.agency: m.received for m in reversed(by_place[places[i]])
+                             if m is not r and m.agency != r.agency}.values())
         total = sum(members)
         if (len(members) >= _MIN_MEMBERS and total > 0 and r.received > max(members)
                 and abs(r.received - total) <= _NEAR_SUM * total):

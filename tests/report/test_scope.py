@@ -88,8 +88,9 @@ def test_parse_output_carries_the_scope_and_its_evidence() -> None:
     assert parse_bytes(b"\x00garbage", "y.pdf", media="pdf").to_json()["scope"] is None
 
 
-def _figures(key, division, received, government=True, reason="default: no area wording"):
-    return Figures(key, division, 2023, Scope(OWN, reason), government, received)
+def _figures(key, division, received, government=True, reason="default: no area wording",
+             agency=None):
+    return Figures(key, agency or key, division, 2023, Scope(OWN, reason), government, received)
 
 
 def test_a_silent_government_report_that_sums_its_division_is_an_aggregate() -> None:
@@ -98,6 +99,14 @@ def test_a_silent_government_report_that_sums_its_division_is_an_aggregate() -> 
                _figures("county", "江苏省淮安市涟水县", 200, True), _figures("other", "江苏省宿迁市", 400)]
     found = scope_from_figures(reports)
     assert set(found) == {"city"} and found["city"].reason.startswith("figures")
+
+
+def test_an_agency_posted_twice_counts_once_among_the_members() -> None:
+    reports = [_figures("city", "江苏省淮安市", 400),
+               _figures("gov.html", "江苏省淮安市", 200, agency="淮安市人民政府"),
+               _figures("gov.pdf", "江苏省淮安市", 200, agency="淮安市人民政府"),
+               _figures("county", "江苏省淮安市涟水县", 200)]
+    assert set(scope_from_figures(reports)) == {"city"}
 
 
 def test_figures_never_overrule_wording_nor_make_a_department_an_aggregate() -> None:
