@@ -7,7 +7,8 @@ choice comes from a generator seeded with SEED and the document's id, PDFs are b
 reportlab's `invariant` and DOCX zips with fixed timestamps, so a rebuild is byte-identical.
 
 The site mixes generated reports of the fictional 清河市 / 清河县 (both formats, 2019-2024, HTML,
-PDF, DOCX, with placeholders, empty cells, broken rules, a duplicate and a 更正版) with the real
+PDF, DOCX, with placeholders, empty cells, broken rules, a duplicate and a 更正版, and the whole
+city's 汇总 report of 2023 summing both portals' reports of that year) with the real
 labelled documents of ``tests/fixtures/`` (two crawled reports and one fixture from
 ``samples/``, and the five ``seeds/`` reports re-rendered from their own text and numbers).
 """
@@ -26,7 +27,7 @@ from urllib.parse import quote
 from gongkai.demo import portals
 from gongkai.demo.doc import ReportDoc
 from gongkai.demo.model import broken_rules, cell_keys
-from gongkai.demo.narrative import Block, generated_blocks, seed_blocks
+from gongkai.demo.narrative import Block, aggregate_blocks, generated_blocks, seed_blocks
 from gongkai.demo.render_docx import render_docx
 from gongkai.demo.render_html import report_body
 from gongkai.demo.render_pdf import render_pdf
@@ -102,6 +103,21 @@ PLANS = [
     Plan("county", "清河县市场监督管理局", 2024, "docx", quirks=("fullwidth_digits",)),
     Plan("county", "清河县人力资源和社会保障局", 2020, "pdf"),
     Plan("county", "清河县农业农村局", 2024, "pdf"),
+]
+
+# The whole city's report (汇总, scope aggregate): the sum of the year's reports of the city's
+# government and departments and of its county's, compiled by the general office, with the
+# small differences real compilations have (a late correction, a township's review) that the
+# warehouse's hierarchy check finds: (place, compiler, year, media, {cell: added to the sum}).
+AGGREGATES = [
+    ("清河市", "清河市人民政府办公室", 2023, "html", {
+        # two applications a member's report missed, received and granted
+        "t3|received_new|natural_person": 2, "t3|received_new|total": 2,
+        "t3|result.granted|natural_person": 2, "t3|result.granted|total": 2,
+        "t3|result.total|natural_person": 2, "t3|result.total|total": 2,
+        # a township's administrative review, upheld
+        "t4|review|upheld": 1, "t4|review|total": 1,
+    }),
 ]
 
 # Real documents of tests/fixtures/samples: (label doc_id, host, url path). Served as they are.
@@ -239,9 +255,9 @@ def _render(doc: ReportDoc, media: str, style: str, rng: random.Random) -> bytes
 
 
 def _truth(doc: ReportDoc, media: str, rel: str, url_path: str, host: str, canonical: bool,
-           notes: str, sections: dict | None = None) -> dict:
+           notes: str, sections: dict | None = None, scope: str = "own") -> dict:
     return {"doc_id": doc.doc_id, "file": rel, "media": media, "agency": doc.agency, "year": doc.year,
-            "format_version": doc.fv, "title": doc.title, "cells": {k: doc.cells[k] for k in cell_keys(doc.fv)},
+            "format_version": doc.fv, "scope": scope, "title": doc.title, "cells": {k: doc.cells[k] for k in cell_keys(doc.fv)},
             "sections": sections if sections is not None else _sections(doc.blocks),
             "broken_rules": broken_rules(doc.cells, doc.fv), "quirks": list(doc.quirks),
             "url_path": url_path, "host": host, "canonical": canonical, "notes": notes}
@@ -260,7 +276,8 @@ class Publisher:
 
     def publish(self, doc: ReportDoc, host: str, media: str, rng: random.Random, date: str,
                 list_title: str | None = None, canonical: bool = True, chinese_name: bool = False,
-                notes: str = "", sections: dict | None = None, doc_id_suffix: str = "") -> None:
+                notes: str = "", sections: dict | None = None, doc_id_suffix: str = "",
+                scope: str = "own", hierarchy: dict | None = None) -> None:
         title = list_title or doc.title or f"{doc.year}年政府信息公开工作年度报告"
         ymd, ym = date.replace("-", ""), date[:7].replace("-", "")
         serial = self._next(rng)
@@ -300,8 +317,10 @@ class Publisher:
             self.out.write(host, article, self._article(host, title, date, doc.agency or "", body, False, serial))
         for rel, m, url_path, canon in add:
             suffix = doc_id_suffix + ("" if m == "html" or media != "html+pdf" else "-pdf")
-            line = _truth(doc, m, rel, url_path, host, canon, notes, sections)
+            line = _truth(doc, m, rel, url_path, host, canon, notes, sections, scope)
             line["doc_id"] = doc.doc_id + suffix
+            if hierarchy:
+                line["hierarchy"] = hierarchy
             self.out.truth.append(line)
         self.out.lists[host].append(portals.ListItem(title, href, date))
 
@@ -352,6 +371,32 @@ def build_generated(pub: Publisher) -> None:
                         notes=notes)
 
 
+def build_aggregates(pub: Publisher) -> None:
+    """The city's 汇总 report of each AGGREGATES year: built after the generated reports, from
+    the canonical ones of that year on both hosts (the city's and the county's agencies)."""
+    for place, compiler, year, media, extra in AGGREGATES:
+        members = [t for t in pub.out.truth if t["year"] == year and t["canonical"]
+                   and t["scope"] == "own" and not set(t["quirks"]) & {"real_document", "seed_text"}]
+        fv = _fv(Plan("city", place, year, media))
+        assert all(t["format_version"] == fv for t in members), "members of one format"
+        cells: dict = {}
+        for key in cell_keys(fv):
+            values = [t["cells"][key] or 0 for t in members]  # an empty cell adds nothing
+            total = sum(values)
+            cells[key] = round(total, 4) if any(isinstance(v, float) for v in values) else total
+        for key, added in extra.items():
+            cells[key] += added
+        rng = _rng(place, year, "aggregate")
+        title = _title(place, year)
+        doc = ReportDoc(f"city-全市-{year}", place, year, fv, title, cells,
+                        aggregate_blocks(place, compiler, year, fv, cells, rng, title),
+                        quirks=["aggregate"])
+        pub.publish(doc, "city", media, rng, _date(rng, year), scope="aggregate",
+                    notes=f"Generated; the whole city's report (汇总) over {len(members)} members.",
+                    hierarchy={"members": sorted(t["doc_id"] for t in members),
+                               "differences": extra})
+
+
 def _labels(corpus: str) -> dict[str, dict]:
     text = (FIXTURES / corpus / "labels.jsonl").read_text(encoding="utf-8")
     return {d["doc_id"]: d for d in map(json.loads, text.splitlines())}
@@ -396,6 +441,7 @@ def build_seeds(pub: Publisher) -> None:
                         dict(label["cells"]), blocks, quirks=(["gbk"] if gbk else []) + ["seed_text"]
                         + (["vertical_labels"] if media == "docx" else []))
         pub.publish(doc, host, media, rng, _date(rng, label["year"]), sections=label["sections"],
+                    scope=label["scope"],
                     notes=f"Seed {label['file']} re-rendered as {media} from its own text and numbers.")
 
 
@@ -453,6 +499,7 @@ def build(root: Path) -> Output:
     build_real(out, pub)
     build_seeds(pub)
     build_lookalikes(out, pub)
+    build_aggregates(pub)  # last: the names of the other files do not move
     write_lists(out)
     truth = sorted(out.truth, key=lambda t: t["doc_id"])
     (root / "truth.jsonl").write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in truth),

@@ -92,6 +92,20 @@ def generated_blocks(agency: str, year: int, fv: str, cells: dict, rng: random.R
             ("p", fee_para + "本年度无其他需要报告的事项。")]
 
 
+def aggregate_blocks(place: str, compiler: str, year: int, fv: str, cells: dict,
+                     rng: random.Random, title: str) -> list[Block]:
+    """A whole area's report (汇总): compiled by the government's general office from the
+    reports of every county and department, its prose speaking of 全市各级行政机关."""
+    blocks = generated_blocks(place, year, fv, cells, rng, title)
+    preamble = (f"本报告由{compiler}根据《中华人民共和国政府信息公开条例》和"
+                f"{'国办公开办函〔2021〕30号' if fv == '2021' else '国办公开办函〔2019〕60号'}文件要求，"
+                f"汇总全市各县（区）人民政府、市政府各部门政府信息公开工作年度报告编制而成。本报告中所列"
+                f"数据的统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{compiler}联系。")
+    area = "全市各级行政机关"
+    return [("title", title), ("p", preamble)] + [
+        (kind, text.replace("本机关", area)) for kind, text in blocks[2:]]
+
+
 # --- seeds: the real text, cut around its tables -------------------------------------------
 
 _S2 = re.compile(r"^二、\s*主动公开")

@@ -38,3 +38,27 @@ def inherit_column_comments(con: duckdb.DuckDBPyConnection, schema: str, views: 
     for table, column, comment in missing:
         con.execute(f'COMMENT ON COLUMN {schema}."{table}"."{column}" IS '
                     + "'" + comment.replace("'", "''") + "'")
+
+
+def share_scope_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """A view X and its X_all_scopes (views.sql: X is X_all_scopes of scope own) show the same
+    columns: a column comment written on either goes on both."""
+    rows = con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND coalesce(comment, '') <> ''").fetchall()
+    comments = {(t, c): k for t, c, k in rows}
+    views = {t for (t,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main'").fetchall()}
+    for view in sorted(v for v in views if v.endswith("_all_scopes")):
+        own = view.removesuffix("_all_scopes")
+        if own not in views:
+            continue
+        columns = [c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?",
+            [view]).fetchall()]
+        for column in columns:
+            comment = comments.get((view, column)) or comments.get((own, column))
+            for target in (view, own):
+                if comment and (target, column) not in comments:
+                    text = comment.replace("'", "''")
+                    con.execute(f"COMMENT ON COLUMN {target}.\"{column}\" IS '{text}'")

@@ -106,8 +106,9 @@ def _markdown(frame: pl.DataFrame) -> str:
 
 def evaluate_checks(warehouse, report_ids: list[str], partitions: int):
     """One check result per registered rule over the canonical reports loaded by the run's
-    partitions: report rules from check_result, cross-year rules from cross_year_check; each
-    names up to EXAMPLES failing reports with their figures."""
+    partitions: report rules from check_result, cross-year rules from cross_year_check,
+    hierarchy rules from hierarchy_check; each names up to EXAMPLES failing reports with their
+    figures."""
     per_report = warehouse.query(
         """
         SELECT k.rule, k.report_id, r.agency, r.year, k.row_id, k.col_id, k.expected, k.actual,
@@ -117,18 +118,19 @@ def evaluate_checks(warehouse, report_ids: list[str], partitions: int):
         """,
         [report_ids],
     )
-    cross_year = warehouse.query(
-        """
+    # the rules checked across reports, from their views (same columns)
+    across = {scope: warehouse.query(
+        f"""
         SELECT rule, report_id, agency, year, row_id, col_id, expected, actual, passed
-        FROM cross_year_check
+        FROM {view}
         WHERE report_id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [report_ids],
-    )
+    ) for scope, view in (("cross_year", "cross_year_check"), ("hierarchy", "hierarchy_check"))}
     scope = "" if partitions == 1 else "_over_partitions"
     for rule in RULES:
         names = rule.result_names if rule.scope == "report" else (rule.name,)
-        found = (per_report if rule.scope == "report" else cross_year).filter(
+        found = (per_report if rule.scope == "report" else across[rule.scope]).filter(
             pl.col("rule").is_in(list(names)))
         failing = found.filter(pl.col("passed").not_())  # NULL (not assessable) is neither
         counts = {

@@ -44,7 +44,7 @@ COMMENT ON TABLE rule IS 'The consistency rules (勾稽关系) of the form''s re
 COMMENT ON COLUMN rule.name IS 'The rule''s name, e.g. t3_balance';
 COMMENT ON COLUMN rule.description IS 'What the rule asks, in words';
 COMMENT ON COLUMN rule.soft IS 'A soft rule''s failures are findings of a weaker kind (reports disagree with themselves, agencies clean up their lists) and stay out of check_failures';
-COMMENT ON COLUMN rule.scope IS 'report (checked on each report: check_result) or cross_year (year N against N−1 of the same agency: cross_year_check)';
+COMMENT ON COLUMN rule.scope IS 'report (checked on each report: check_result), cross_year (year N against N−1 of the same agency: cross_year_check) or hierarchy (an aggregate report against its members'' own reports: hierarchy_check)';
 COMMENT ON COLUMN rule.results IS 'The check_result.rule names its findings carry (the narrative rule records one per figure: narrative_*)';
 
 CREATE TABLE IF NOT EXISTS rule_term (
@@ -82,6 +82,8 @@ CREATE OR REPLACE TABLE layout.report (
     county           VARCHAR,
     level            VARCHAR,
     agency_kind      VARCHAR,
+    scope            VARCHAR,
+    scope_reason     VARCHAR,
     year             INTEGER,
     format_version   VARCHAR,
     title            VARCHAR,
@@ -102,7 +104,7 @@ CREATE OR REPLACE TABLE layout.report (
     error            VARCHAR,
     warnings         VARCHAR[]
 );
-COMMENT ON TABLE layout.report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency and year among the readable ones.';
+COMMENT ON TABLE layout.report IS 'One row per report document found (an HTML page and its PDF are two rows); exactly one is_canonical row per agency, year and scope among the readable ones.';
 COMMENT ON COLUMN layout.report.report_id IS 'Stable id: hash of the content sha256 (the same bytes are one report at whatever URL)';
 COMMENT ON COLUMN layout.report.partition_year IS 'The year partition this row is loaded under (the year the portal lists it for); reloading a year replaces exactly these rows';
 COMMENT ON COLUMN layout.report.agency IS 'The agency name as the report (or else the portal) gives it';
@@ -115,6 +117,8 @@ COMMENT ON COLUMN layout.report.prefecture IS 'Prefecture (地级, e.g. 淮安�
 COMMENT ON COLUMN layout.report.county IS 'County (县级, e.g. 沭阳县) of the division; NULL above county level or where not resolved';
 COMMENT ON COLUMN layout.report.level IS 'province, prefecture, county or township';
 COMMENT ON COLUMN layout.report.agency_kind IS 'government, general_office, or the department''s sector';
+COMMENT ON COLUMN layout.report.scope IS 'What the figures cover: own (本级, the agency''s own work: the default) or aggregate (汇总, a whole city''s / county''s / province''s figures, its counties and departments included). The analyst views count own reports only, so nothing is counted twice; the *_all_scopes views hold both';
+COMMENT ON COLUMN layout.report.scope_reason IS 'The evidence for scope: title, preamble (本报告由…汇总…), applications (全市各级行政机关共收到… / 本机关共收到…), figures (the sum of the own reports inside its division), or default (no area wording)';
 COMMENT ON COLUMN layout.report.year IS 'The report year as the document itself states it (the year the activity happened, published early the next year)';
 COMMENT ON COLUMN layout.report.format_version IS 'The form the tables follow: 2021 (the current form), 2019, or pre2019 (prose only, no tables)';
 COMMENT ON COLUMN layout.report.title IS 'The document''s title (from the document, else the portal''s link)';
@@ -127,7 +131,7 @@ COMMENT ON COLUMN layout.report.fetched_at IS 'When the crawl fetched (or revali
 COMMENT ON COLUMN layout.report.parsed_at IS 'When the document was read into this row, UTC';
 COMMENT ON COLUMN layout.report.is_correction IS 'The title says 更正/更新/修订: a post replacing an earlier one (preferred as canonical)';
 COMMENT ON COLUMN layout.report.sha256 IS 'Key of the raw bytes in the raw store';
-COMMENT ON COLUMN layout.report.is_canonical IS 'The report counted for its agency and year; the others stay queryable';
+COMMENT ON COLUMN layout.report.is_canonical IS 'The report counted for its agency, year and scope (an agency''s own report and its area''s aggregate are each counted); the others stay queryable';
 COMMENT ON COLUMN layout.report.canonical_reason IS 'Why this row is (or is not) the canonical one';
 COMMENT ON COLUMN layout.report.superseded_by IS 'report_id of the canonical report that replaces this one';
 COMMENT ON COLUMN layout.report.cells_read IS 'Number of table cells with a value (not NULL)';

@@ -71,16 +71,22 @@ _EXAMPLE = {"t2": "fees__amount_10k_yuan", "t3": "received_new__total", "t4": "r
 
 
 def wide_views(table_id: str) -> str:
+    # {t}_wide counts each agency's own figures only (scope own, 本级); {t}_wide_all_scopes
+    # adds the areas' aggregates (汇总), which sum the own reports again.
     cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
     comments = "\n".join(_comment(f'{table_id}_wide."{name}"', text)
                          for name, text in cell_comments(table_id).items())
     return f"""
-CREATE OR REPLACE VIEW {table_id}_wide AS
+CREATE OR REPLACE VIEW {table_id}_wide_all_scopes AS
 SELECT r.report_id, r.agency_id, r.agency, r.division, r.division_code, r.province, r.prefecture,
-       r.county, r.level, r.agency_kind, r.year, r.format_version, {cols_sql}
+       r.county, r.level, r.agency_kind, coalesce(r.scope, 'own') AS scope, r.year,
+       r.format_version, {cols_sql}
 FROM {table_id}_cells w JOIN report r USING (report_id)
 WHERE r.is_canonical;
-COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical report), one column per {table_id} cell: <row_id>__<col_id> with dots as _, e.g. {_EXAMPLE[table_id]}';
+COMMENT ON VIEW {table_id}_wide_all_scopes IS 'As {table_id}_wide, for reports of every scope: own (本级) and aggregate (汇总, a whole area summed again): filter on scope, or sums count twice';
+CREATE OR REPLACE VIEW {table_id}_wide AS
+SELECT * FROM {table_id}_wide_all_scopes WHERE scope = 'own';
+COMMENT ON VIEW {table_id}_wide IS 'One row per agency and year (its canonical own report, scope own: 本级), one column per {table_id} cell: <row_id>__<col_id> with dots as _, e.g. {_EXAMPLE[table_id]}; the areas'' aggregates (汇总) are in {table_id}_wide_all_scopes';
 {comments}
 """
 

@@ -27,7 +27,7 @@ import polars as pl
 from gongkai.assets.form.rules import RULES
 from gongkai.assets.form.spec import all_cells
 from gongkai.assets.report.frames import ReportFrames, with_agency_keys
-from gongkai.warehouse.comments import inherit_column_comments
+from gongkai.warehouse.comments import inherit_column_comments, share_scope_comments
 from gongkai.warehouse.wide import (
     WIDE_TABLES,
     FactIndex,
@@ -151,6 +151,8 @@ class Sink(ABC):
             self._define_views(con, wide_views(table_id))
         for name in VIEW_FILES:
             self._define_views(con, sql(name))
+        if self.view_column_comments:
+            share_scope_comments(con)
         inherit_column_comments(con, "main", views=self.view_column_comments)
         cells = pl.DataFrame([c.__dict__ for c in all_cells()]).select(
             "table_id", "row_id", "col_id", "row_label", "col_label", "unit", "formats")

@@ -5,7 +5,10 @@ a weaker finding, kept out of check_failures) and its implementation:
 
 - a report rule checks one report's cells (``check``); the report stage records its findings;
 - a cross-year rule compares year N with year N−1 of the same agency (``comparisons``: sums of
-  cells, so the warehouse evaluates it in SQL from the ``rule_term`` table the loader fills).
+  cells, so the warehouse evaluates it in SQL from the ``rule_term`` table the loader fills);
+- a hierarchy rule compares an area's aggregate report (scope aggregate, 汇总) with the sum of
+  the own reports of the agencies inside its division, same year (``comparisons`` too: the
+  expected terms are summed over those member reports; view ``hierarchy_check``).
 
 The warehouse's asset checks, its ``rule`` table and the demo's truth derive from ``RULES``:
 a new rule is a new entry here (and its test), nothing else.
@@ -76,7 +79,7 @@ class Rule:
     name: str
     description: str
     soft: bool
-    scope: Literal["report", "cross_year"]
+    scope: Literal["report", "cross_year", "hierarchy"]
     check: ReportCheck | None = None  # report rules: (cells, format_version, narrative figures)
     comparisons: tuple[Comparison, ...] = ()  # cross-year rules
     results: tuple[str, ...] = ()  # the rule names its findings carry, when not just `name`
@@ -225,6 +228,24 @@ def _t2_in_force() -> tuple[Comparison, ...]:
     )) for row in rows)
 
 
+# --- up the hierarchy -------------------------------------------------------------------------
+
+# The figures an aggregate (汇总) report sums from its members: t3's 总计 column of the rows
+# every format prints, and t4's three totals.
+_HIERARCHY_CELLS: tuple[tuple[str, str], ...] = (
+    ("t3", "received_new"), ("t3", "carried_over"), ("t3", "result.granted"),
+    ("t3", "result.partly_granted"), ("t3", "result.total"), ("t3", "carried_forward"),
+    *(("t4", row) for row in T4_ROWS),
+)
+
+
+def _hierarchy() -> tuple[Comparison, ...]:
+    return tuple(Comparison(row, "total", (
+        Term("actual", 0, table, row, "total"),
+        Term("expected", 0, table, row, "total"),
+    )) for table, row in _HIERARCHY_CELLS)
+
+
 # --- the registry -----------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -250,6 +271,12 @@ RULES: tuple[Rule, ...] = (
          "Soft, 2021 format: in_force of year N equals in_force of N−1 + issued − repealed of N, "
          "for each t2 row (规章, 行政规范性文件); agencies also clean up their lists",
          soft=True, scope="cross_year", comparisons=_t2_in_force()),
+    Rule("aggregate_matches_members",
+         "Soft: an area's aggregate report (scope aggregate, 汇总) prints the sum of the own "
+         "reports loaded for the agencies inside its division, same year (t3 总计 of received, "
+         "carried over, granted, partly granted, answered, carried forward; t4 totals); members "
+         "not loaded or not published make the sum smaller",
+         soft=True, scope="hierarchy", comparisons=_hierarchy()),
 )
 
 
@@ -259,6 +286,10 @@ def report_rules() -> tuple[Rule, ...]:
 
 def cross_year_rules() -> tuple[Rule, ...]:
     return tuple(r for r in RULES if r.scope == "cross_year")
+
+
+def hierarchy_rules() -> tuple[Rule, ...]:
+    return tuple(r for r in RULES if r.scope == "hierarchy")
 
 
 def check_report(values: Values, format_version: str | None,

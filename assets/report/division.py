@@ -9,6 +9,8 @@ left to right, each one inside the previous.
 A bare name can be ambiguous (朝阳区: Beijing and Changchun; 鼓楼区: four cities). The caller's
 hint (the sources file's ``division``, e.g. 江苏省淮安市) and the report's own text (its title
 and body: 哈尔滨市阿城区…) decide between them; when nothing decides, the answer is None.
+A name that places the agency outside the hint wins over it (a portal re-posting another
+place's report), and `place_agency` says so: the report stage records it as a warning.
 A place the gazetteer does not know (a demo 示范省, a 测试市) makes the answer None too, never a
 real place that happens to share a county name: a hint naming an unknown province vetoes every
 candidate, and so does an unknown division name printed right before the agency's place name.
@@ -195,15 +197,30 @@ def _support(entry: _Entry, text: str) -> int:
     return sum(text.count(g.by_code[c].name) for c in entry.chain[:-1])
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where the agency sits, and why the source's hint was overruled, if it was."""
+
+    division: Division | None
+    contradiction: str | None = None  # a warning: the name places the agency outside the hint
+
+
 def resolve_division(agency: str | None, *, text: str | None = "",
                      hint: str | None = None) -> Division | None:
     """The division the agency sits in, or None when the gazetteer cannot say for sure."""
+    return place_agency(agency, text=text, hint=hint).division
+
+
+def place_agency(agency: str | None, *, text: str | None = "",
+                 hint: str | None = None) -> Placement:
+    """`resolve_division` with the contradiction noted: the agency's own name wins over a hint
+    that places it elsewhere (a portal re-posting another place's report: 淮安市人民政府 on
+    the demo's 示范省 portal), and that is worth a warning."""
     text = text or ""
     hinted: list[_Entry] = []
+    foreign = False
     if hint and hint.strip():
         hinted, foreign = _resolve_hint(hint)
-        if foreign:
-            return None
     source = re.sub(r"\s", "", agency or "")
     if not source and text:
         first = next((ln for ln in text.splitlines() if "政府信息公开" in ln), "")
@@ -212,21 +229,30 @@ def resolve_division(agency: str | None, *, text: str | None = "",
     if chain is not None:
         names, before = chain
         if before and _DIVISION_LIKE.search(before):
-            return None  # an unknown division opens the name (示范省清河县…)
+            return Placement(None)  # an unknown division opens the name (示范省清河县…)
         found = _candidates(names)
         anchored = len(names) > 1
     else:
-        found, anchored = [], False
+        names, found, anchored = [], [], False
+    if foreign:
+        # The hint names a place the gazetteer lacks: the agency is that place's unless its
+        # name names another one (清河县 of 示范省清河市清河县 is not Hebei's 清河县).
+        if not found or all(n in re.sub(r"\s", "", hint or "") for n in names):
+            return Placement(None)
+        hinted = []
     if not found:
         # No place in the name (本局, 县教育局): the portal's division is the agency's.
-        return _division(hinted[0]) if len(hinted) == 1 else None
+        return Placement(_division(hinted[0]) if len(hinted) == 1 else None)
+    contradiction = foreign  # the name named a place that is not the hint's (above)
     if hinted:
         near = [e for e in found
                 if any(_is_within(e, h) or _is_within(h, e) for h in hinted)]
         if near:
             found = near
-        elif not anchored:
-            return None  # the name points elsewhere than the portal and nothing anchors it
+        elif not anchored and len(found) > 1:
+            return Placement(None, _contradiction(source, hint))  # ambiguous, and not here
+        else:
+            contradiction = True
     if text:
         found = [e for e in found if not _contradicted(e, re.sub(r"\s", "", text))]
     if len(found) > 1 and text:
@@ -235,7 +261,21 @@ def resolve_division(agency: str | None, *, text: str | None = "",
         best = max(scores)
         if best > 0 and scores.count(best) == 1:
             found = [found[scores.index(best)]]
-    return _division(found[0]) if len(found) == 1 else None
+    division = _division(found[0]) if len(found) == 1 else None
+    return Placement(division, _contradiction(source, hint, division) if contradiction else None)
+
+
+def _contradiction(agency: str, hint: str | None, division: Division | None = None) -> str:
+    where = f" ({division.name})" if division else ""
+    return (f"the agency's name {agency}{where} places it outside the source's division {hint}: "
+            f"the name wins")
+
+
+@lru_cache(maxsize=4096)
+def hint_fits(agency: str | None, hint: str | None) -> bool:
+    """Whether the source's division may stand for the agency's (when none was resolved):
+    not when the agency's own name places it elsewhere."""
+    return place_agency(agency, hint=hint).contradiction is None
 
 
 def strip_division(name: str) -> str:

@@ -18,8 +18,15 @@ from pathlib import Path
 import polars as pl
 
 from gongkai.assets.crawl.records import CrawledDocument
-from gongkai.assets.report.division import agency_kind, division_by_code
+from gongkai.assets.report.division import (
+    GENERAL_OFFICE,
+    GOVERNMENT,
+    agency_kind,
+    division_by_code,
+    hint_fits,
+)
 from gongkai.assets.report.model import Report
+from gongkai.assets.report.scope import Figures, Scope, scope_from_figures
 
 REPORT_SCHEMA = {
     "report_id": pl.Utf8,
@@ -34,6 +41,8 @@ REPORT_SCHEMA = {
     "county": pl.Utf8,
     "level": pl.Utf8,
     "agency_kind": pl.Utf8,
+    "scope": pl.Utf8,
+    "scope_reason": pl.Utf8,
     "year": pl.Int32,
     "format_version": pl.Utf8,
     "title": pl.Utf8,
@@ -230,9 +239,11 @@ def with_agency_keys(report: pl.DataFrame) -> pl.DataFrame:
 
 def _division_of(agency: str | None, rep: Report, hint: str | None) -> dict:
     """Division code, names and level as the report stage resolved them (the source's
-    division is only a fallback name when it found none), and the agency's kind."""
+    division is only a fallback name when it found none and the agency's name does not place
+    it elsewhere), and the agency's kind."""
     found = division_by_code(rep.division_code) if rep.division_code else None
-    out = {"division": rep.division or hint, "division_code": rep.division_code, "province": None,
+    fallback = hint if hint and hint_fits(agency, hint) else None
+    out = {"division": rep.division or fallback, "division_code": rep.division_code, "province": None,
            "prefecture": None, "county": None, "level": None,
            "agency_kind": agency_kind(agency) if agency else None}
     if found is not None:
@@ -258,7 +269,10 @@ def build_frames(
     divisions = divisions or {}
     parsed_at = parsed_at or datetime.now(UTC).replace(tzinfo=None)
     reports, cells, sections, checks, figures = [], [], [], [], []
+    received: list[float | None] = []  # t3 received_new 总计 of each report, for its scope
     for doc, rep in latest_copies(parsed):
+        received.append(next((c.value for c in rep.cells if c.table_id == "t3"
+                              and c.row_id == "received_new" and c.col_id == "total"), None))
         rid = report_id(doc.sha256)
         agency = rep.agency or doc.agency_hint
         year = rep.year or doc.year_hint
@@ -271,6 +285,8 @@ def build_frames(
                 "agency_norm": None,
                 "agency_id": None,
                 **_division_of(agency, rep, divisions.get(doc.source)),
+                "scope": rep.scope,
+                "scope_reason": rep.scope_reason,
                 "year": year,
                 "format_version": rep.format_version,
                 "title": title,
@@ -309,6 +325,7 @@ def build_frames(
             {"report_id": rid, "figure": f.figure, "value": f.value, "text": f.text, "section_id": f.section_id}
             for f in rep.narrative_figures
         )
+    _scope_by_figures(reports, received)
     report = with_agency_keys(pl.DataFrame(reports, schema=REPORT_SCHEMA))
     return ReportFrames(
         report=mark_canonical(report),
@@ -321,8 +338,20 @@ def build_frames(
     )
 
 
+def _scope_by_figures(reports: list[dict], received: list[float | None]) -> None:
+    """Where the wording left a government's report at the default scope, its figures against
+    the other reports of its division may show it sums them up (scope.scope_from_figures)."""
+    found = scope_from_figures([
+        Figures(i, normalise_agency(r["agency"]), r["division"], r["year"], Scope(r["scope"], r["scope_reason"] or ""),
+                r["agency_kind"] in (GOVERNMENT, GENERAL_OFFICE), received[i])
+        for i, r in enumerate(reports) if r["scope"] is not None])
+    for i, scope in found.items():
+        reports[i]["scope"], reports[i]["scope_reason"] = scope.scope, scope.reason
+
+
 def mark_canonical(report: pl.DataFrame) -> pl.DataFrame:
-    """Choose one canonical report per agency (``agency_id``) and year, and say why for every row.
+    """Choose one canonical report per agency (``agency_id``), year and scope, and say why for
+    every row.
 
     Order of preference: readable; a correction (更正) over the post it corrects; more cells
     read; the preferred media (html > docx > pdf > doc); fetched later; report_id (stable).
@@ -333,7 +362,9 @@ def mark_canonical(report: pl.DataFrame) -> pl.DataFrame:
     ranked = report.with_columns(
         _readable=pl.col("error").is_null() & ~pl.col("needs_ocr"),
         _media_rank=pl.col("media").replace_strict(MEDIA_PREFERENCE, default=9, return_dtype=pl.Int32),
-        _group=pl.concat_str([pl.col("agency_id").fill_null("?"), pl.col("year").cast(pl.Utf8).fill_null("?")], separator="|"),
+        # An agency's own report and its area's aggregate (汇总) are both counted, each once.
+        _group=pl.concat_str([pl.col("agency_id").fill_null("?"), pl.col("year").cast(pl.Utf8).fill_null("?"),
+                              pl.col("scope").fill_null("own")], separator="|"),
     ).sort(
         ["_group", "_readable", "is_correction", "cells_read", "_media_rank", "fetched_at", "report_id"],
         descending=[False, True, True, True, False, True, False],

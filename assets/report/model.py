@@ -89,6 +89,11 @@ class Report:
     needs_ocr: bool = False
     division: str | None = None  # where the agency sits, full name: 江苏省宿迁市沭阳县
     division_code: str | None = None  # its 6-digit administrative code: 321322
+    # What the figures cover (assets/report/scope.py): "own" (本级, the agency's own) or
+    # "aggregate" (汇总: a whole city's / province's, its counties and departments included);
+    # None when the file could not be read. scope_reason: the evidence.
+    scope: str | None = None
+    scope_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

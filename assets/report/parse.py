@@ -10,7 +10,6 @@ cannot be read gives ``Report(error=...)``.
 from __future__ import annotations
 
 import logging
-import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -18,11 +17,12 @@ from gongkai.assets.form.spec import T3_COLS, cells_for
 from gongkai.assets.read import UnreadableDocument, read_bytes
 from gongkai.assets.read.document import Document
 from gongkai.assets.report.checks import run_checks
-from gongkai.assets.report.division import resolve_division
+from gongkai.assets.report.division import place_agency
 from gongkai.assets.report.formats import columns, detect_format, row_widths
 from gongkai.assets.report.meta import find_meta
 from gongkai.assets.report.model import CellValue, Report, cell_value
 from gongkai.assets.report.narrative import find_figures
+from gongkai.assets.report.scope import AGGREGATE, detect_scope
 from gongkai.assets.report.sections import split_pre2019_sections, split_sections
 from gongkai.assets.report.tables import RawTables, Slot, read_tables
 from gongkai.assets.report.tokens import tokenize
@@ -81,9 +81,6 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
     if version == "pre2019":
         report.sections = split_pre2019_sections(doc)
         report.narrative_figures = find_figures(report.sections, pre2019=True)
-        if _CITYWIDE.search(doc.text[:6000]):
-            report.warnings.append("figures cover the whole area (全市/全县 汇总各部门), "
-                                   "not the government's own")
     else:
         report.sections = split_sections(doc, stream.headings)
         report.narrative_figures = find_figures(report.sections)
@@ -95,16 +92,17 @@ def parse_document(doc: Document, *, title_hint: str | None = None,
         report.checks = run_checks(report.cells, version, report.narrative_figures)
     elif doc.needs_ocr:
         report.warnings.append("no text to read the tables from (needs OCR)")
-    division = resolve_division(report.agency, text=_head(report.title, doc.text),
-                                hint=division_hint)
-    if division is not None:
-        report.division, report.division_code = division.name, division.code
+    scope = detect_scope(report.title, doc.text, report.agency)
+    report.scope, report.scope_reason = scope.scope, scope.reason
+    if scope.scope == AGGREGATE and version == "pre2019":
+        report.warnings.append("figures cover the whole area (全市/全县 汇总各部门), "
+                               "not the government's own")
+    placed = place_agency(report.agency, text=_head(report.title, doc.text), hint=division_hint)
+    if placed.contradiction:
+        report.warnings.append(placed.contradiction)
+    if placed.division is not None:
+        report.division, report.division_code = placed.division.name, placed.division.code
     return report
-
-
-# A city or county report that sums up the whole area: 全市共受理…, 汇总各县区、各部门.
-_CITYWIDE = re.compile(r"(?:全市|全县|全区|全省|全州)(?:各级行政机关|各县区|各部门)?[^。]{0,12}?"
-                       r"(?:共|累计|合计)?(?:受理|收到|接到)|汇总(?:了)?(?:各|全)")
 
 
 def _head(title: str | None, text: str) -> str:

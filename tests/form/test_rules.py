@@ -18,7 +18,7 @@ def test_rule_names_and_the_names_their_findings_carry_are_unique() -> None:
     names = [r.name for r in RULES]
     results = [n for r in RULES for n in r.result_names]
     assert len(names) == len(set(names)) and len(results) == len(set(results))
-    assert all(r.description and r.scope in ("report", "cross_year") for r in RULES)
+    assert all(r.description and r.scope in ("report", "cross_year", "hierarchy") for r in RULES)
     assert all((r.check is not None) == (r.scope == "report") for r in RULES)
     assert all(r.comparisons for r in cross_year_rules())
 
