@@ -1,7 +1,8 @@
 -- The example questions of the README, answered in SQL. One place for the README section
 -- (python -m warehouse.examples prints it), the benchmark (each must answer in < 1 s on a
 -- national-scale warehouse) and the tests (each runs on a small warehouse).
--- Each block: "-- name:", "-- question:", then one SELECT ending in ";".
+-- Each block: "-- name:", "-- question:", then one SELECT ending in ";". A query with a
+-- LIMIT orders totally (ties broken by name), so every engine gives the same rows.
 -- "The latest year" is the latest year loaded whose reports are due from every agency
 -- (latest_due_year, views.sql), never the year in progress.
 
@@ -13,7 +14,7 @@ SELECT coalesce(province, '?') AS province, coalesce(prefecture, '?') AS prefect
 FROM applications
 WHERE year = (SELECT max(year) FROM applications WHERE year <= latest_due_year(current_date))
 GROUP BY ALL
-ORDER BY received DESC NULLS LAST
+ORDER BY received DESC NULLS LAST, province, prefecture, county
 LIMIT 20;
 
 -- name: answers_by_year
@@ -38,7 +39,7 @@ SELECT agency, division, total, denied,
        denied_enforcement_files, denied_admin_query
 FROM outcomes
 WHERE year = (SELECT max(year) FROM outcomes WHERE year <= latest_due_year(current_date))
-ORDER BY denied DESC NULLS LAST
+ORDER BY denied DESC NULLS LAST, agency, division
 LIMIT 20;
 
 -- name: denial_grounds
@@ -65,7 +66,7 @@ ORDER BY year DESC, reports DESC;
 SELECT agency, year, col_id, expected, actual, abs(expected - actual) AS off_by, source_url
 FROM check_failures
 WHERE rule = 't3_balance'
-ORDER BY off_by DESC
+ORDER BY off_by DESC, agency, year, col_id
 LIMIT 20;
 
 -- name: not_published
@@ -96,7 +97,7 @@ SELECT agency, year, received,
 FROM applications
 WINDOW w AS (PARTITION BY agency_id ORDER BY year)
 QUALIFY lag(year) OVER w = year - 1 AND change IS NOT NULL
-ORDER BY abs(change) DESC
+ORDER BY abs(change) DESC, agency, year
 LIMIT 20;
 
 -- name: denial_rate_by_kind
@@ -125,7 +126,7 @@ SELECT agency, year, actual AS carried_over, expected AS previous_carried_forwar
        actual - expected AS difference
 FROM cross_year_check
 WHERE rule = 't3_carried_over_matches_previous_year' AND NOT passed
-ORDER BY abs(difference) DESC
+ORDER BY abs(difference) DESC, agency, year
 LIMIT 20;
 
 -- name: administrative_fees
@@ -133,7 +134,7 @@ LIMIT 20;
 SELECT agency, year, fees__amount_10k_yuan AS administrative_fees_10k_yuan
 FROM t2_wide
 WHERE fees__amount_10k_yuan > 0
-ORDER BY administrative_fees_10k_yuan DESC
+ORDER BY administrative_fees_10k_yuan DESC, agency, year
 LIMIT 20;
 
 -- name: processing_fees
@@ -141,7 +142,7 @@ LIMIT 20;
 SELECT r.agency, r.year, f.value AS processing_fee_yuan, f.text AS stated_as
 FROM narrative_figure f JOIN report r USING (report_id)
 WHERE r.is_canonical AND f.figure = 'processing_fee_yuan' AND f.value > 0
-ORDER BY processing_fee_yuan DESC
+ORDER BY processing_fee_yuan DESC, agency, year
 LIMIT 20;
 
 -- name: lowest_disclosure
@@ -149,7 +150,7 @@ LIMIT 20;
 SELECT agency, division, year, disclosed, answered, round(100 * disclosure_rate, 1) AS disclosure_pct
 FROM disclosure_rate
 WHERE year = (SELECT max(year) FROM disclosure_rate WHERE year <= latest_due_year(current_date)) AND answered >= 20
-ORDER BY disclosure_rate, answered DESC
+ORDER BY disclosure_rate, answered DESC, agency
 LIMIT 20;
 
 -- name: correction_rates_by_level
@@ -171,7 +172,7 @@ FROM section_repetition
 WHERE repeated IS NOT NULL
 GROUP BY ALL
 HAVING sum(sentences) >= 10
-ORDER BY repeated_pct DESC, sentences DESC
+ORDER BY repeated_pct DESC, sentences DESC, agency, year
 LIMIT 20;
 
 -- name: format_versions
