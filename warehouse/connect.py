@@ -32,7 +32,10 @@ def open_waiting(path: Path, read_only: bool, lock_timeout: float) -> duckdb.Duc
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            # DuckDB draws its progress bar on stdout, which is the caller's (CSV, JSON) output
+            con.execute("SET enable_progress_bar = false")
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise

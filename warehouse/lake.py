@@ -185,6 +185,7 @@ class LakeWarehouse(Sink):
         if self._instance is None or self._instance[0] != os.getpid():
             con = duckdb.connect(config={"autoinstall_known_extensions": False,
                                          "autoload_known_extensions": False})
+            con.execute("SET enable_progress_bar = false")  # drawn on stdout: the caller's output
             self._attach(con)
             if not self.read_only:
                 # The shape of the tables (schema.sql) in the instance's in-memory database:

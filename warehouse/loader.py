@@ -141,6 +141,7 @@ class Warehouse(Sink):
                     if wal.exists():  # a file last closed uncleanly: carry its log along
                         shutil.copyfile(wal, staging.with_name(staging.name + ".wal"))
             con = duckdb.connect(str(staging))
+            con.execute("SET enable_progress_bar = false")  # drawn on stdout
             self._written: list[Path] = []
             self._token = uuid.uuid4().hex[:12]
             try:
