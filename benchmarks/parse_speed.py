@@ -196,13 +196,13 @@ def main(argv: list[str]) -> int:
         line(f"PDF: gongkai parse, default ({cores} cores)", secs("parse"), "", None)
         line("PDF: gongkai parse --jobs 1 (1 core)", secs("parse1"), "", None)
         line("PDF: pypdfium2 text, one process (1 core)", secs("text"), "", None)
-        line("PDF: the same, left to the machine's fonts", secs("text_fonts"), "", None)
+        line("PDF: the same, with the machine's fonts", secs("text_fonts"), "", None)
         ratio = took["parse"][0] / took["text"][0]
         line(f"PDF: ratio, gongkai ({cores} cores) to pypdfium2", f"{ratio:.1f}×",
              f"≤ {PDF_RATIO_TARGET:.0f}×", ratio <= PDF_RATIO_TARGET)
         line("PDF: ratio, one core to one core", f"{took['parse1'][0] / took['text'][0]:.1f}×", "", None)
         line("PDF: ratio of the CPU seconds", f"{took['parse1'][1] / took['text'][1]:.1f}×", "", None)
-        line("PDF: ratio to pypdfium2 left to the machine's fonts",
+        line("PDF: ratio to pypdfium2 with the machine's fonts",
              f"{took['parse'][0] / took['text_fonts'][0]:.1f}×", "", None)
         for p in pdfs:  # warm the imports and the file cache
             parse_file(p)
