@@ -213,7 +213,8 @@ def _row_bands(lines: list[list[Word]], label_edge: float, h: float) -> list[lis
         below = j + 1 if j + 1 < len(lines) and has_values[j + 1] else None
         if above is not None or below is not None:
             # split k: lines i..k-1 go up, k..j go down; gap k is the one above line k
-            def gap(k: int) -> float:
+            def gap(k: int, i: int = i, j: int = j, above: int | None = above,
+                    below: int | None = below) -> float:  # bound: B023
                 if k == i:
                     return top[i] - bottom[above] if above is not None else float("inf")
                 if k == j + 1:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ctypes
 import re
-from operator import itemgetter
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -312,9 +311,8 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
     handle = _void_p(ctypes.cast(textpage.raw, _void_p).value)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
-    # what a text object's chars share: their place in the stream, matrix, size, font
-    shared: dict[int, tuple[int, float, float, float, float, str, _Font]] = {}
-    keyed: list[tuple[int, Char]] = []
+    # what a text object's chars share (`_TextObject`), and its chars, by its address
+    shared: dict[int, _TextObject] = {}
     fonts: dict[tuple[int, float], _Font] = {}
     for i in range(n):
         if _is_generated(handle, i):
@@ -323,50 +321,64 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
             raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
         code = _get_unicode(handle, i)
         key = _get_text_object(handle, i) or 0
-        info = shared.get(key)
-        if info is None:
-            info = shared[key] = _text_object(handle, i, key, order, fonts)
-        place, a, d, size, descent, fontname, font = info
-        adv = font.widths.get(code)
+        obj = shared.get(key)
+        if obj is None:
+            obj = shared[key] = _TextObject(handle, i, key, order, fonts)
+        adv = obj.widths.get(code)
         if adv is None:
-            adv = font.width(code)
+            adv = obj.font.width(code)
         if not _get_origin(handle, i, p_ox, p_oy):
             raise Unsupported("a char without a position")
         x, y = round(ox.value, _DIGITS), round(oy.value, _DIGITS)
         # pdfminer: the box (0, descent) .. (adv, descent + size) through the char's matrix
-        x0, x1 = x, x + a * adv
-        y0, y1 = round(y + d * descent, _DIGITS), round(y + d * (descent + size), _DIGITS)
+        x0, x1 = x, x + obj.a * adv
+        y0, y1 = round(y + obj.low, _DIGITS), round(y + obj.high, _DIGITS)
         if x1 < x0:
             x0, x1 = x1, x0
         if y1 < y0:
             y0, y1 = y1, y0
-        keyed.append((place, ((a, 0.0, 0.0, d, x, y), fontname, adv, x0, y0, x1, y1, chr(code))))
-    # in the order of their text objects; a stable sort keeps each object's chars in order
-    keyed.sort(key=itemgetter(0))
-    return [k[1] for k in keyed]
+        obj.chars.append(((obj.a, 0.0, 0.0, obj.d, x, y), obj.fontname, adv, x0, y0, x1, y1,
+                          chr(code)))
+    # in the order of their text objects, each object's chars in the text page's order
+    out: list[Char] = []
+    for obj in sorted(shared.values(), key=_PLACE):
+        out += obj.chars
+    return out
 
 
-def _text_object(handle: ctypes.c_void_p, i: int, key: int, order: dict[int, int],
-                 fonts: dict[tuple[int, float], _Font]
-                 ) -> tuple[int, float, float, float, float, str, _Font]:
-    """What the chars of char i's text object (at address key) share: (its place in the
-    content stream, the matrix's a and d, font size, font descent, font name, font)."""
-    place = order.get(key) if key else None
-    if place is None:
-        raise Unsupported("a char without its text object")
-    fm = R.FS_MATRIX()
-    if not _get_char_matrix(handle, i, ctypes.byref(fm)):
-        raise Unsupported("a char without a matrix")
-    if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
-        raise Unsupported("text not upright")
-    size = _get_font_size(handle, i)
-    address = _text_get_font(_void_p(key))
-    if not address:
-        raise Unsupported("a char without a font")
-    font = fonts.get((address, size))
-    if font is None:
-        font = fonts[(address, size)] = _Font(address, size)
-    return (place, fm.a, fm.d, size, font.descent, font.name, font)
+class _TextObject:
+    """What the chars of one text object share: its place in the content stream, the a and
+    d of its matrix, its font (name, glyph widths) and the heights of its chars' boxes above
+    their origin; and its chars."""
+
+    __slots__ = ("a", "chars", "d", "font", "fontname", "high", "low", "place", "widths")
+
+    def __init__(self, handle: ctypes.c_void_p, i: int, key: int, order: dict[int, int],
+                 fonts: dict[tuple[int, float], _Font]) -> None:
+        """The text object (at address key) of char i."""
+        place = order.get(key) if key else None
+        if place is None:
+            raise Unsupported("a char without its text object")
+        fm = R.FS_MATRIX()
+        if not _get_char_matrix(handle, i, ctypes.byref(fm)):
+            raise Unsupported("a char without a matrix")
+        if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
+            raise Unsupported("text not upright")
+        size = _get_font_size(handle, i)
+        address = _text_get_font(_void_p(key))
+        if not address:
+            raise Unsupported("a char without a font")
+        font = fonts.get((address, size))
+        if font is None:
+            font = fonts[(address, size)] = _Font(address, size)
+        self.place, self.a, self.d = place, fm.a, fm.d
+        self.font, self.fontname, self.widths = font, font.name, font.widths
+        self.low, self.high = fm.d * font.descent, fm.d * (font.descent + size)
+        self.chars: list[Char] = []
+
+
+def _PLACE(obj: _TextObject) -> int:
+    return obj.place
 
 
 class _Font:

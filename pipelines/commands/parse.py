@@ -3,6 +3,9 @@
 Exit status 1 when any file could not be read (its line says why in ``error``); a file that
 reads but holds nothing of the report form (a news page, a meeting note) gets the warning
 "not a report". A directory is walked for report media only.
+
+Many files are read by a pool of processes, one per core (``--jobs``); the lines come out in
+the files' order all the same, as a single process writes them.
 """
 
 from __future__ import annotations
@@ -10,7 +13,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
+import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from gongkai.assets.report.model import Report
@@ -63,22 +70,52 @@ class Progress:
             sys.stderr.flush()
 
 
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def read_one(path: Path) -> tuple[str | None, bool, str]:
+    """One file read: (its error, whether it is a report, its JSON line)."""
+    report = parse_file(path)
+    reads_as_report = report.error is not None or is_report(report)
+    if not reads_as_report:
+        report.warnings.append(NOT_A_REPORT)
+    return report.error, reads_as_report, json.dumps(report.to_json(), ensure_ascii=False) + "\n"
+
+
+def read_all(files: list[Path], jobs: int) -> Iterator[tuple[str | None, bool, str]]:
+    """`read_one` of each file, in the files' order. A pool of ``jobs`` forked processes
+    where there are files enough to share (forked: the workers start with the parser
+    already imported); one process otherwise, and where fork is not to be had."""
+    jobs = min(jobs, len(files))
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(read_one, files)
+        return
+    # Ctrl-C stops the parent, which ends the pool: the workers ignore it (no traceback each)
+    with multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
+        yield from pool.imap(read_one, files)
+
+
 def main(args: argparse.Namespace) -> int:
     files = report_files(args.paths)
     failed = 0 if files else 1
     progress = Progress(len(files))
+    jobs = args.jobs or default_jobs()
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
-        for number, path in enumerate(files, 1):
-            progress.show(number, path)
-            report = parse_file(path)
+        results = stack.enter_context(contextlib.closing(read_all(files, jobs)))  # the pool ends
+        if files:
+            progress.show(1, files[0])
+        for number, (path, (error, reads_as_report, line)) in enumerate(zip(files, results), 1):
             progress.clear()
-            if report.error:
+            if error:
                 failed += 1
-                print(f"gongkai parse: {path}: {report.error}", file=sys.stderr)
-            elif not is_report(report):
-                report.warnings.append(NOT_A_REPORT)
+                print(f"gongkai parse: {path}: {error}", file=sys.stderr)
+            elif not reads_as_report:
                 print(f"gongkai parse: {path}: {NOT_A_REPORT}", file=sys.stderr)
-            out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+            out.write(line)
             out.flush()
+            if number < len(files):
+                progress.show(number + 1, files[number])
     return 1 if failed else 0

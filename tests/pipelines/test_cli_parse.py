@@ -99,3 +99,19 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path, gongkai):
     os.close(leader)
     assert process.returncode == 0
     assert b"[1/1] a.html" in seen
+
+
+def test_a_pool_of_processes_writes_what_one_process_writes(gongkai, tmp_path):
+    # files that read, one that is no report and one that fails, in an order a pool could upset
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for n in range(5):
+        shutil.copy(REPORT, folder / f"{n}-report.html")
+    (folder / "2-news.html").write_text(NEWS, encoding="utf-8")
+    (folder / "3-broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    one = gongkai("parse", "--jobs", "1", "reports")
+    pool = gongkai("parse", "--jobs", "3", "reports")
+    assert [Path(r["source"]).name for r in lines(pool.out)][:4] == [
+        "0-report.html", "1-report.html", "2-news.html", "2-report.html"]
+    assert (pool.code, pool.out, pool.err) == (one.code, one.out, one.err)
+    assert pool.code == 1 and len(pool.err_lines) == 2
