@@ -97,12 +97,16 @@ def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], 
         return result.success
 
 
-def used_shards(sources: Path) -> list[str]:
-    """The shard keys of the sources file's sources."""
-    from gongkai.assets.sources.config import load_sources
+def used_shards(sources: Path) -> list[str] | None:
+    """The shard keys of the sources file's sources; None (every shard) when it cannot be
+    read: the run's first step then fails saying why, as any run does."""
+    from gongkai.assets.sources.config import SourceError, load_sources
     from gongkai.assets.sources.shards import Shards
 
-    return sorted(set(Shards(load_sources(sources)).by_source.values()))
+    try:
+        return sorted(set(Shards(load_sources(sources)).by_source.values()))
+    except SourceError:
+        return None
 
 
 def storage_args(p: argparse.ArgumentParser, store: bool = True) -> None:
