@@ -73,8 +73,8 @@ def shard_year_keys(context: dg.AssetExecutionContext) -> list[ShardYear]:
 
 
 def partition_range_tags(years: list[int], shards: list[str] | None = None) -> dict[str, str]:
-    """Run tags that make one run cover every shard (or `shards`, a contiguous range of them)
-    × the contiguous range of `years`."""
+    """Run tags that make one run cover every shard × the contiguous range of `years`; with
+    `shards`, the range from the first of them to the last."""
     shards = sorted(shards or report_shards.get_partition_keys())
     return {
         "dagster/asset_partition_range_start": ShardYear(shards[0], min(years)).key,

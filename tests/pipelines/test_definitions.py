@@ -126,3 +126,19 @@ def test_the_code_location_loads_as_dagster_dev_loads_it(tmp_path):
                           env={**os.environ, "DAGSTER_HOME": str(tmp_path)}, cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_local_run_asks_only_for_the_shards_its_sources_use(tmp_path):
+    # The demo's two sources share 127.0.0.1: one shard, so one partition a year, as before
+    # shards (each partition costs the run Dagster events, ~0.1 s each on SQLite).
+    from gongkai.demo.server import SOURCES, render_sources
+    from gongkai.pipelines.cli import used_shards
+
+    sources = tmp_path / "demo.toml"
+    sources.write_text(render_sources({"city": "http://127.0.0.1:1", "county": "http://127.0.0.1:2"},
+                                      SOURCES), encoding="utf-8")
+    (shard,) = used_shards(sources)
+    tags = partition_range_tags([2023, 2024], [shard])
+    keys = shard_years.get_partition_keys_in_range(dg.PartitionKeyRange(
+        tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]))
+    assert sorted(ShardYear.of(k) for k in keys) == [ShardYear(shard, 2023), ShardYear(shard, 2024)]
