@@ -17,6 +17,7 @@ import polars as pl
 from gongkai.assets.crawl.endpoints import KnownLists, ListEndpoint
 from gongkai.assets.crawl.fetch_log import utc_now
 from gongkai.assets.crawl.records import CrawledDocument
+from gongkai.assets.storage import Storage, open_storage, read_frame, write_frame
 
 _COLUMNS = [f.name for f in fields(CrawledDocument)]
 CATALOG_SCHEMA = {
@@ -38,19 +39,19 @@ CATALOG_SCHEMA = {
 assert list(CATALOG_SCHEMA) == _COLUMNS, "catalog schema must follow CrawledDocument"
 
 
-def catalog_path(store_dir: Path, shard: str | None = None) -> Path:
+def catalog_key(shard: str | None = None) -> str:
     """The catalog file of one shard's sources (`catalog/documents/shard=07.parquet`), or of
     a store crawled without shards (`catalog/documents.parquet`). Each crawl step writes only
     its shard's file, so steps of different shards never overwrite each other's finds."""
-    if shard is None:
-        return Path(store_dir) / "catalog" / "documents.parquet"
-    return Path(store_dir) / "catalog" / "documents" / f"shard={shard}.parquet"
+    return "catalog/documents.parquet" if shard is None else f"catalog/documents/shard={shard}.parquet"
 
 
-def _shard_files(single: Path) -> list[Path]:
+def _shard_frames(storage: Storage, single: str) -> list[pl.DataFrame]:
     """The unsharded file (where it exists) and every shard's file beside it."""
-    shards = single.with_suffix("")  # catalog/documents.parquet → catalog/documents/
-    return ([single] if single.exists() else []) + sorted(shards.glob("shard=*.parquet"))
+    folder = single.removesuffix(".parquet")  # catalog/documents.parquet → catalog/documents/
+    keys = [single] + [k for k in storage.keys(folder)
+                       if k.rpartition("/")[2].startswith("shard=") and k.endswith(".parquet")]
+    return [frame for key in keys if (frame := read_frame(storage, key)) is not None]
 
 
 def _with_current(rows: pl.DataFrame) -> pl.DataFrame:
@@ -64,29 +65,25 @@ def _with_current(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def read_catalog(store_dir: Path) -> pl.DataFrame:
+def read_catalog(store_dir: Path | Storage) -> pl.DataFrame:
     """Every shard's catalog as one (a URL found by two shards' files, after the shard count
     changed, is one URL: `current` is decided over all of them)."""
-    files = _shard_files(catalog_path(store_dir))
-    if not files:
+    frames = _shard_frames(open_storage(store_dir), catalog_key())
+    if not frames:
         return pl.DataFrame(schema={**CATALOG_SCHEMA, "current": pl.Boolean})
-    rows = pl.concat([pl.read_parquet(f).select(list(CATALOG_SCHEMA)) for f in files])
-    return _with_current(rows)
+    return _with_current(pl.concat([f.select(list(CATALOG_SCHEMA)) for f in frames]))
 
 
-def merge_into_catalog(store_dir: Path, found: list[CrawledDocument],
+def merge_into_catalog(store_dir: Path | Storage, found: list[CrawledDocument],
                        shard: str | None = None) -> pl.DataFrame:
     """Add a crawl's documents to the shard's catalog file (written atomically) and return the
     whole catalog."""
+    storage = open_storage(store_dir)
     new = pl.DataFrame([d.to_row() for d in found], schema=CATALOG_SCHEMA)
-    path = catalog_path(store_dir, shard)
-    old = pl.read_parquet(path).select(list(CATALOG_SCHEMA)) if path.exists() else new.clear()
-    merged = _with_current(pl.concat([old, new]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    merged.write_parquet(tmp)
-    tmp.replace(path)
-    return read_catalog(store_dir)
+    old = read_frame(storage, catalog_key(shard))
+    old = new.clear() if old is None else old.select(list(CATALOG_SCHEMA))
+    write_frame(storage, catalog_key(shard), _with_current(pl.concat([old, new])))
+    return read_catalog(storage)
 
 
 def documents_for_years(
@@ -121,20 +118,18 @@ LIST_PAGES_SCHEMA = {
 }
 
 
-def list_pages_path(store_dir: Path, shard: str | None = None) -> Path:
-    """As `catalog_path`: one file per shard (`catalog/list_pages/shard=07.parquet`)."""
-    if shard is None:
-        return Path(store_dir) / "catalog" / "list_pages.parquet"
-    return Path(store_dir) / "catalog" / "list_pages" / f"shard={shard}.parquet"
+def list_pages_key(shard: str | None = None) -> str:
+    """As `catalog_key`: one file per shard (`catalog/list_pages/shard=07.parquet`)."""
+    return "catalog/list_pages.parquet" if shard is None else f"catalog/list_pages/shard={shard}.parquet"
 
 
-def read_known_lists(store_dir: Path) -> dict[tuple[str, str], KnownLists]:
+def read_known_lists(store_dir: Path | Storage) -> dict[tuple[str, str], KnownLists]:
     """The recorded list pages and endpoints, by (source name, start); where several shards'
     files hold a source, the latest record."""
-    files = _shard_files(list_pages_path(store_dir))
-    if not files:
+    frames = _shard_frames(open_storage(store_dir), list_pages_key())
+    if not frames:
         return {}
-    rows = pl.concat([pl.read_parquet(f) for f in files]).filter(
+    rows = pl.concat(frames).filter(
         pl.col("found_at") == pl.col("found_at").max().over("source", "start"))
     pages: dict[tuple[str, str], list[str]] = {}
     endpoints: dict[tuple[str, str], list[ListEndpoint]] = {}
@@ -152,7 +147,7 @@ def read_known_lists(store_dir: Path) -> dict[tuple[str, str], KnownLists]:
     return {k: KnownLists(tuple(pages[k]), tuple(endpoints[k])) for k in pages}
 
 
-def record_known_lists(store_dir: Path, found: dict[tuple[str, str], KnownLists],
+def record_known_lists(store_dir: Path | Storage, found: dict[tuple[str, str], KnownLists],
                        shard: str | None = None) -> None:
     """Replace the recorded lists of the sources in `found` (others are kept) in the shard's
     file, atomically."""
@@ -175,16 +170,13 @@ def record_known_lists(store_dir: Path, found: dict[tuple[str, str], KnownLists]
             for e in lists.endpoints
         ]
     new = pl.DataFrame(rows, schema=LIST_PAGES_SCHEMA)
-    path = list_pages_path(store_dir, shard)
-    if path.exists():
-        old = pl.read_parquet(path)
+    storage = open_storage(store_dir)
+    old = read_frame(storage, list_pages_key(shard))
+    if old is not None:
         keep = ~pl.struct("source", "start").is_in(
             pl.DataFrame({"source": [k[0] for k in found], "start": [k[1] for k in found]})
             .to_struct()
             .implode()
         )
         new = pl.concat([old.filter(keep), new])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".parquet.tmp")
-    new.write_parquet(tmp)
-    tmp.replace(path)
+    write_frame(storage, list_pages_key(shard), new)

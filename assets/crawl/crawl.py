@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from gongkai.assets.sources.config import Source
+from gongkai.assets.storage import Storage
 
 from .catalog import read_known_lists, record_known_lists
 from .discover import SourceCrawl
@@ -53,7 +54,7 @@ def crawl_sources(
     settings: CrawlSettings | None = None,
     progress: Callable[[str, dict], None] | None = None,
     fetch_log: FetchLog | None = None,
-    catalog_dir: Path | None = None,
+    catalog_dir: Path | Storage | None = None,
     shards: Mapping[str, str] | None = None,
 ) -> CrawlResult:
     """Crawl each source for reports; a failed URL is recorded in the stats, never raised.
@@ -62,10 +63,10 @@ def crawl_sources(
     (up to `settings.max_workers`), the sources of one group one after the other, and the
     fetcher's per-host throttle holds every host to its concurrency and delay.
 
-    `catalog_dir` (the store directory): where the list pages found from home pages are
-    recorded, and read back so the next crawl starts at them; `shards` (source name → shard
-    key): record each source's list pages in its shard's file (steps of other shards write
-    theirs at the same time).
+    `catalog_dir` (the store: a directory or a `Storage`): where the list pages found from home
+    pages are recorded, and read back so the next crawl starts at them; `shards` (source name →
+    shard key): record each source's list pages in its shard's file (steps of other shards
+    write theirs at the same time).
     """
     settings = settings or CrawlSettings()
     own_log = fetch_log is None

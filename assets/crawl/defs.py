@@ -10,7 +10,6 @@ the fetcher's per-host limit holds across any number of workers.
 """
 
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import dagster as dg
 
@@ -49,13 +48,18 @@ def crawled_documents(
 
     # A bar on a terminal (`gongkai run` in a shell), a line every 10 s into the run's log
     # otherwise (daemon runs, CI).
-    with ProgressReporter(len(portals), emit=context.log.info) as reporter:
+    # A step of one shard keeps that shard's fetch log (steps of other shards write theirs at
+    # the same time, on other workers); a step over several shards, the store's own.
+    crawled = sorted({k.shard for k in keys})
+    with ProgressReporter(len(portals), emit=context.log.info) as reporter, \
+            raw_store.fetch_log(crawled[0] if len(crawled) == 1 else None) as fetch_log:
         result = crawl_sources(
             portals,
             raw_store.raw(),
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
-            catalog_dir=Path(raw_store.path),  # list pages found from home pages, kept and reused
+            fetch_log=fetch_log,
+            catalog_dir=raw_store.storage(),  # list pages found from home pages, kept and reused
             shards=shards.by_source,
         )
     found = defaultdict(list)

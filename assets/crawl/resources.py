@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 import polars as pl
 
 from gongkai.assets.crawl.catalog import merge_into_catalog, read_catalog
+from gongkai.assets.crawl.crawl import FETCH_LOG_NAME
+from gongkai.assets.crawl.fetch_log import FetchLog
 from gongkai.assets.crawl.records import CrawledDocument
 from gongkai.assets.crawl.settings import CrawlSettings
-from gongkai.assets.crawl.store import LocalRawStore
+from gongkai.assets.crawl.store import ContentStore
+from gongkai.assets.storage import Storage, join, open_storage
 
 
 class DocumentStore(dg.ConfigurableResource):
     """The raw store (every fetched body under its sha256, and the fetch log) and the crawl
-    catalog of what was found where, in one directory (`raw/`, `catalog/`)."""
+    catalog of what was found where, in one place (`raw/`, `catalog/`): a directory, or an
+    S3-compatible bucket prefix such as `s3://gongkai/store` (see `assets/storage.py`)."""
 
-    path: str
+    path: str  # a directory or an s3:// URL
 
-    def raw(self) -> LocalRawStore:
-        return LocalRawStore(Path(self.path) / "raw")
+    def storage(self) -> Storage:
+        return open_storage(self.path)
+
+    def raw(self) -> ContentStore:
+        return ContentStore(open_storage(join(self.path, "raw")))
+
+    @contextmanager
+    def fetch_log(self, shard: str | None = None) -> Iterator[FetchLog]:
+        """The fetch log (SQLite) beside the raw objects, the store's or one shard's
+        (`raw/fetch_log/shard=07.sqlite3`, for steps of shards running at the same time); in a
+        bucket it is worked on in a local copy and written back when the crawl ends."""
+        key = FETCH_LOG_NAME if shard is None else f"fetch_log/shard={shard}.sqlite3"
+        with open_storage(join(self.path, "raw")).working_copy(key) as path:
+            log = FetchLog(path)
+            try:
+                yield log
+            finally:
+                log.close()
 
     def catalog(self) -> pl.DataFrame:
-        return read_catalog(Path(self.path))
+        return read_catalog(self.storage())
 
     def add_to_catalog(self, found: list[CrawledDocument], shard: str | None = None) -> pl.DataFrame:
         """Add a shard's finds to its catalog file; the whole catalog back."""
-        return merge_into_catalog(Path(self.path), found, shard)
+        return merge_into_catalog(self.storage(), found, shard)
 
 
 class CrawlPoliteness(dg.ConfigurableResource):

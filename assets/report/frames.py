@@ -27,6 +27,7 @@ from gongkai.assets.report.division import (
 )
 from gongkai.assets.report.model import Report
 from gongkai.assets.report.scope import Figures, Scope, scope_from_figures
+from gongkai.assets.storage import Storage, open_storage, read_frame, write_frame
 
 REPORT_SCHEMA = {
     "report_id": pl.Utf8,
@@ -122,31 +123,31 @@ class ReportFrames:
     def tables(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def write_parquet(self, directory: Path) -> None:
-        """Stage the year in `directory`, replacing what was there all at once.
+    def write_parquet(self, directory: Path | Storage) -> None:
+        """Stage the year in `directory` (a folder, or a storage's prefix), replacing what was
+        there all at once.
 
-        The tables are written under a new generation's names, then `STAGED.json` is renamed
-        in to name that generation: a parse killed at any moment leaves the previous year's
+        The tables are written under a new generation's names, then `STAGED.json` is replaced
+        to name that generation: a parse killed at any moment leaves the previous year's
         tables or the new ones, never some of each. Older generations are removed after."""
-        directory.mkdir(parents=True, exist_ok=True)
+        storage = open_storage(directory)
         generation = uuid.uuid4().hex[:12]
         for name, frame in self.tables().items():
-            frame.write_parquet(directory / f"{name}.{generation}.parquet")
-        manifest = directory / f".{STAGED_MANIFEST}.{generation}.tmp"
-        manifest.write_text(json.dumps({"generation": generation}))
-        manifest.replace(directory / STAGED_MANIFEST)
-        for path in directory.iterdir():
-            if path.name != STAGED_MANIFEST and generation not in path.name:
-                path.unlink(missing_ok=True)  # earlier generations and killed writes' leftovers
+            write_frame(storage, f"{name}.{generation}.parquet", frame)
+        storage.write(STAGED_MANIFEST, json.dumps({"generation": generation}).encode())
+        for key in storage.keys(""):
+            if key != STAGED_MANIFEST and generation not in key:
+                storage.delete(key)  # earlier generations and killed writes' leftovers
 
     @classmethod
-    def read_parquet(cls, directory: Path) -> ReportFrames:
+    def read_parquet(cls, directory: Path | Storage) -> ReportFrames:
         """The year staged in `directory` (empty frames if nothing was ever staged there)."""
+        storage = open_storage(directory)
         try:
-            suffix = "." + json.loads((directory / STAGED_MANIFEST).read_text())["generation"]
-        except FileNotFoundError:
+            suffix = "." + json.loads(storage.read(STAGED_MANIFEST))["generation"]
+        except KeyError:
             return cls.empty()
-        return cls(**{f.name: pl.read_parquet(directory / f"{f.name}{suffix}.parquet")
+        return cls(**{f.name: read_frame(storage, f"{f.name}{suffix}.parquet")
                       for f in fields(cls)})
 
 

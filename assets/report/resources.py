@@ -3,33 +3,32 @@ for the warehouse."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
 
 from gongkai.assets.report.combine import combine_shards
 from gongkai.assets.report.frames import STAGED_MANIFEST, ReportFrames
+from gongkai.assets.storage import Storage, join, open_storage
 
 
 class StagingArea(dg.ConfigurableResource):
     """Each shard × year's frames as Parquet under `<store>/reports/year=<year>/shard=<shard>/`,
-    replaced whole (see `ReportFrames.write_parquet`)."""
+    replaced whole (see `ReportFrames.write_parquet`); the store is a directory or an s3:// URL."""
 
-    store: str  # the store directory (GONGKAI_STORE); the frames live in its reports/
+    store: str  # the store (GONGKAI_STORE); the frames live in its reports/
 
-    def shard_dir(self, shard: str, year: int) -> Path:
-        return Path(self.store) / "reports" / f"year={year}" / f"shard={shard}"
+    def shard_storage(self, shard: str, year: int) -> Storage:
+        return open_storage(join(self.store, f"reports/year={year}/shard={shard}"))
 
     def has(self, shard: str, year: int) -> bool:
         """Whether the shard × year was ever staged."""
-        return (self.shard_dir(shard, year) / STAGED_MANIFEST).exists()
+        return self.shard_storage(shard, year).exists(STAGED_MANIFEST)
 
     def write(self, shard: str, year: int, frames: ReportFrames) -> None:
-        frames.write_parquet(self.shard_dir(shard, year))
+        frames.write_parquet(self.shard_storage(shard, year))
 
     def read(self, shard: str, year: int) -> ReportFrames:
         """The shard × year as last staged (empty frames if it never was)."""
-        return ReportFrames.read_parquet(self.shard_dir(shard, year))
+        return ReportFrames.read_parquet(self.shard_storage(shard, year))
 
     def read_year(self, year: int, shards: list[str]) -> ReportFrames:
         """The year from every one of `shards` as last staged, as one partition."""
