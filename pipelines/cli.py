@@ -38,63 +38,81 @@ def quiet_framework():
         yield
 
 
-def dagster_home() -> Path:
-    """DAGSTER_HOME (default .dagster/ in the working directory), given gongkai's dagster.yaml
-    (shipped inside the package) unless it has one of its own."""
-    home = Path(settings.DAGSTER_HOME.value()).resolve()
+def dagster_home(profile: str = "local") -> Path:
+    """DAGSTER_HOME (default .dagster/ in the working directory; .dagster-cluster/ for the
+    cluster profile), given the profile's instance config (shipped inside the package) unless it
+    has one of its own."""
+    from gongkai.pipelines.resources import PROFILES
+
+    chosen = PROFILES[profile]
+    home = Path(os.environ.get(settings.DAGSTER_HOME.env) or chosen.home).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        packaged = resources.files("gongkai.pipelines").joinpath("dagster.yaml")
+        packaged = resources.files("gongkai.pipelines").joinpath(chosen.instance_config)
         config.write_bytes(packaged.read_bytes())
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
-def run_pipeline(sources: Path, store: Path, warehouse: Path, years: list[int], *,
+def run_pipeline(sources: Path, store: Path | str, warehouse: Path | str, years: list[int], *,
                  politeness: dict | None = None, verbose: bool = False,
-                 job_name: str = "gongkai_main") -> bool:
+                 job_name: str = "gongkai_main", profile: str = "local") -> bool:
     """Run a job (the main one, or `gongkai_reparse`) over a range of year partitions through
-    Dagster (recorded in DAGSTER_HOME, visible in the UI)."""
+    Dagster (recorded in DAGSTER_HOME, visible in the UI): in this process on the local
+    profile, its steps on Celery workers on the cluster profile."""
     import dagster as dg
 
     from gongkai.assets.sources.partitions import partition_range_tags
     from gongkai.pipelines.resources import local_run_config
 
     with quiet_framework():
-        from gongkai.pipelines.definitions import defs
+        from gongkai.pipelines.definitions import definitions
 
-    dagster_home()
-    job = defs.resolve_job_def(job_name)
+    dagster_home(profile)
     # Absolute paths: the run's record (and the UI) says exactly which files it used.
-    resources = local_run_config(sources.resolve(), store.resolve(), warehouse.resolve())
+    resources = local_run_config(sources.resolve(), absolute(store), absolute(warehouse))
     if job_name == "gongkai_main":  # the only job that crawls
         resources["politeness"] = {"config": politeness or {}}
-    with dg.DagsterInstance.get() as instance:
-        with quiet_framework():
-            result = job.execute_in_process(
-                run_config={
-                    "resources": resources,
-                    # The run's full event log is in DAGSTER_HOME and the UI; the terminal gets
-                    # warnings, or everything with --verbose.
-                    "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
-                },
-                instance=instance,
-                # The shards the sources use (the demo's: one): every partition costs Dagster
-                # events, and shards without sources have nothing to do.
-                tags={**partition_range_tags(years, used_shards(sources)), "gongkai/trigger": "cli"},
-                raise_on_error=False,
-            )
-        # One line per failed step (the run's own failure event only repeats them).
-        for event in result.all_events:
-            if event.is_step_failure:
-                error = event.step_failure_data.error
-                while error.cause and (error.cls_name or "").startswith("Dagster"):
-                    error = error.cause  # Dagster's wrapper around our exception
-                print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
-        print(f"dagster run {result.run_id} ({'success' if result.success else 'FAILED'}); "
-              f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
-        return result.success
+    run_config = {
+        "resources": resources,
+        # The run's full event log is in DAGSTER_HOME and the UI; the terminal gets
+        # warnings, or everything with --verbose.
+        "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
+    }
+    # The shards the sources use (the demo's: one): every partition costs Dagster events, and
+    # shards without sources have nothing to do.
+    tags = {**partition_range_tags(years, used_shards(sources)), "gongkai/trigger": "cli"}
+    with dg.DagsterInstance.get() as instance, quiet_framework():
+        if profile == "local":
+            result = definitions(profile).resolve_job_def(job_name).execute_in_process(
+                run_config=run_config, instance=instance, tags=tags, raise_on_error=False)
+            return report_run(result)
+        # Other processes run the steps: they rebuild the job from this recipe.
+        job = dg.build_reconstructable_job("gongkai.pipelines.definitions", "job",
+                                           (profile, job_name))
+        with dg.execute_job(job, instance, run_config=run_config, tags=tags,
+                            raise_on_error=False) as result:
+            return report_run(result)
+
+
+def absolute(location: Path | str) -> str:
+    """A path made absolute; a URL (s3://…) as it is."""
+    text = str(location)
+    return text if "://" in text else str(Path(text).resolve())
+
+
+def report_run(result) -> bool:
+    """One line per failed step (the run's own failure event only repeats them), then the run."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause and (error.cls_name or "").startswith("Dagster"):
+                error = error.cause  # Dagster's wrapper around our exception
+            print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    print(f"dagster run {result.run_id} ({'success' if result.success else 'FAILED'}); "
+          f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
+    return result.success
 
 
 def used_shards(sources: Path) -> list[str] | None:
@@ -114,7 +132,13 @@ def storage_args(p: argparse.ArgumentParser, store: bool = True) -> None:
                    help="DuckDB file (default: %(default)s)")
     if store:
         p.add_argument("--store", default=settings.STORE.value(),
-                       help="raw store and staging directory (default: %(default)s)")
+                       help="raw store and staging: a directory or an s3:// URL (default: %(default)s)")
+
+
+def profile_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", choices=("local", "cluster"), default=settings.PROFILE.value(),
+                   help="local: this machine (the default); cluster: Postgres, Celery workers, "
+                   "object storage, from the environment (see README) (default: %(default)s)")
 
 
 def sources_arg(p: argparse.ArgumentParser, help: str) -> None:
@@ -163,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", "pipeline:cmd_run", "crawl the sources, parse, load and check (the nightly job)")
     sources_arg(run, "sources TOML file or a directory of them")
     storage_args(run)
+    profile_arg(run)
     run.add_argument("--years", default=f"{this_year - 1}-{this_year}",
                      help="year partitions to parse and load, e.g. 2019-2024 (default: %(default)s); "
                      "documents of other years are stored, and the summary says how to load them")
@@ -172,10 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
                       "(the gongkai_reparse job: backfills after a parser change)")
     sources_arg(reparse, "sources (for their division hints)")
     storage_args(reparse)
+    profile_arg(reparse)
     reparse.add_argument("--years", required=True, help="year partitions, e.g. 2015-2018")
 
     demo = command("demo", "pipeline:cmd_demo", "`run` over the bundled demo portal, served on 127.0.0.1")
     storage_args(demo)
+    profile_arg(demo)
     demo.add_argument("--years", default=f"2019-{this_year}", help="default: %(default)s")
 
     parse = command("parse", "parse:main", "read local report files; print one JSON object per file")
@@ -205,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = command("check", "check:main", "validate sources files (as every run does first) and stop")
     sources_arg(check, "sources TOML file or a directory of them")
+
+    worker = command("celery-worker", "worker:main", "a Celery worker of the cluster profile: runs the "
+                     "steps of cluster runs (broker: GONGKAI_CELERY_BROKER)")
+    worker.add_argument("--concurrency", type=int, default=1, help="steps at once (default: %(default)s)")
+    worker.add_argument("--name", help="the worker's name, e.g. parse-1@%%h (default: Celery's)")
+    worker.add_argument("--loglevel", default="INFO", help="default: %(default)s")
 
     discover = command("discover", "discover:main", "find a portal's 年报 list pages from its home "
                        "page; print them as a [[source]] block")

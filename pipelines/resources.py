@@ -1,15 +1,23 @@
-"""Which resources a run gets: one mapping per profile, so moving gongkai to other storage is a
-change here, never an `if` in an asset.
+"""Which resources, executor and Dagster instance a run gets: one mapping of profiles, so moving
+gongkai to other machines is configuration (`GONGKAI_PROFILE`, `gongkai run --profile`), never
+an `if` in an asset.
 
 The stages own their resources (`assets/*/resources.py`, `warehouse/resources.py`); a profile
-only says where each one points. `local` (the default) keeps everything on this machine; a
-`cluster` profile (object storage, a lake warehouse) would be one more entry in `PROFILES`.
+only says where each one points and how steps run:
+
+- `local` (the default): everything on this machine, steps in the `gongkai` process, the
+  instance in SQLite files (`dagster.yaml`);
+- `cluster`: the store (raw documents, catalog, staged frames) where GONGKAI_STORE points, an
+  S3-compatible bucket (`s3://bucket/prefix`); steps on Celery workers fed through the broker
+  at GONGKAI_CELERY_BROKER (Redis); the instance on Postgres at GONGKAI_POSTGRES_URL
+  (`dagster.cluster.yaml`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +26,15 @@ import dagster as dg
 from gongkai.assets.crawl.resources import CrawlPoliteness, DocumentStore
 from gongkai.assets.report.resources import StagingArea
 from gongkai.assets.sources.resources import SourcesFile
-from gongkai.pipelines.settings import SOURCES, STORE, WAREHOUSE, Location
+from gongkai.pipelines.settings import (
+    CELERY_BROKER,
+    DAGSTER_HOME,
+    PROFILE,
+    SOURCES,
+    STORE,
+    WAREHOUSE,
+    Location,
+)
 from gongkai.warehouse.resources import DuckDBWarehouse
 
 
@@ -42,12 +58,48 @@ def local(environ: Mapping[str, str] | None = None) -> dict[str, dg.Configurable
     }
 
 
-PROFILES: dict[str, Callable[..., dict[str, dg.ConfigurableResource]]] = {"local": local}
+def cluster(environ: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
+    """The same resources, pointed by the same variables at shared places: GONGKAI_STORE an
+    s3:// URL every worker reaches, GONGKAI_SOURCES a file in the workers' image."""
+    return local(environ)
 
 
-def local_run_config(sources: Path, store: Path, warehouse: Path) -> dict[str, Any]:
-    """Run config pointing the local profile's resources at these paths (the command line's
-    --sources/--store/--warehouse), recorded with the run so the UI shows what it used."""
+def celery_executor() -> dg.ExecutorDefinition:
+    """Steps go to Celery workers (`gongkai celery-worker`) through the broker at
+    GONGKAI_CELERY_BROKER, which also carries their results."""
+    from dagster_celery import celery_executor as executor
+
+    broker = {"env": CELERY_BROKER}
+    return executor.configured({"broker": broker, "backend": broker}, name="celery")
+
+
+@dataclass(frozen=True)
+class Profile:
+    resources: Callable[..., dict[str, dg.ConfigurableResource]]
+    executor: Callable[[], dg.ExecutorDefinition]
+    instance_config: str  # the instance YAML shipped in gongkai.pipelines, copied to DAGSTER_HOME
+    home: str  # DAGSTER_HOME when the variable is not set (under the working directory)
+
+
+PROFILES: dict[str, Profile] = {
+    "local": Profile(local, lambda: dg.multi_or_in_process_executor, "dagster.yaml", DAGSTER_HOME.default),
+    "cluster": Profile(cluster, celery_executor, "dagster.cluster.yaml", ".dagster-cluster"),
+}
+
+
+def profile_named(name: str | None = None) -> Profile:
+    """The profile `name`, else GONGKAI_PROFILE's, else `local`; a clear error for a typo."""
+    name = name or PROFILE.value()
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r} (GONGKAI_PROFILE or --profile): "
+                         f"choose one of {', '.join(PROFILES)}")
+    return PROFILES[name]
+
+
+def local_run_config(sources: Path, store: Path | str, warehouse: Path | str) -> dict[str, Any]:
+    """Run config pointing the profile's resources at these places (the command line's
+    --sources/--store/--warehouse: paths, or URLs on the cluster), recorded with the run so the
+    UI shows what it used."""
     paths = {
         "sources": {"path": str(sources)},
         "raw_store": {"path": str(store)},

@@ -28,3 +28,8 @@ SOURCES = Location("GONGKAI_SOURCES", "sources")  # a sources TOML file or a dir
 STORE = Location("GONGKAI_STORE", "data/store")  # raw documents, fetch log, catalog, staged frames
 WAREHOUSE = Location("GONGKAI_WAREHOUSE", "warehouse/gongkai.duckdb")
 DAGSTER_HOME = Location("DAGSTER_HOME", ".dagster")  # Dagster's runs, events and schedules
+
+# Not paths: which deployment profile runs get (pipelines/resources.py), and the cluster's
+# Celery broker (also its result backend).
+PROFILE = Location("GONGKAI_PROFILE", "local")  # local or cluster
+CELERY_BROKER = "GONGKAI_CELERY_BROKER"  # e.g. redis://redis:6379/0

@@ -23,40 +23,47 @@ FROM applications GROUP BY year ORDER BY year"""
 def cmd_run(args: argparse.Namespace) -> int:
     years = parse_years(args.years)
     load_sources(args.sources)
-    ok = run_pipeline(Path(args.sources), Path(args.store), Path(args.warehouse), years,
-                      verbose=args.verbose)
-    print_summary(Path(args.warehouse), Path(args.store), years, args)
+    ok = run_pipeline(Path(args.sources), args.store, Path(args.warehouse), years,
+                      verbose=args.verbose, profile=args.profile)
+    print_summary(Path(args.warehouse), args.store, years, args)
     return 0 if ok else 1
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
     years = parse_years(args.years)
     load_sources(args.sources)
-    ok = run_pipeline(Path(args.sources), Path(args.store), Path(args.warehouse), years,
-                      verbose=args.verbose, job_name="gongkai_reparse")
-    print_summary(Path(args.warehouse), Path(args.store), years, args)
+    ok = run_pipeline(Path(args.sources), args.store, Path(args.warehouse), years,
+                      verbose=args.verbose, job_name="gongkai_reparse", profile=args.profile)
+    print_summary(Path(args.warehouse), args.store, years, args)
     return 0 if ok else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from gongkai.demo.server import render_sources, serve_demo
 
-    store = Path(args.store)
+    store = args.store
     years = parse_years(args.years)
     with serve_demo() as bases:
         print("demo portal serving " + ", ".join(f"{h} at {u}" for h, u in bases.items()), flush=True)
-        sources = store / "demo-sources.toml"
+        sources = demo_sources_file(store)
         sources.parent.mkdir(parents=True, exist_ok=True)
         sources.write_text(render_sources(bases), encoding="utf-8")
         load_sources(sources)
         # The demo portal is our own server on loopback: no delay between requests needed.
         ok = run_pipeline(sources, store, Path(args.warehouse), years,
-                          politeness={"min_delay_seconds": 0.0}, verbose=args.verbose)
+                          politeness={"min_delay_seconds": 0.0}, verbose=args.verbose,
+                          profile=args.profile)
     print_summary(Path(args.warehouse), store, years, args)
     return 0 if ok else 1
 
 
-def found_per_year(store: Path) -> dict[int, int]:
+def demo_sources_file(store: str) -> Path:
+    """Where the demo's sources file (the portal's addresses of this run) is written: in the
+    store directory, or in the working directory when the store is a bucket."""
+    return (Path(".") if "://" in store else Path(store)) / "demo-sources.toml"
+
+
+def found_per_year(store: str) -> dict[int, int]:
     """Current documents in the crawl catalog, by the year the portal names."""
     from gongkai.assets.crawl.catalog import read_catalog
 
@@ -80,7 +87,7 @@ def reparse_hint(found: dict[int, int], loaded: set[int], years: list[int],
                           ("warehouse", settings.WAREHOUSE.value())):
         value = getattr(args, name, None)
         if name == "sources" and args.command == "demo":
-            value = str(Path(args.store) / "demo-sources.toml")
+            value = str(demo_sources_file(args.store))
         if value and Path(value).resolve() != Path(default).resolve():
             options.append(f"--{name} {value}")
     return (f"\n{documents} document(s) of {year_ranges(waiting)} were found and stored but not "
@@ -88,7 +95,7 @@ def reparse_hint(found: dict[int, int], loaded: set[int], years: list[int],
             f"  gongkai reparse {' '.join(options)}")
 
 
-def print_summary(path: Path, store: Path, years: list[int], args: argparse.Namespace) -> None:
+def print_summary(path: Path, store: str, years: list[int], args: argparse.Namespace) -> None:
     from gongkai.warehouse.loader import Warehouse
 
     warehouse = Warehouse(path)

@@ -1,7 +1,7 @@
 """Data flows one way, and so do imports: a stage may import the stages before it, never one after.
 
-sources → crawl → read → report → warehouse → demo → pipelines; `assets.files` and the form
-(`assets.form`) sit below them all. Every `import` in the package is read with `ast`, those
+sources → crawl → read → report → warehouse → demo → pipelines; `assets.files`, the store's
+`assets.storage` and the form (`assets.form`) sit below them all. Every `import` in the package is read with `ast`, those
 inside functions too.
 """
 
@@ -16,7 +16,7 @@ PACKAGES = {"gongkai.assets": "assets", "gongkai.warehouse": "warehouse",
             "gongkai.pipelines": "pipelines", "gongkai.demo": "demo"}
 # Lowest first; a module may import its own layer and those below it.
 FLOW = [
-    ("gongkai.assets.form", "gongkai.assets.files"),
+    ("gongkai.assets.form", "gongkai.assets.files", "gongkai.assets.storage"),
     ("gongkai.assets.sources",),
     ("gongkai.assets.crawl",),
     ("gongkai.assets.read",),

@@ -115,7 +115,7 @@ def test_every_profile_gives_every_resource_the_assets_require():
             required |= node.assets_def.required_resource_keys - {"io_manager"}  # Dagster's own
     assert required == {"sources", "raw_store", "staging", "warehouse", "politeness"}
     for name, profile in PROFILES.items():
-        assert required <= set(profile({})), name
+        assert required <= set(profile.resources({})), name
 
 
 def test_dagster_home_defaults_to_the_working_directory_with_the_packaged_instance_config(
