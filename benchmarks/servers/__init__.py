@@ -1,6 +1,7 @@
-"""Real servers on 127.0.0.1 for the lake's tests and benchmark, started on a free port and
-stopped (their files deleted) when the block ends: PostgreSQL from the system's binaries, and
-an S3 endpoint from moto's server. `ServerUnavailable` says why one cannot run here.
+"""Real servers on 127.0.0.1 for the tests and benchmarks that need them (the lake, the cluster
+profile), started on a free port and stopped (their files deleted) when the block ends:
+PostgreSQL from the system's binaries, Redis (`redis-server`), and an S3 endpoint from moto's
+server. `ServerUnavailable` says why one cannot run here; tests/servers.py turns it into a skip.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +108,13 @@ class S3Server:
                      aws_secret_access_key=self.secret, region_name=self.region).create_bucket(Bucket=name)
         return f"s3://{name}/"
 
+    @property
+    def env(self) -> dict[str, str]:
+        """What an S3 client (obstore, DuckDB's httpfs, boto3) reads to find this endpoint."""
+        return {"AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": self.key_id,
+                "AWS_SECRET_ACCESS_KEY": self.secret, "AWS_REGION": self.region,
+                "AWS_ALLOW_HTTP": "true"}
+
     def object_keys(self, bucket: str) -> list[str]:
         import boto3
 
@@ -132,3 +141,59 @@ def s3() -> Iterator[S3Server]:
         yield S3Server(f"http://{host}:{port}")
     finally:
         server.stop()
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerUnavailable(f"{what} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise ServerUnavailable(f"{what} did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a process this code started, and wait for it (kill it if it lingers)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def redis() -> Iterator[str]:
+    """`redis-server` on a free port of 127.0.0.1, nothing saved to disk; yields its URL."""
+    program = shutil.which("redis-server")
+    if not program:
+        raise ServerUnavailable("redis-server is not on PATH (Debian: apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(process)
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` set in os.environ for the block, the old values back after."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -12,6 +12,7 @@ from gongkai.assets.report.frames import ReportFrames, build_frames
 from gongkai.assets.report.resources import StagingArea
 from gongkai.assets.storage import Bucket, Directory, open_storage
 from tests.crawl.conftest import fast_settings, portal, portal_sources  # noqa: F401  (fixture)
+from tests.servers import new_bucket
 from tests.warehouse.conftest import make_parsed
 
 
@@ -21,12 +22,12 @@ def store_url(request, tmp_path) -> str:
     if request.param == "directory":
         return str(tmp_path / "store")
     s3 = request.getfixturevalue("s3")
-    return s3.url(f"store-{tmp_path.name}")
+    return new_bucket(s3) + "store"
 
 
 def test_a_location_opens_as_a_directory_or_as_a_bucket(tmp_path, s3):
     assert isinstance(open_storage(tmp_path), Directory)
-    assert isinstance(open_storage(s3.url("store")), Bucket)
+    assert isinstance(open_storage(new_bucket(s3) + "store"), Bucket)
 
 
 def test_raw_documents_are_kept_once_under_their_sha256(store_url):

@@ -1,0 +1,127 @@
+"""`gongkai demo --profile cluster` on real servers, each started here on 127.0.0.1: the Dagster
+instance on PostgreSQL, the steps on two Celery workers fed through Redis, the store in an S3
+bucket (moto's server). It loads the same cells as the local profile on the same portal.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.servers import Postgres, S3Server, stop
+from gongkai.assets.storage import open_storage
+from gongkai.warehouse.loader import Warehouse
+from tests.servers import dagster_url, new_bucket
+
+GONGKAI = shutil.which("gongkai", path=str(Path(sys.executable).parent)) or "gongkai"
+YEARS = "2023-2024"
+CELLS = """
+SELECT r.agency, r.year, r.media, r.is_canonical, f.table_id, f.row_id, f.col_id, f.value
+FROM fact_cell f JOIN report r USING (report_id)
+ORDER BY ALL
+"""
+
+
+def gongkai(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run([GONGKAI, *args], env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=240, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def wait_for_workers(broker: str, names: list[str], timeout: float = 60) -> None:
+    from celery import Celery
+
+    app = Celery(broker=broker)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answered = {name for reply in app.control.ping(timeout=1.0) for name in reply}
+        if all(any(a.startswith(n) for a in answered) for n in names):
+            return
+    raise RuntimeError(f"Celery workers {names} did not answer within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def cluster_env(postgres: Postgres, redis_url: str, s3_server: S3Server, tmp_path_factory) -> dict:
+    """The environment of every process of the deployment (launcher and workers)."""
+    home = tmp_path_factory.mktemp("dagster-cluster")
+    return {
+        **os.environ,
+        **s3_server.env,
+        "GONGKAI_POSTGRES_URL": dagster_url(postgres.create_database("dagster")),
+        "GONGKAI_CELERY_BROKER": redis_url,
+        "DAGSTER_HOME": str(home),
+    }
+
+
+@pytest.fixture(scope="module")
+def workers(cluster_env: dict, tmp_path_factory) -> Iterator[list[str]]:
+    """Two `gongkai celery-worker` processes, one step at a time each."""
+    names = ["w1", "w2"]
+    cwd = tmp_path_factory.mktemp("workers")
+    processes = [subprocess.Popen([GONGKAI, "celery-worker", "--name", f"{n}@%h", "--loglevel", "WARNING"],
+                                  env=cluster_env, cwd=cwd, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL) for n in names]
+    try:
+        wait_for_workers(cluster_env["GONGKAI_CELERY_BROKER"], names)
+        yield names
+    finally:
+        for process in processes:
+            stop(process)
+
+
+@pytest.fixture(scope="module")
+def both_runs(cluster_env: dict, workers: list[str], s3_server: S3Server, tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("runs")
+    local_env = {k: v for k, v in cluster_env.items() if not k.startswith("GONGKAI_")}
+    local_env["DAGSTER_HOME"] = str(tmp / ".dagster")
+    gongkai("demo", "--store", str(tmp / "store"), "--warehouse", str(tmp / "local.duckdb"),
+            "--years", YEARS, env=local_env, cwd=tmp)
+    store = new_bucket(s3_server) + "store"
+    cluster = gongkai("--verbose", "demo", "--profile", "cluster", "--store", store,
+                      "--warehouse", str(tmp / "cluster.duckdb"), "--years", YEARS,
+                      env=cluster_env, cwd=tmp)
+    return {"local": Warehouse(tmp / "local.duckdb"), "cluster": Warehouse(tmp / "cluster.duckdb"),
+            "store": store, "log": cluster.stdout + cluster.stderr}
+
+
+def test_the_cluster_profile_loads_the_same_cells_as_the_local_profile(both_runs):
+    local = both_runs["local"].query(CELLS).rows()
+    assert len(local) > 1000
+    assert both_runs["cluster"].query(CELLS).rows() == local
+
+
+def test_the_cluster_run_is_recorded_in_postgres_and_its_steps_ran_on_celery_workers(
+        both_runs, cluster_env, workers, monkeypatch):
+    import dagster as dg
+
+    for key in ("GONGKAI_POSTGRES_URL", "DAGSTER_HOME"):
+        monkeypatch.setenv(key, cluster_env[key])
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        (run,) = instance.get_runs()
+        assert run.is_success
+        events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.is_dagster_event]
+    steps = {e.step_key for e in events if e.is_step_success}
+    on_workers = {e.step_key: e.event_specific_data.metadata["Celery worker"].value
+                  for e in events if e.is_engine_event and "in celery worker" in (e.message or "")}
+    assert {"crawled_documents", "parsed_reports", "warehouse_reports"} <= steps
+    assert steps <= set(on_workers)
+    assert {worker.split("@")[0] for worker in on_workers.values()} <= set(workers)
+
+
+def test_the_cluster_store_lives_in_the_bucket(both_runs, s3_server, monkeypatch):
+    for key, value in s3_server.env.items():
+        monkeypatch.setenv(key, value)
+    store = open_storage(both_runs["store"])
+    objects = store.keys("raw/objects")
+    assert store.exists("catalog/documents.parquet") and store.exists("raw/fetch_log.sqlite3")
+    assert len(objects) >= both_runs["cluster"].query("SELECT count(*) AS n FROM report")["n"][0]
+    assert store.keys("reports/year=2024")
