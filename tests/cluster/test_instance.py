@@ -1,0 +1,40 @@
+"""The cluster profile's Dagster instance (pipelines/dagster.cluster.yaml) keeps runs, events
+and asset records in Postgres (started here on 127.0.0.1), where every process of the
+deployment finds them."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from gongkai.assets.report.defs import parsed_reports
+from gongkai.assets.report.partitions import partition_range_tags
+from gongkai.pipelines.cli import dagster_home
+from gongkai.pipelines.resources import PROFILES
+from gongkai.warehouse.defs import warehouse_reports
+
+
+def test_the_cluster_instance_keeps_runs_and_materialisations_in_postgres(postgres, tmp_path,
+                                                                          monkeypatch):
+    url = postgres.url(postgres.create_database()).replace("postgresql://", "postgresql+psycopg2://")
+    monkeypatch.setenv("GONGKAI_POSTGRES_URL", url)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    home = dagster_home("cluster")
+    assert home == tmp_path / ".dagster-cluster"
+    (tmp_path / "sources.toml").write_text('[[source]]\nname = "甲"\nstart = ["http://a.example/"]\n')
+    monkeypatch.setenv("GONGKAI_SOURCES", str(tmp_path / "sources.toml"))
+
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
+        result = dg.materialize([parsed_reports, warehouse_reports],
+                                resources=PROFILES["local"].resources(), instance=instance,
+                                tags=partition_range_tags([2024]))
+        assert result.success
+
+    # Another process of the deployment (a worker, the webserver) opens its own instance from
+    # the same config and sees the run and what it materialised.
+    with dg.DagsterInstance.from_config(str(home)) as other:
+        assert other.get_run_by_id(result.run_id).is_success
+        record = other.get_latest_materialization_event(dg.AssetKey("warehouse_reports"))
+        assert record.run_id == result.run_id
