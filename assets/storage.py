@@ -24,6 +24,10 @@ import polars as pl
 OBJECT_STORE_SCHEMES = ("s3://", "s3a://", "gs://", "az://", "abfs://", "memory://")
 
 
+class StorageUnavailable(OSError):
+    """A location gongkai cannot open on this installation (say, s3:// without obstore)."""
+
+
 @runtime_checkable
 class Storage(Protocol):
     """Whole files under relative keys."""
@@ -151,8 +155,11 @@ class Bucket:
     """A prefix of an object store bucket, through obstore (S3, MinIO, Ceph, OSS, COS…)."""
 
     def __init__(self, url: str) -> None:
-        from obstore.store import from_url
-
+        try:
+            from obstore.store import from_url
+        except ImportError:
+            raise StorageUnavailable(f"{url}: a store in a bucket needs obstore "
+                                     "(pip install 'gongkai[cluster]')") from None
         self.url = url
         self.store = from_url(url)
 

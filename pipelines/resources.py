@@ -29,6 +29,7 @@ from gongkai.assets.sources.resources import SourcesFile
 from gongkai.pipelines.settings import (
     CELERY_BROKER,
     DAGSTER_HOME,
+    POSTGRES_URL,
     PROFILE,
     SOURCES,
     STORE,
@@ -67,7 +68,11 @@ def cluster(environ: Mapping[str, str] | None = None) -> dict[str, dg.Configurab
 def celery_executor() -> dg.ExecutorDefinition:
     """Steps go to Celery workers (`gongkai celery-worker`) through the broker at
     GONGKAI_CELERY_BROKER, which also carries their results."""
-    from dagster_celery import celery_executor as executor
+    try:
+        from dagster_celery import celery_executor as executor
+    except ImportError:
+        raise ImportError("the cluster profile needs dagster-celery and dagster-postgres: "
+                          "pip install 'gongkai[cluster]'") from None
 
     broker = {"env": CELERY_BROKER}
     return executor.configured({"broker": broker, "backend": broker}, name="celery")
@@ -79,11 +84,13 @@ class Profile:
     executor: Callable[[], dg.ExecutorDefinition]
     instance_config: str  # the instance YAML shipped in gongkai.pipelines, copied to DAGSTER_HOME
     home: str  # DAGSTER_HOME when the variable is not set (under the working directory)
+    needs: tuple[str, ...] = ()  # environment variables a run of this profile cannot do without
 
 
 PROFILES: dict[str, Profile] = {
     "local": Profile(local, lambda: dg.multi_or_in_process_executor, "dagster.yaml", DAGSTER_HOME.default),
-    "cluster": Profile(cluster, celery_executor, "dagster.cluster.yaml", ".dagster-cluster"),
+    "cluster": Profile(cluster, celery_executor, "dagster.cluster.yaml", ".dagster-cluster",
+                       needs=(POSTGRES_URL, CELERY_BROKER)),
 }
 
 

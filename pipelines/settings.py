@@ -33,3 +33,4 @@ DAGSTER_HOME = Location("DAGSTER_HOME", ".dagster")  # Dagster's runs, events an
 # Celery broker (also its result backend).
 PROFILE = Location("GONGKAI_PROFILE", "local")  # local or cluster
 CELERY_BROKER = "GONGKAI_CELERY_BROKER"  # e.g. redis://redis:6379/0
+POSTGRES_URL = "GONGKAI_POSTGRES_URL"  # the cluster's Dagster instance (dagster.cluster.yaml)

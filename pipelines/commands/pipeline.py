@@ -13,6 +13,7 @@ from gongkai.assets.sources.config import load_sources
 from gongkai.assets.sources.years import parse_years, year_ranges
 from gongkai.pipelines import settings
 from gongkai.pipelines.cli import run_pipeline
+from gongkai.pipelines.commands import CommandError
 
 EXAMPLE_QUERY = """\
 SELECT year, count(*) AS agencies, sum(received)::BIGINT AS applications_received,
@@ -20,7 +21,20 @@ SELECT year, count(*) AS agencies, sum(received)::BIGINT AS applications_receive
 FROM applications GROUP BY year ORDER BY year"""
 
 
+def check_profile(args: argparse.Namespace) -> None:
+    """A profile's environment checked before Dagster starts: one line naming what is missing."""
+    import os
+
+    from gongkai.pipelines.resources import PROFILES
+
+    missing = [name for name in PROFILES[args.profile].needs if not os.environ.get(name)]
+    if missing:
+        raise CommandError(f"the {args.profile} profile needs {', '.join(missing)} "
+                           "(see README: Running at national scale)")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    check_profile(args)
     years = parse_years(args.years)
     load_sources(args.sources)
     ok = run_pipeline(Path(args.sources), args.store, Path(args.warehouse), years,
@@ -30,6 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
+    check_profile(args)
     years = parse_years(args.years)
     load_sources(args.sources)
     ok = run_pipeline(Path(args.sources), args.store, Path(args.warehouse), years,
@@ -41,6 +56,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from gongkai.demo.server import render_sources, serve_demo
 
+    check_profile(args)
     store = args.store
     years = parse_years(args.years)
     with serve_demo() as bases:
