@@ -119,6 +119,7 @@ def child(config: dict) -> dict:
     its stage times back from the Dagster instance."""
     import dagster as dg
 
+    import gongkai.pipelines.definitions  # noqa: F401  (imports are not the backfill's time)
     from gongkai.pipelines.cli import run_pipeline
     from gongkai.warehouse.loader import Warehouse
 
@@ -150,8 +151,11 @@ def child(config: dict) -> dict:
     commits = warehouse.query("SELECT count(*) AS n FROM load_log")["n"][0] if ok else 0
     stage_wall = {stage: (max(e for _, e in s) - min(b for b, _ in s)) if s else None
                   for stage, s in spans.items()}
+    store = Path(config["store"])
+    sizes = {part: sum(f.stat().st_size for f in (store / part).rglob("*") if f.is_file())
+             for part in ("raw", "reports")} if store.is_dir() else {}
     return {"ok": ok, "wall": wall, "reports": reports, "commits": commits, "pages": pages,
-            "stages": stage_wall}
+            "stages": stage_wall, "bytes": sizes}
 
 
 def run_child(config: dict, env: dict[str, str], cwd: Path) -> dict:
@@ -276,6 +280,10 @@ def main(argv: list[str]) -> int:
         print(f"{figure:<30}" + "".join(f"{show(figures[n][figure]):>14}" for n in names))
     print(f"{'reports loaded':<30}" + "".join(f"{results[n][1]['reports']:>14}" for n in names))
     print(f"{'run wall s':<30}" + "".join(f"{results[n][1]['wall']:>14.1f}" for n in names))
+    local = results["local"][1]
+    if local["bytes"] and local["reports"]:
+        print(f"{'store KB per report':<30}raw {local['bytes']['raw'] / local['reports'] / 1024:.1f}, "
+              f"staged frames {local['bytes']['reports'] / local['reports'] / 1024:.1f} (local run)")
     missed = any(not result["ok"] for _, result in results.values())
     if "cluster ×1" in results and "cluster ×2" in results:
         one, two = (results[n][1]["stages"]["parse"] for n in ("cluster ×1", "cluster ×2"))
