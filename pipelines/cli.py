@@ -59,19 +59,20 @@ def run_pipeline(sources: Path, store: Path | str, warehouse: Path | str, years:
                  politeness: dict | None = None, verbose: bool = False,
                  job_name: str = "gongkai_main", profile: str = "local") -> bool:
     """Run a job (the main one, or `gongkai_reparse`) over a range of year partitions through
-    Dagster (recorded in DAGSTER_HOME, visible in the UI): in this process on the local
-    profile, its steps on Celery workers on the cluster profile."""
+    Dagster (recorded in DAGSTER_HOME, visible in the UI): one run in this process on the local
+    profile; on the cluster profile one run per shard, their steps on Celery workers."""
     import dagster as dg
 
     from gongkai.assets.sources.partitions import partition_range_tags
-    from gongkai.pipelines.resources import local_run_config
+    from gongkai.pipelines.resources import PROFILES, local_run_config
 
     with quiet_framework():
         from gongkai.pipelines.definitions import definitions
 
     dagster_home(profile)
     # Absolute paths: the run's record (and the UI) says exactly which files it used.
-    resources = local_run_config(sources.resolve(), absolute(store), absolute(warehouse))
+    resources = local_run_config(sources.resolve(), absolute(store), absolute(warehouse)
+                                 if PROFILES[profile].warehouse_file else None)
     if job_name == "gongkai_main":  # the only job that crawls
         resources["politeness"] = {"config": politeness or {}}
     run_config = {
@@ -80,39 +81,15 @@ def run_pipeline(sources: Path, store: Path | str, warehouse: Path | str, years:
         # warnings, or everything with --verbose.
         "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
     }
-    # The shards the sources use (the demo's: one): every partition costs Dagster events, and
-    # shards without sources have nothing to do.
-    tags = {**partition_range_tags(years, used_shards(sources)), "gongkai/trigger": "cli"}
-    with dg.DagsterInstance.get() as instance, quiet_framework():
-        if profile == "local":
+    if profile == "local":
+        # The shards the sources use (the demo's: one): every partition costs Dagster events,
+        # and shards without sources have nothing to do.
+        tags = {**partition_range_tags(years, used_shards(sources)), "gongkai/trigger": "cli"}
+        with dg.DagsterInstance.get() as instance, quiet_framework():
             result = definitions(profile).resolve_job_def(job_name).execute_in_process(
                 run_config=run_config, instance=instance, tags=tags, raise_on_error=False)
             return report_run(result)
-        # Other processes run the steps: they rebuild the job from this recipe.
-        job = dg.build_reconstructable_job("gongkai.pipelines.definitions", "job",
-                                           (profile, job_name))
-        with dg.execute_job(job, instance, run_config=run_config, tags=tags,
-                            raise_on_error=False) as result:
-            return report_run(result)
-
-
-def absolute(location: Path | str) -> str:
-    """A path made absolute; a URL (s3://…) as it is."""
-    text = str(location)
-    return text if "://" in text else str(Path(text).resolve())
-
-
-def report_run(result) -> bool:
-    """One line per failed step (the run's own failure event only repeats them), then the run."""
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error.cause and (error.cls_name or "").startswith("Dagster"):
-                error = error.cause  # Dagster's wrapper around our exception
-            print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
-    print(f"dagster run {result.run_id} ({'success' if result.success else 'FAILED'}); "
-          f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
-    return result.success
+    return run_shards(profile, job_name, run_config, years, used_shards(sources))
 
 
 def used_shards(sources: Path) -> list[str] | None:
@@ -125,6 +102,68 @@ def used_shards(sources: Path) -> list[str] | None:
         return sorted(set(Shards(load_sources(sources)).by_source.values()))
     except SourceError:
         return None
+
+
+def run_shards(profile: str, job_name: str, run_config: dict, years: list[int],
+               shards: list[str] | None) -> bool:
+    """One run per shard, all at once, each shard's years in its run: their steps spread over
+    the Celery workers (a host is in one shard, so no two runs crawl the same host). Each run
+    is launched from a process of its own (`run_shard`): Dagster's run launch is not made to
+    share a process between threads."""
+    import json
+    import subprocess
+
+    import dagster as dg
+
+    from gongkai.assets.sources.partitions import report_shards
+
+    shards = shards or report_shards.get_partition_keys()
+    with dg.DagsterInstance.get():  # its tables made once, before the runs open it at once
+        pass
+    code = ("import json, sys; from gongkai.pipelines.cli import run_shard; "
+            "sys.exit(0 if run_shard(**json.loads(sys.argv[1])) else 1)")
+    launched = [subprocess.Popen([sys.executable, "-c", code, json.dumps({
+        "profile": profile, "job_name": job_name, "run_config": run_config, "years": years,
+        "shard": shard})]) for shard in shards]
+    succeeded = sum(process.wait() == 0 for process in launched)
+    print(f"{len(shards)} dagster runs, one per shard: {succeeded} succeeded, "
+          f"{len(shards) - succeeded} failed; DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
+    return succeeded == len(shards)
+
+
+def run_shard(profile: str, job_name: str, run_config: dict, years: list[int], shard: str) -> bool:
+    """One shard's run of `job_name`, its steps on the profile's executor."""
+    import dagster as dg
+
+    from gongkai.assets.sources.partitions import partition_range_tags
+
+    # The workers rebuild the job from this recipe.
+    job = dg.build_reconstructable_job("gongkai.pipelines.definitions", "job", (profile, job_name))
+    tags = {**partition_range_tags(years, [shard]), "gongkai/trigger": "cli"}
+    with dg.DagsterInstance.get() as instance, quiet_framework(), dg.execute_job(
+            job, instance, run_config=run_config, tags=tags, raise_on_error=False) as result:
+        return report_run(result, quiet=True)
+
+
+def absolute(location: Path | str) -> str:
+    """A path made absolute; a URL (s3://…) as it is."""
+    text = str(location)
+    return text if "://" in text else str(Path(text).resolve())
+
+
+def report_run(result, quiet: bool = False) -> bool:
+    """One line per failed step (the run's own failure event only repeats them), then the run
+    (`quiet`: only a failed one)."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause and (error.cls_name or "").startswith("Dagster"):
+                error = error.cause  # Dagster's wrapper around our exception
+            print(f"step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    if not (quiet and result.success):
+        print(f"dagster run {result.run_id} ({'success' if result.success else 'FAILED'}); "
+              f"DAGSTER_HOME={os.environ['DAGSTER_HOME']}")
+    return result.success
 
 
 def storage_args(p: argparse.ArgumentParser, store: bool = True) -> None:
@@ -209,8 +248,6 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("paths", nargs="+", metavar="PATH",
                        help="files, or directories (walked for .html .pdf .docx .doc .wps .txt)")
     parse.add_argument("--out", help="write JSON Lines here instead of stdout")
-    parse.add_argument("--jobs", type=int, default=0, metavar="N",
-                       help="processes reading files at once (default: one per core)")
 
     sql = command("sql", "sql:main", "run SQL on the warehouse (read-only) and print every result")
     sql.add_argument("query", help="one or more statements, separated by ;")

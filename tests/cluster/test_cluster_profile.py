@@ -58,6 +58,8 @@ def cluster_env(postgres: Postgres, redis_url: str, s3_server: S3Server, tmp_pat
         "GONGKAI_POSTGRES_URL": dagster_url(postgres.create_database("dagster")),
         "GONGKAI_CELERY_BROKER": redis_url,
         "DAGSTER_HOME": str(home),
+        # two shards: two runs of three steps to spread over the two workers, and a short test
+        "GONGKAI_SHARDS": "2",
     }
 
 
@@ -106,15 +108,23 @@ def test_the_cluster_run_is_recorded_in_postgres_and_its_steps_ran_on_celery_wor
         monkeypatch.setenv(key, cluster_env[key])
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        (run,) = instance.get_runs()
-        assert run.is_success
-        events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.is_dagster_event]
-    steps = {e.step_key for e in events if e.is_step_success}
-    on_workers = {e.step_key: e.event_specific_data.metadata["Celery worker"].value
-                  for e in events if e.is_engine_event and "in celery worker" in (e.message or "")}
-    assert {"crawled_documents", "parsed_reports", "warehouse_reports"} <= steps
-    assert steps <= set(on_workers)
-    assert {worker.split("@")[0] for worker in on_workers.values()} <= set(workers)
+        runs = instance.get_runs()
+        events = {run.run_id: [e.dagster_event for e in instance.all_logs(run.run_id)
+                               if e.is_dagster_event] for run in runs}
+    # one run per shard, each crawling, parsing and loading its shard of the years
+    assert len(runs) == 2 and all(run.is_success for run in runs)
+    assert {run.tags["dagster/asset_partition_range_start"].split("|")[0] for run in runs} \
+        == {"0", "1"}
+    workers_used = set()
+    for run_events in events.values():
+        steps = {e.step_key for e in run_events if e.is_step_success}
+        on_workers = {e.step_key: e.event_specific_data.metadata["Celery worker"].value
+                      for e in run_events
+                      if e.is_engine_event and "in celery worker" in (e.message or "")}
+        assert steps == {"crawled_documents", "parsed_reports", "warehouse_reports"}
+        assert steps <= set(on_workers)
+        workers_used |= {worker.split("@")[0] for worker in on_workers.values()}
+    assert workers_used == set(workers)  # the runs' steps spread over both workers
 
 
 def test_the_cluster_store_lives_in_the_bucket(both_runs, s3_server, monkeypatch):
@@ -122,6 +132,8 @@ def test_the_cluster_store_lives_in_the_bucket(both_runs, s3_server, monkeypatch
         monkeypatch.setenv(key, value)
     store = open_storage(both_runs["store"])
     objects = store.keys("raw/objects")
-    assert store.exists("catalog/documents.parquet") and store.exists("raw/fetch_log.sqlite3")
+    # each shard's run keeps its shard's catalog and fetch log
+    assert len(store.keys("raw/fetch_log")) == 2
     assert len(objects) >= both_runs["cluster"].query("SELECT count(*) AS n FROM report")["n"][0]
     assert store.keys("reports/year=2024")
+    assert len(store.keys("catalog/documents")) == 2

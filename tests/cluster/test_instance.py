@@ -7,7 +7,7 @@ from __future__ import annotations
 import dagster as dg
 
 from gongkai.assets.report.defs import parsed_reports
-from gongkai.assets.report.partitions import partition_range_tags
+from gongkai.assets.sources.partitions import partition_range_tags
 from gongkai.pipelines.cli import dagster_home
 from gongkai.pipelines.resources import PROFILES
 from gongkai.warehouse.defs import warehouse_reports
