@@ -129,7 +129,7 @@ def child(config: dict) -> dict:
                       profile=config["profile"])
     wall = time.perf_counter() - started
     spans: dict[str, list[tuple[float, float]]] = {stage: [] for stage in STAGES}
-    pages = 0
+    requests: dict[tuple[str, str], int] = {}
     with dg.DagsterInstance.get() as instance:
         for run in instance.get_runs():
             starts: dict[str, float] = {}
@@ -144,8 +144,11 @@ def child(config: dict) -> dict:
                         if event.step_key.startswith(asset):
                             spans[stage].append((starts[event.step_key], entry.timestamp))
                 elif event.is_step_materialization and event.step_key.startswith(STAGES["crawl"]):
-                    metadata = event.step_materialization_data.materialization.metadata
-                    pages += metadata["requests"].value if "requests" in metadata else 0
+                    # a shard's requests, repeated on each year partition of the shard
+                    materialization = event.step_materialization_data.materialization
+                    if "shard_requests" in materialization.metadata:
+                        shard = str(materialization.partition).split("|")[0]
+                        requests[(run.run_id, shard)] = materialization.metadata["shard_requests"].value
     warehouse = Warehouse(config["warehouse"])
     reports = warehouse.query("SELECT count(*) AS n FROM report")["n"][0] if ok else 0
     commits = warehouse.query("SELECT count(*) AS n FROM load_log")["n"][0] if ok else 0
@@ -154,7 +157,8 @@ def child(config: dict) -> dict:
     store = Path(config["store"])
     sizes = {part: sum(f.stat().st_size for f in (store / part).rglob("*") if f.is_file())
              for part in ("raw", "reports")} if store.is_dir() else {}
-    return {"ok": ok, "wall": wall, "reports": reports, "commits": commits, "pages": pages,
+    return {"ok": ok, "wall": wall, "reports": reports, "commits": commits,
+            "pages": sum(requests.values()),
             "stages": stage_wall, "bytes": sizes}
 
 
