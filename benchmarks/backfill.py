@@ -36,8 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import servers
 from benchmarks.crawl import Portal, PortalHost
-from benchmarks.servers import Missing, running_postgres, running_redis, running_s3, stop
 
 REPO = Path(__file__).resolve().parents[1]
 PARSE_RATIO_TARGET = 1.8
@@ -121,6 +121,7 @@ def child(config: dict) -> dict:
 
     import gongkai.pipelines.definitions  # noqa: F401  (imports are not the backfill's time)
     from gongkai.pipelines.cli import run_pipeline
+    from gongkai.warehouse.lake import LakeWarehouse
     from gongkai.warehouse.loader import Warehouse
 
     started = time.perf_counter()
@@ -149,7 +150,9 @@ def child(config: dict) -> dict:
                     if "shard_requests" in materialization.metadata:
                         shard = str(materialization.partition).split("|")[0]
                         requests[(run.run_id, shard)] = materialization.metadata["shard_requests"].value
-    warehouse = Warehouse(config["warehouse"])
+    # the local file, or the cluster's lake (its catalog and S3 settings from the environment)
+    warehouse = (Warehouse(config["warehouse"]) if config["profile"] == "local"
+                 else LakeWarehouse(os.environ["GONGKAI_LAKE_CATALOG"], read_only=True))
     reports = warehouse.query("SELECT count(*) AS n FROM report")["n"][0] if ok else 0
     commits = warehouse.query("SELECT count(*) AS n FROM load_log")["n"][0] if ok else 0
     stage_wall = {stage: (max(e for _, e in s) - min(b for b, _ in s)) if s else None
@@ -195,7 +198,7 @@ def start_workers(count: int, env: dict[str, str], cwd: Path) -> list[subprocess
         if len({n for reply in app.control.ping(timeout=1.0) for n in reply}) >= count:
             return workers
     for worker in workers:
-        stop(worker)
+        servers.stop(worker)
     raise RuntimeError(f"{count} Celery worker(s) did not answer within 120 s")
 
 
@@ -253,26 +256,29 @@ def main(argv: list[str]) -> int:
                                              env, tmp / "local"))
             print(f"  local done in {results['local'][1]['wall']:.1f} s", flush=True)
             try:
-                with running_postgres() as pg, running_redis() as redis, running_s3() as s3:
+                with servers.postgres() as pg, servers.redis() as redis, servers.s3() as s3:
+                    bucket = s3.create_bucket("backfill")
                     for count in (1, 2):
                         name = f"cluster ×{count}"
                         folder = tmp / f"cluster{count}"
                         folder.mkdir()
-                        database = pg.create_database(f"dagster{count}")
+                        dagster = pg.create_database(f"dagster{count}")
                         env = {**base_env, **s3.env, "GONGKAI_CELERY_BROKER": redis,
                                "DAGSTER_HOME": str(folder / ".dagster"),
-                               "GONGKAI_POSTGRES_URL": pg.url(database).replace(
-                                   "postgresql://", "postgresql+psycopg2://")}
+                               # psycopg2 named: SQLAlchemy 2.1 looks for psycopg 3 otherwise
+                               "GONGKAI_POSTGRES_URL": "postgresql+psycopg2://" + dagster.split("://", 1)[1],
+                               "GONGKAI_LAKE_CATALOG": pg.create_database(f"lake{count}"),
+                               "GONGKAI_LAKE_DATA": f"{bucket}lake{count}/"}
                         workers = start_workers(count, env, folder)
                         try:
                             results[name] = (count, run_child(
-                                config(f"cluster{count}", "cluster", s3.url(f"store{count}")),
+                                config(f"cluster{count}", "cluster", f"{bucket}store{count}"),
                                 env, folder))
                         finally:
                             for worker in workers:
-                                stop(worker)
+                                servers.stop(worker)
                         print(f"  {name} done in {results[name][1]['wall']:.1f} s", flush=True)
-            except Missing as reason:
+            except servers.ServerUnavailable as reason:
                 print(f"cluster configurations skipped: {reason}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

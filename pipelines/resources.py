@@ -8,9 +8,10 @@ only says where each one points and how steps run:
 - `local` (the default): everything on this machine, steps in the `gongkai` process, the
   instance in SQLite files (`dagster.yaml`);
 - `cluster`: the store (raw documents, catalog, staged frames) where GONGKAI_STORE points, an
-  S3-compatible bucket (`s3://bucket/prefix`); steps on Celery workers fed through the broker
-  at GONGKAI_CELERY_BROKER (Redis); the instance on Postgres at GONGKAI_POSTGRES_URL
-  (`dagster.cluster.yaml`).
+  S3-compatible bucket (`s3://bucket/prefix`); the warehouse a DuckLake lake (catalog at
+  GONGKAI_LAKE_CATALOG, Parquet under GONGKAI_LAKE_DATA); steps on Celery workers fed through
+  the broker at GONGKAI_CELERY_BROKER (Redis); the instance on Postgres at
+  GONGKAI_POSTGRES_URL (`dagster.cluster.yaml`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from gongkai.assets.sources.resources import SourcesFile
 from gongkai.pipelines.settings import (
     CELERY_BROKER,
     DAGSTER_HOME,
+    LAKE_CATALOG,
+    LAKE_DATA,
     POSTGRES_URL,
     PROFILE,
     SOURCES,
@@ -36,7 +39,7 @@ from gongkai.pipelines.settings import (
     WAREHOUSE,
     Location,
 )
-from gongkai.warehouse.resources import DuckDBWarehouse
+from gongkai.warehouse.resources import DuckDBWarehouse, DuckLakeWarehouse
 
 
 def _configured(location: Location, environ: Mapping[str, str]) -> str:
@@ -60,9 +63,14 @@ def local(environ: Mapping[str, str] | None = None) -> dict[str, dg.Configurable
 
 
 def cluster(environ: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
-    """The same resources, pointed by the same variables at shared places: GONGKAI_STORE an
-    s3:// URL every worker reaches, GONGKAI_SOURCES a file in the workers' image."""
-    return local(environ)
+    """The same resources pointed by the same variables at shared places (GONGKAI_STORE an
+    s3:// URL every worker reaches, GONGKAI_SOURCES a file in the workers' image), and the
+    warehouse a DuckLake lake many workers load at once (S3 settings from the AWS_* variables)."""
+    return {
+        **local(environ),
+        "warehouse": DuckLakeWarehouse(catalog=dg.EnvVar(LAKE_CATALOG),
+                                       data_path=dg.EnvVar(LAKE_DATA)),
+    }
 
 
 def celery_executor() -> dg.ExecutorDefinition:
@@ -85,12 +93,14 @@ class Profile:
     instance_config: str  # the instance YAML shipped in gongkai.pipelines, copied to DAGSTER_HOME
     home: str  # DAGSTER_HOME when the variable is not set (under the working directory)
     needs: tuple[str, ...] = ()  # environment variables a run of this profile cannot do without
+    warehouse_file: bool = True  # the command line's --warehouse names its warehouse (a file)
 
 
 PROFILES: dict[str, Profile] = {
     "local": Profile(local, lambda: dg.multi_or_in_process_executor, "dagster.yaml", DAGSTER_HOME.default),
     "cluster": Profile(cluster, celery_executor, "dagster.cluster.yaml", ".dagster-cluster",
-                       needs=(POSTGRES_URL, CELERY_BROKER)),
+                       needs=(POSTGRES_URL, CELERY_BROKER, LAKE_CATALOG, LAKE_DATA),
+                       warehouse_file=False),
 }
 
 
@@ -103,14 +113,15 @@ def profile_named(name: str | None = None) -> Profile:
     return PROFILES[name]
 
 
-def local_run_config(sources: Path, store: Path | str, warehouse: Path | str) -> dict[str, Any]:
+def local_run_config(sources: Path, store: Path | str, warehouse: Path | str | None) -> dict[str, Any]:
     """Run config pointing the profile's resources at these places (the command line's
     --sources/--store/--warehouse: paths, or URLs on the cluster), recorded with the run so the
-    UI shows what it used."""
+    UI shows what it used. No `warehouse`: the profile's own (the cluster's lake)."""
     paths = {
         "sources": {"path": str(sources)},
         "raw_store": {"path": str(store)},
         "staging": {"store": str(store)},
-        "warehouse": {"path": str(warehouse)},
     }
+    if warehouse is not None:
+        paths["warehouse"] = {"path": str(warehouse)}
     return {key: {"config": config} for key, config in paths.items()}

@@ -34,3 +34,5 @@ DAGSTER_HOME = Location("DAGSTER_HOME", ".dagster")  # Dagster's runs, events an
 PROFILE = Location("GONGKAI_PROFILE", "local")  # local or cluster
 CELERY_BROKER = "GONGKAI_CELERY_BROKER"  # e.g. redis://redis:6379/0
 POSTGRES_URL = "GONGKAI_POSTGRES_URL"  # the cluster's Dagster instance (dagster.cluster.yaml)
+LAKE_CATALOG = "GONGKAI_LAKE_CATALOG"  # the cluster's DuckLake catalog: postgres://…/gongkai
+LAKE_DATA = "GONGKAI_LAKE_DATA"  # where the lake's Parquet files go: s3://bucket/warehouse/

@@ -111,10 +111,23 @@ def reparse_hint(found: dict[int, int], loaded: set[int], years: list[int],
             f"  gongkai reparse {' '.join(options)}")
 
 
+def lake_catalog(args: argparse.Namespace) -> str | None:
+    """The cluster profile's lake (GONGKAI_LAKE_CATALOG), where the run loaded instead of the
+    --warehouse file; None on the local profile."""
+    import os
+
+    from gongkai.pipelines.resources import PROFILES
+    from gongkai.pipelines.settings import LAKE_CATALOG
+
+    return None if PROFILES[args.profile].warehouse_file else os.environ[LAKE_CATALOG]
+
+
 def print_summary(path: Path, store: str, years: list[int], args: argparse.Namespace) -> None:
+    from gongkai.warehouse.lake import LakeWarehouse
     from gongkai.warehouse.loader import Warehouse
 
-    warehouse = Warehouse(path)
+    lake = lake_catalog(args)
+    warehouse = LakeWarehouse(lake, read_only=True) if lake else Warehouse(path)
     found = found_per_year(store)
     try:
         loaded = warehouse.query(
@@ -144,8 +157,9 @@ def print_summary(path: Path, store: str, years: list[int], args: argparse.Names
     hint = reparse_hint(found, set(by_year), years, args)
     if hint:
         print(hint)
-    print(f"\nwarehouse: {warehouse.path}\nexample query (gongkai sql \"...\"):\n{EXAMPLE_QUERY}")
+    print(f"\nwarehouse: {warehouse.location}\nexample query (gongkai sql "
+          f"{'--lake $GONGKAI_LAKE_CATALOG ' if lake else ''}\"...\"):\n{EXAMPLE_QUERY}")
     from gongkai.pipelines.commands.sql import main as sql
 
-    sql(argparse.Namespace(warehouse=warehouse.path, wait=30.0, query=EXAMPLE_QUERY,
+    sql(argparse.Namespace(warehouse=path, lake=lake, wait=30.0, query=EXAMPLE_QUERY,
                            format="table", max_rows=50))

@@ -11,12 +11,12 @@ from gongkai.assets.sources.partitions import partition_range_tags
 from gongkai.pipelines.cli import dagster_home
 from gongkai.pipelines.resources import PROFILES
 from gongkai.warehouse.defs import warehouse_reports
+from tests.servers import dagster_url
 
 
 def test_the_cluster_instance_keeps_runs_and_materialisations_in_postgres(postgres, tmp_path,
                                                                           monkeypatch):
-    url = postgres.url(postgres.create_database()).replace("postgresql://", "postgresql+psycopg2://")
-    monkeypatch.setenv("GONGKAI_POSTGRES_URL", url)
+    monkeypatch.setenv("GONGKAI_POSTGRES_URL", dagster_url(postgres.create_database("instance")))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.chdir(tmp_path)
     home = dagster_home("cluster")

@@ -40,5 +40,6 @@ def test_a_cluster_run_without_its_servers_says_which_variables_are_missing(tmp_
     done = subprocess.run([GONGKAI, "run", "--profile", "cluster"], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2
-    assert done.stderr.strip() == ("gongkai run: the cluster profile needs GONGKAI_POSTGRES_URL, "
-                                   "GONGKAI_CELERY_BROKER (see README: Running at national scale)")
+    assert done.stderr.strip() == (
+        "gongkai run: the cluster profile needs GONGKAI_POSTGRES_URL, GONGKAI_CELERY_BROKER, "
+        "GONGKAI_LAKE_CATALOG, GONGKAI_LAKE_DATA (see README: Running at national scale)")
