@@ -13,8 +13,8 @@ from gongkai.assets.crawl.crawl import FETCH_LOG_NAME
 from gongkai.assets.crawl.fetch_log import FetchLog
 from gongkai.assets.crawl.records import CrawledDocument
 from gongkai.assets.crawl.settings import CrawlSettings
-from gongkai.assets.crawl.store import ContentStore
-from gongkai.assets.storage import Storage, join, open_storage
+from gongkai.assets.crawl.store import ContentStore, LocalRawStore
+from gongkai.assets.storage import Directory, Storage, join, open_storage
 
 
 class DocumentStore(dg.ConfigurableResource):
@@ -28,7 +28,9 @@ class DocumentStore(dg.ConfigurableResource):
         return open_storage(self.path)
 
     def raw(self) -> ContentStore:
-        return ContentStore(open_storage(join(self.path, "raw")))
+        storage = open_storage(join(self.path, "raw"))
+        # a directory is made at once, as a store always was (a run leaves its store behind)
+        return LocalRawStore(storage.root) if isinstance(storage, Directory) else ContentStore(storage)
 
     @contextmanager
     def fetch_log(self, shard: str | None = None) -> Iterator[FetchLog]:
