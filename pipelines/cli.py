@@ -248,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("paths", nargs="+", metavar="PATH",
                        help="files, or directories (walked for .html .pdf .docx .doc .wps .txt)")
     parse.add_argument("--out", help="write JSON Lines here instead of stdout")
+    parse.add_argument("--jobs", type=int, default=0, metavar="N",
+                       help="processes reading files at once (default: one per core)")
 
     sql = command("sql", "sql:main", "run SQL on the warehouse (read-only) and print every result")
     sql.add_argument("query", help="one or more statements, separated by ;")
