@@ -176,6 +176,7 @@ class LakeWarehouse(Sink):
         cursor = self._database().cursor()
         try:
             cursor.execute(f"USE {ALIAS}")
+            cursor.execute("SET enable_progress_bar = false")  # no bar on a worker's stdout
             yield cursor
         finally:
             cursor.close()

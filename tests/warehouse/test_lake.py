@@ -211,7 +211,7 @@ def test_two_writers_of_different_shards_and_years_both_land(tmp_path, pg, s3, p
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
-        assert out.split() == ["0", "1", "2"]
+        assert out.split() == ["0", "1", "2"], out
     got = lake.query("SELECT shard, partition_year, agency FROM report ORDER BY ALL").rows()
     assert got == [("a", 2023, "乙局"), ("a", 2023, "甲局"), ("b", 2022, "丙局")]
     assert lake.query("SELECT count(*) AS n FROM fact_cell")["n"][0] == 3 * 200
