@@ -53,13 +53,17 @@ _NUMERALS = str.maketrans("〇○零Ｏ0OoΟ一二三四五六七八九", "00000
 _CHINESE_YEAR = re.compile(r"[一二][〇○零Ｏ0OoΟ一二三四五六七八九]{3}(?=\s*年)")
 
 
+# 二〇二三年 whose 〇 OCR dropped (a thin circle): 二二三年, 二一九年 (2010-2029 only).
+_DROPPED_ZERO = re.compile(r"(?<![〇○零一二三四五六七八九十])二([一二][〇○零一二三四五六七八九])(?=\s*年)")
 # A year whose digits OCR read as letters (2O23年, 2o2l年).
 _MISREAD_YEAR = re.compile(r"(?<![0-9A-Za-z])[12][0-9OoIl]{3}(?=\s*年)")
 _DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
 
 
 def arabic_years(text: str) -> str:
-    """``text`` with every year written in Chinese numerals as digits (二〇二三年 → 2023年), and
-    the letters OCR reads for a year's digits made digits (2O23年 → 2023年)."""
+    """``text`` with every year written in Chinese numerals as digits (二〇二三年 → 2023年, and
+    二二三年 where OCR dropped the 〇), and the letters OCR reads for a year's digits made
+    digits (2O23年 → 2023年)."""
     text = _CHINESE_YEAR.sub(lambda m: m.group(0).translate(_NUMERALS), text)
+    text = _DROPPED_ZERO.sub(lambda m: "20" + m.group(1).translate(_NUMERALS), text)
     return _MISREAD_YEAR.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKES), text)

@@ -36,6 +36,12 @@ def test_a_year_in_chinese_numerals_is_the_reports_year() -> None:
         assert _txt(f"{AGENCY}{year}年度{REST}") == (AGENCY, YEAR)
 
 
+def test_a_year_as_ocr_reads_it_is_the_reports_year() -> None:
+    """OCR of a scanned title drops the thin 〇 (二二三年) or reads a 0 as the letter O."""
+    assert _txt(f"{AGENCY}二二三年{REST}") == (AGENCY, YEAR)
+    assert _txt(f"{AGENCY}2O23年{REST}") == (AGENCY, YEAR)
+
+
 def test_a_document_number_above_the_title_is_not_part_of_the_agency() -> None:
     assert _txt(f"淮政办发〔{YEAR + 1}〕3号", f"{AGENCY}{YEAR}年{REST}") == (AGENCY, YEAR)
     assert _txt("淮司发〔2024〕12号", AGENCY, f"{YEAR}年{REST}") == (AGENCY, YEAR)
