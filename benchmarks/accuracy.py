@@ -106,13 +106,13 @@ def generated(cache: Path, n_docs: int, n_scans: int) -> tuple[list[tuple[str, P
     scans = n_scans if ocr_missing() is None else 0
     if ocr_missing():
         not_here["pdf-ocr"] = f"{ocr_missing()}: scans not measured here"
-    code = fingerprint()  # once: both ranges come from the same code
+    text_code, scan_code = fingerprint(scans=False), fingerprint()  # once: both ranges alike
     for name, seeds in (("tuned", TUNING), ("unseen", UNSEEN)):
-        folder = cache / code / name
+        folder = cache / text_code / name
         labels, skipped = write_corpus(folder, seeds[:n_docs], GEN_TEXT)
         files = [labels]
         if scans:
-            scan_labels, no_scans = write_corpus(folder / "scans", seeds[:scans], ("scan",))
+            scan_labels, no_scans = write_corpus(cache / scan_code / name / "scans", seeds[:scans], ("scan",))
             files.append(scan_labels)
             skipped += [("pdf-ocr", why) for _, why in no_scans]
         for medium, why in skipped:
