@@ -52,8 +52,8 @@ class Meta:
 
 
 def _agency_ok(agency: str) -> bool:
-    """Not a title's other words read as an agency (a running head, a document number)."""
-    return not re.search(r"报告|信息公开|〔|\d", agency)
+    """Not a title's other words read as an agency (a running head, a document number, 关于)."""
+    return len(agency) >= 2 and not re.search(r"报告|信息公开|〔|\d|[|｜]", agency)
 
 
 def match_title(text: str) -> Meta | None:
@@ -63,8 +63,8 @@ def match_title(text: str) -> Meta | None:
     for rx in (TITLE, TITLE_YEAR_FIRST):
         m = rx.match(t)
         if m:
-            agency = m.group("agency").strip("-—_ ")
-            if agency and not _agency_ok(agency):
+            agency = m.group("agency").strip("-—_ ").removesuffix("关于")
+            if not agency or not _agency_ok(agency):
                 continue
             return Meta(title=t[: m.end()], agency=agency or None, year=int(m.group("year")))
     m = _BARE_TITLE.match(t)
@@ -80,7 +80,7 @@ def head_lines(doc: Document) -> list[str]:
     out: list[str] = []
     for b in doc.blocks[:_HEAD_BLOCKS]:
         if isinstance(b, Paragraph):
-            texts = [b.text]
+            texts = re.split(r"[|｜\t]", b.text)  # a flattened table row (| a |, a<TAB>b): its fields
         elif isinstance(b, Table) and b.n_rows <= 2 and b.n_cols <= 2:
             texts = [c for row in b.grid for c in row if c]
         else:
@@ -132,11 +132,11 @@ def _title_in(lines: list[str]) -> Meta | None:
             meta = match_title("".join(lines[i:i + width]))
             if meta is None:
                 continue
-            if width > 1 and _is_agency(lines[i]):
+            if width > 1 and meta.agency and _is_agency(lines[i]):
                 # A running head naming the agency over a title that names it too: the title
                 # is the lines below.
                 below = _title_in(lines[i + 1:i + 1 + _TITLE_WIDTH])
-                if below is not None and below.agency:
+                if below is not None and below.agency == clean_line(lines[i]):
                     return below
             return meta
     return None
@@ -152,7 +152,7 @@ def printed_agency(doc: Document, lines: list[str]) -> str | None:
     name) near the head, the name above the closing date (落款), a running head, the
     preamble's 由…编制."""
     for t in lines:
-        agency = _publisher(t)
+        agency = _publisher(_RUNNING_HEAD_TAIL.sub("", clean_line(t)))
         if agency:
             return agency
     paragraphs = [clean_line(b.text) for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]

@@ -57,6 +57,20 @@ def test_a_title_wrapped_over_four_lines_keeps_its_whole_agency() -> None:
     assert _txt("淮司发〔2024〕3号", "淮安市淮阴", f"区司法局{YEAR}", "年政府信息公开工作年度报", "告") == (AGENCY, YEAR)
 
 
+def test_a_title_broken_before_guanyu_or_inside_the_agency_keeps_the_agency() -> None:
+    assert _txt(AGENCY, f"关于{YEAR}年", "政府信息公开年度报告") == (AGENCY, YEAR)
+    assert _txt("安多县发展和改革委", f"员会{YEAR}年度{REST}") == ("安多县发展和改革委员会", YEAR)
+
+
+def test_a_title_in_a_flattened_table_cell_is_read() -> None:
+    assert _txt(f"| {AGENCY}{YEAR}年{REST} |") == (AGENCY, YEAR)
+    assert _txt(f"\t{AGENCY}{YEAR}年{REST}\t") == (AGENCY, YEAR)
+
+
+def test_a_title_without_the_agency_takes_it_from_the_line_above() -> None:
+    assert _txt(f"{AGENCY}{REST}", f"{YEAR}年度{REST}") == (AGENCY, YEAR)
+
+
 def test_a_title_without_the_agency_takes_it_from_the_publisher_line() -> None:
     assert _txt(f"{YEAR}年{REST}", f"发布机关：{AGENCY}") == (AGENCY, YEAR)
     assert _txt(f"{YEAR}年度{REST}", f"（{AGENCY}）") == (AGENCY, YEAR)
