@@ -90,8 +90,8 @@ def test_a_title_in_a_one_cell_table_is_read() -> None:
 def test_the_publication_date_does_not_set_the_year() -> None:
     """No title and no statistics period: the publication year is printed more often than the
     report's year, but only in dates (the day the report was compiled and published)."""
-    body = [f"本报告于{YEAR + 1}年1月20日编制，{YEAR + 1}年1月25日审定。与{YEAR - 1}年相比，{YEAR}年依申请"
-            "公开数量有所增加。", "一、总体情况", f"{YEAR}年，本机关认真贯彻落实政务公开工作要点。",
+    body = [(f"本报告于{YEAR + 1}年1月20日编制，{YEAR + 1}年1月25日审定。与{YEAR - 1}年相比，{YEAR}年依申请"
+             "公开数量有所增加。"), "一、总体情况", f"{YEAR}年，本机关认真贯彻落实政务公开工作要点。",
             f"发布日期：{YEAR + 1}年1月26日"]
     assert _txt(body=body)[1] == YEAR
 
