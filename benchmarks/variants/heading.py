@@ -194,12 +194,18 @@ def head_blocks(head: Head) -> list[Block]:
 
 @lru_cache(maxsize=1)
 def cjk_font_file() -> str | None:
-    """A CJK font file PIL can draw a title picture with, or None (then no picture is drawn)."""
-    fc = shutil.which("fc-match")
-    if fc:
-        out = subprocess.run([fc, "-f", "%{file}", ":lang=zh"], capture_output=True, text=True, check=False)
-        if out.returncode == 0 and Path(out.stdout).is_file() and out.stdout.endswith((".ttc", ".ttf", ".otf")):
-            return out.stdout
+    """A font file PIL can draw a title picture with (one that has distinct glyphs for 政 and
+    府, not a fallback's empty boxes), or None: then no picture is drawn."""
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return None
+    out = subprocess.run([fc, ":lang=zh", "-f", "%{file}\n"], capture_output=True, text=True, check=False)
+    for path in sorted(set(out.stdout.split())):
+        if not path.endswith((".ttc", ".ttf", ".otf")):
+            continue
+        font = ImageFont.truetype(path, 32)
+        if font.getmask("政").getbbox() and bytes(font.getmask("政")) != bytes(font.getmask("府")):
+            return path
     return None
 
 
