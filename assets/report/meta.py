@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from gongkai.assets.form.markers import TITLE, TITLE_YEAR_FIRST, is_page_number
 from gongkai.assets.read.document import Document, Paragraph, Table
 from gongkai.assets.report.outline import clean_line, heading_of
-from gongkai.assets.report.years import arabic_years
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"(?:统计|时限|期限).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
@@ -42,6 +41,27 @@ _RUNNING_HEAD_TAIL = re.compile(r"(?:(?:19|20)\d{2}年度?)?政府信息公开(?
 _TITLE_LINES = 12  # a heading sits among the first lines
 _TITLE_WIDTH = 4  # lines a title may be wrapped over
 _HEAD_BLOCKS = 60
+
+
+_NUMERALS = str.maketrans("〇○零Ｏ0OoΟ一二三四五六七八九", "00000000123456789")
+# Four numerals before 年 (二〇二三年, 二○二三年度, 二零二三年): a year written out.
+_CHINESE_YEAR = re.compile(r"[一二][〇○零Ｏ0OoΟ一二三四五六七八九]{3}(?=\s*年)")
+
+
+# 二〇二三年 whose 〇 OCR dropped (a thin circle): 二二三年, 二一九年 (2010-2029 only).
+_DROPPED_ZERO = re.compile(r"(?<![〇○零一二三四五六七八九十])二([一二][〇○零一二三四五六七八九])(?=\s*年)")
+# A year whose digits OCR read as letters (2O23年, 2o2l年).
+_MISREAD_YEAR = re.compile(r"(?<![0-9A-Za-z])[12][0-9OoIl]{3}(?=\s*年)")
+_DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
+
+
+def arabic_years(text: str) -> str:
+    """``text`` with every year written in Chinese numerals as digits (二〇二三年 → 2023年, and
+    二二三年 where OCR dropped the 〇), and the letters OCR reads for a year's digits made
+    digits (2O23年 → 2023年)."""
+    text = _CHINESE_YEAR.sub(lambda m: m.group(0).translate(_NUMERALS), text)
+    text = _DROPPED_ZERO.sub(lambda m: "20" + m.group(1).translate(_NUMERALS), text)
+    return _MISREAD_YEAR.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKES), text)
 
 
 @dataclass
