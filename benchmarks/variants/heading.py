@@ -20,7 +20,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
