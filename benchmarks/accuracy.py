@@ -106,13 +106,13 @@ def generated(cache: Path, n_docs: int, n_scans: int) -> tuple[list[tuple[str, P
     scans = n_scans if ocr_missing() is None else 0
     if ocr_missing():
         not_here["pdf-ocr"] = f"{ocr_missing()}: scans not measured here"
-    code = fingerprint()  # once: both ranges come from the same code
+    text_code, scan_code = fingerprint(scans=False), fingerprint()  # once: both ranges alike
     for name, seeds in (("tuned", TUNING), ("unseen", UNSEEN)):
-        folder = cache / code / name
+        folder = cache / text_code / name
         labels, skipped = write_corpus(folder, seeds[:n_docs], GEN_TEXT)
         files = [labels]
         if scans:
-            scan_labels, no_scans = write_corpus(folder / "scans", seeds[:scans], ("scan",))
+            scan_labels, no_scans = write_corpus(cache / scan_code / name / "scans", seeds[:scans], ("scan",))
             files.append(scan_labels)
             skipped += [("pdf-ocr", why) for _, why in no_scans]
         for medium, why in skipped:
@@ -136,11 +136,15 @@ def _print_generated(real: dict[str, Figures], tuned: dict[str, Figures], unseen
         n = f"{tuned[m].docs if m in tuned else 0}/{unseen[m].docs if m in unseen else 0}"
         note = f"  ({not_here[m]})" if m in not_here else ""
         print(f"{m:9} {cols[0]:>9} {cols[1]:>9} {cols[2]:>9} {_pct(target):>9}  {n}{note}")
-    print(f"\n{'range':7} {'docs':>5} {'perfect':>8} {'agency':>8} {'year':>8} {'format':>8}")
+    print(f"\n{'range':7} {'media':8} {'docs':>5} {'cells':>8} {'perfect':>8} {'agency':>8} {'year':>8} "
+          f"{'format':>8}")
     for name, figs in (("tuned", tuned), ("unseen", unseen)):
-        f = figs.get("ALL", Figures())
-        print(f"{name:7} {f.docs:>5} {_pct(f.share('perfect')):>8} {_pct(f.share('agency')):>8} "
-              f"{_pct(f.share('year')):>8} {_pct(f.share('format')):>8}")
+        for m in TEXT_MEDIA + ("pdf-ocr", "ALL"):
+            if m not in figs:
+                continue
+            f = figs[m]
+            print(f"{name:7} {m:8} {f.docs:>5} {_pct(f.cell_accuracy):>8} {_pct(f.share('perfect')):>8} "
+                  f"{_pct(f.share('agency')):>8} {_pct(f.share('year')):>8} {_pct(f.share('format')):>8}")
     print("\nfigure (generated)                   value     target  ok")
     for name, figs in (("tuned", tuned), ("unseen", unseen)):
         for m in TEXT_MEDIA + ("pdf-ocr",):

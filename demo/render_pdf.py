@@ -161,12 +161,15 @@ class SpacedTitle(Flowable):
 
 def render_pdf(doc: ReportDoc, rng: random.Random, *, tables: list[Grid] | None = None, ruled: bool = True,
                t3_break: tuple[str, bool] | None = None, widths: dict[str, list[float]] | None = None,
-               title_space: float = 0.0, last_pages: list[Flowable] | None = None) -> bytes:
+               title_space: float = 0.0, last_pages: list[Flowable] | None = None,
+               head: list[Flowable] | None = None, page_head: str | None = None) -> bytes:
     """Options (the defaults are the demo's): `tables` grids to print instead of the format's own;
     `ruled` False draws no rules (a borderless table); `t3_break` (mode "cut" | "repeat", header
     repeated) instead of a random one; `widths` column widths per table id; `title_space` letter
     spacing of the title in points; `last_pages` flowables added on pages of their own at the end
-    (a seal or signature page)."""
+    (a seal or signature page); `head` flowables printed instead of the title (a title drawn
+    as a picture, set in a table cell, with a document number above it); `page_head` a running
+    head printed at the top of every page."""
     buf = io.BytesIO()
     pdf = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=22 * mm,
                             bottomMargin=20 * mm, title=doc.title or "", author=doc.agency or "")
@@ -181,6 +184,8 @@ def render_pdf(doc: ReportDoc, rng: random.Random, *, tables: list[Grid] | None 
             else:
                 story.append(m.table(list(range(m.n))))
             story.append(Spacer(1, 6))
+        elif kind == "title" and head is not None:
+            story += head
         elif kind == "title" and title_space:
             story.append(SpacedTitle(text, title_space))
         else:
@@ -192,6 +197,8 @@ def render_pdf(doc: ReportDoc, rng: random.Random, *, tables: list[Grid] | None 
     def footer(canvas, _doc) -> None:
         canvas.setFont(FONT, 9)
         canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {canvas.getPageNumber()} -")
+        if page_head:
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 14 * mm, page_head)
 
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()

@@ -2,9 +2,9 @@
 
     from benchmarks.variants import generate, write_corpus, TUNING, UNSEEN
 
-A seed fixes one report's truth (agency, year, form, values, value quirks: truth.py) and its
-label wording (wording.py); the seed and a medium fix its layout in that medium (media.py,
-flat.py). Nothing is hand-picked: each axis is a draw from the seed.
+A seed fixes one report's truth (agency, year, form, values, value quirks: truth.py), its
+label wording (wording.py) and its head (title, what stands around it, the preamble's years:
+heading.py); the seed and a medium fix its layout in that medium (media.py, flat.py). Nothing is hand-picked: each axis is a draw from the seed.
 
 Seeds come in two ranges. TUNING seeds may be looked at while fixing the readers; UNSEEN seeds
 must not be (no one opens their files or failures): the figure that counts is the unseen one.
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gongkai.demo
+from benchmarks.variants.heading import draw_head, preamble
 from benchmarks.variants.media import EXTENSION, MEDIA, RENDER, TEXT_MEDIA, Unavailable
 from benchmarks.variants.truth import Truth, make_truth
 from benchmarks.variants.wording import varied_grids
@@ -40,8 +41,14 @@ def generate(seed: int, medium: str) -> Generated:
     truth: Truth = make_truth(seed)
     doc = truth.doc
     tables, wording = varied_grids(doc.fv, truth.t3_form, random.Random(f"gongkai-wording:{seed}"))
+    head_rng = random.Random(f"gongkai-head:{seed}")
+    head = draw_head(truth, head_rng)
+    preamble_text, preamble_axes = preamble(doc.blocks[1][1], doc.agency, doc.year, head_rng)
+    doc.blocks[1] = ("p", preamble_text)
+    doc.title = head.title
     rng = random.Random(f"gongkai-layout:{seed}:{medium}")
-    data, layout = RENDER[medium](truth, tables, rng)
+    data, layout = RENDER[medium](truth, tables, rng, head)
+    layout = head.axes + preamble_axes + layout
     name = f"{medium}-{seed:05d}.{EXTENSION[medium]}"
     broken = truth.broken_rules()
     label = {"doc_id": name.rsplit(".", 1)[0], "file": name, "media": "pdf" if medium == "scan" else medium,
@@ -54,13 +61,15 @@ def generate(seed: int, medium: str) -> Generated:
     return Generated(name, data, label)
 
 
-def fingerprint() -> str:
+def fingerprint(scans: bool = True) -> str:
     """A hash of the generator's code and the demo code it renders with: cached documents made by
-    other code are never reused."""
+    other code are never reused. Text media do not depend on the scanner (scan.py): `scans=False`
+    leaves it out, so a change to scans does not remake every text document."""
     h = hashlib.sha256()
     for folder in (Path(__file__).parent, Path(gongkai.demo.__file__).parent):
         for path in sorted(folder.glob("*.py")):
-            h.update(path.name.encode() + path.read_bytes())
+            if scans or path.name != "scan.py":
+                h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -20,9 +20,11 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from benchmarks.variants.flat import flatten, style_for
+from benchmarks.variants.heading import Head, head_blocks, head_grid, pdf_head
 from benchmarks.variants.scan import NoCJKFont, scan
 from benchmarks.variants.truth import Truth
 from gongkai.demo import portals
+from gongkai.demo.doc import ReportDoc
 from gongkai.demo.model import Grid
 from gongkai.demo.render_docx import render_docx
 from gongkai.demo.render_html import report_body
@@ -38,32 +40,48 @@ class Unavailable(Exception):
     the message says which."""
 
 
-def _html(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
-    doc = truth.doc
+def dressed(doc: ReportDoc, head: Head, tables: list[Grid], pdf: bool) -> tuple[ReportDoc, list[Grid]]:
+    """The report with its head: block media print the head's lines as blocks (a running head as
+    the first line: they have no pages), a PDF keeps one title block for `pdf_head`; the closing
+    lines end every medium. The document's title is what its metadata says."""
+    blocks = list(doc.blocks)
+    if not pdf:
+        top = [("p", head.running_head)] if head.running_head else []
+        blocks = top + head_blocks(head) + blocks[1:]
+        tables = tables + [head_grid(head)] if head.in_table else tables
+    blocks += [("p", t) for t in head.closing]
+    return replace(doc, title=head.metadata_title, blocks=blocks), tables
+
+
+def _html(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> tuple[bytes, list[str]]:
+    doc, tables = dressed(truth.doc, head, tables, pdf=False)
     style = rng.choice(["word", "word", "plain"])
     body = report_body(doc, style, rng, tables=tables)
     date = f"{doc.year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}"
+    # The portal's own title: the report's, shortened, or what the editor left
+    page_title = head.metadata_title or head.title[head.title.find("政府信息公开"):]
     # bytes, declared charset: honest UTF-8 or GBK, and the lies portals tell
     encoding, declared = rng.choices([("utf-8", "utf-8"), ("gb18030", "gbk"), ("gb18030", "utf-8"),
                                       ("utf-8", "gbk")], (55, 30, 8, 7))[0]
     if rng.random() < 0.5:
-        page = portals.city_article(doc.title, date, doc.agency, body, declared, f"{rng.randint(10**8, 10**9)}")
+        page = portals.city_article(page_title, date, doc.agency, body, declared, f"{rng.randint(10**8, 10**9)}")
     else:
-        page = portals.county_article(doc.title, date, doc.agency, body)
+        page = portals.county_article(page_title, date, doc.agency, body)
         if declared == "gbk":
             page = page.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" '
                                                          'content="text/html; charset=gbk">')
     return page.encode(encoding), [f"html_{style}", f"bytes_{encoding}", f"declared_{declared}"]
 
 
-def _txt(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
-    style = style_for(truth.doc, rng)
-    return flatten(truth.doc, tables, style, rng).encode("utf-8"), [f"txt_{style}"]
+def _txt(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> tuple[bytes, list[str]]:
+    doc, tables = dressed(truth.doc, head, tables, pdf=False)
+    style = style_for(doc, rng)
+    return flatten(doc, tables, style, rng).encode("utf-8"), [f"txt_{style}"]
 
 
-def _docx_bytes(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
+def _docx_bytes(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> tuple[bytes, list[str]]:
     layout = []
-    doc = truth.doc
+    doc, tables = dressed(truth.doc, head, tables, pdf=False)
     if rng.random() < 0.3:  # tall label cells typed one character per line
         doc = replace(doc, quirks=doc.quirks + ["vertical_labels"])
         layout.append("vertical_header_text")
@@ -77,11 +95,11 @@ def _docx_bytes(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[b
     return render_docx(doc, rng, tables=tables, split_t3_at=split, repeat_header=repeat), layout
 
 
-def _doc(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
+def _doc(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> tuple[bytes, list[str]]:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise Unavailable("LibreOffice (soffice) is not installed: no .doc can be made here")
-    data, layout = _docx_bytes(truth, tables, rng)
+    data, layout = _docx_bytes(truth, tables, rng, head)
     with tempfile.TemporaryDirectory(prefix="variants_lo_") as tmp:
         src = Path(tmp) / "in.docx"
         src.write_bytes(data)
@@ -109,7 +127,7 @@ def seal_image(rng: random.Random) -> Image.Image:
     return img.filter(ImageFilter.GaussianBlur(1.5))
 
 
-def _pdf_options(tables: list[Grid], rng: random.Random, scan: bool) -> tuple[dict, list[str]]:
+def _pdf_options(tables: list[Grid], rng: random.Random, scan: bool, head: Head) -> tuple[dict, list[str]]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image as PdfImage
 
@@ -123,9 +141,9 @@ def _pdf_options(tables: list[Grid], rng: random.Random, scan: bool) -> tuple[di
     if rng.random() < 0.3:  # narrow label columns: every long label wraps over 2–4 lines
         options["widths"] = {"t3": [28, 40, 96] + [45.5] * 7}
         layout.append("narrow_labels")
-    if rng.random() < 0.2:
-        options["title_space"] = rng.choice([3.0, 6.0, 10.0])
-        layout.append("letter_spaced_title")
+    options["head"], drawn = pdf_head(head)
+    options["page_head"] = head.running_head
+    layout += drawn
     if not scan and rng.random() < 0.25:
         buf = io.BytesIO()
         seal_image(rng).save(buf, "PNG")
@@ -137,15 +155,17 @@ def _pdf_options(tables: list[Grid], rng: random.Random, scan: bool) -> tuple[di
     return options, layout
 
 
-def _pdf(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
-    options, layout = _pdf_options(tables, rng, scan=False)
-    return render_pdf(truth.doc, rng, **options), layout
+def _pdf(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> tuple[bytes, list[str]]:
+    options, layout = _pdf_options(tables, rng, scan=False, head=head)
+    doc, _ = dressed(truth.doc, head, tables, pdf=True)
+    return render_pdf(doc, rng, **options), layout
 
 
-def _scan(truth: Truth, tables: list[Grid], rng: random.Random) -> tuple[bytes, list[str]]:
-    options, layout = _pdf_options(tables, rng, scan=True)
+def _scan(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> tuple[bytes, list[str]]:
+    options, layout = _pdf_options(tables, rng, scan=True, head=head)
+    doc, _ = dressed(truth.doc, head, tables, pdf=True)
     try:
-        data, damage = scan(render_pdf(truth.doc, rng, **options), rng)
+        data, damage = scan(render_pdf(doc, rng, **options), rng)
     except NoCJKFont as exc:
         raise Unavailable(str(exc)) from None
     return data, ["scan"] + layout + damage

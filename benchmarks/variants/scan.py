@@ -47,7 +47,9 @@ def _check_ink() -> None:
 
 
 def _table_pages(pdf: pdfium.PdfDocument) -> list[int]:
-    keep = {0}
+    """The first page (the title), the table pages and the last (the agency closing the report):
+    what a reader needs, without OCR of every page of prose."""
+    keep = {0, len(pdf) - 1}
     for i in range(len(pdf)):
         text = pdf[i].get_textpage().get_text_range().replace(" ", "")
         if any(m in text for m in _TABLE_MARKS):
@@ -115,7 +117,8 @@ def cjk_font_missing() -> str | None:
 
 
 def scan(pdf_bytes: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
-    """The title page and table pages as a scan; the damage drawn from `rng`. Raises NoCJKFont."""
+    """The title page, table pages and last page as a scan; the damage drawn from `rng`. Raises
+    NoCJKFont."""
     p = {"dpi": rng.choice([150, 200, 200, 300]), "skew": round(rng.uniform(-1.2, 1.2), 2),
          "blur": rng.choice([0.0, 0.5, 0.8, 1.1]), "noise": rng.choice([0.0, 0.0, 0.001, 0.003]),
          "quality": rng.choice([35, 55, 75, 90]), "seed": rng.randrange(2**32)}

@@ -129,7 +129,8 @@ def test_files_are_valid_in_their_medium() -> None:
         assert "本年新收" in re.sub(r"\s", "", text)
         docx = generate(seed, "docx")
         tables = Document(io.BytesIO(docx.data)).tables
-        assert len(tables) == (4 if "t3_split_in_two" in docx.label["layout"] else 3)
+        layout = docx.label["layout"]
+        assert len(tables) == 3 + ("t3_split_in_two" in layout) + ("title_in_table" in layout)
         html = generate(seed, "html")
         assert html.data.count(b"<table") >= 3
 
@@ -167,3 +168,36 @@ def test_a_corpus_is_written_with_its_labels(tmp_path) -> None:
     assert [x["file"] for x in lines] == ["txt-00000.txt", "txt-00001.txt", "pdf-00000.pdf", "pdf-00001.pdf"]
     assert all((tmp_path / x["file"]).exists() for x in lines)
     assert skipped == []
+
+
+def test_head_axes_vary_across_seeds() -> None:
+    axes = [set(generate(seed, "txt").label["layout"]) for seed in range(120)]
+    seen = set().union(*axes)
+    for axis in ("year_in_chinese_numerals", "agency_not_in_title", "year_first", "title_lines_1",
+                 "title_lines_2", "title_lines_3", "title_spaced_all", "title_spaced_year",
+                 "document_number_above", "date_under_title", "agency_in_publisher_line",
+                 "agency_in_running_head", "agency_in_closing", "title_in_table", "metadata_title_none",
+                 "metadata_title_junk", "metadata_title_true", "other_years_in_preamble",
+                 "no_statistics_period", "preamble_says_benjiguan"):
+        assert axis in seen, axis
+    # drawn independently: combinations occur, not one fixed bundle
+    assert any({"agency_not_in_title", "year_in_chinese_numerals"} <= a for a in axes)
+    assert any({"title_lines_2", "title_spaced_all"} <= a for a in axes)
+
+
+def test_a_head_prints_its_title_and_names_its_agency() -> None:
+    """The title's lines, spaces taken out, are the label's title; a title that names no agency
+    has it printed in a 发布机关 line, a running head or the closing lines."""
+    import random
+
+    from benchmarks.variants.heading import chinese_year, draw_head
+
+    for seed in range(200):
+        truth = make_truth(seed)
+        head = draw_head(truth, random.Random(f"gongkai-head:{seed}"))
+        assert re.sub(r"[\s\u3000]", "", "".join(head.lines)) == head.title
+        year = truth.doc.year
+        assert str(year) in head.title or any(chinese_year(year, z) in head.title for z in "〇○零"), seed
+        if truth.doc.agency not in head.title:
+            printed = head.below + head.closing + [head.running_head or ""]
+            assert any(truth.doc.agency in t for t in printed), seed
