@@ -286,7 +286,7 @@ def test_maintenance_merges_and_deletes_old_files_and_keeps_the_rows(tmp_path, p
     assert contents(lake) == before
 
 
-def test_gongkai_sql_reads_the_lake_and_never_writes_it(tmp_path, parsed_factory, capsys):
+def test_gongkai_sql_reads_the_lake_and_never_writes_it(tmp_path, parsed_factory, capfd):
     from gongkai.pipelines.cli import main as gongkai
 
     catalog = str(tmp_path / "catalog.ducklake")
@@ -295,9 +295,9 @@ def test_gongkai_sql_reads_the_lake_and_never_writes_it(tmp_path, parsed_factory
     lake.close()  # a file catalog admits one process (here: one DuckDB instance) at a time
     assert gongkai(["sql", "--lake", catalog, "--format", "csv",
                     "SELECT agency, received FROM applications"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["agency,received", "甲局,4"]
+    assert capfd.readouterr().out.splitlines() == ["agency,received", "甲局,4"]
     assert gongkai(["sql", "--lake", catalog, "DELETE FROM cell"]) != 0
-    assert "read-only" in capsys.readouterr().err
+    assert "read-only" in capfd.readouterr().err
     assert LakeWarehouse(catalog).query("SELECT count(*) AS n FROM cell")["n"][0] > 0
 
 
