@@ -132,10 +132,6 @@ def build_site(warehouse: Path, out: Path, *, years: list[int] | None = None, di
                store: Path | None = None, lock_timeout: float = 30.0) -> SiteResult:
     started = time.perf_counter()
     scope = F.Scope(tuple(years or ()), division)
-    out.mkdir(parents=True, exist_ok=True)
-    for pattern in OWN_FILES:
-        for old in out.glob(pattern):
-            old.unlink()
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     footer = (f"Generated {generated} by `gongkai report` from {warehouse}. Figures read the canonical "
               "report of each agency and year; – is a cell the report left empty (NULL), never 0.")
@@ -145,6 +141,10 @@ def build_site(warehouse: Path, out: Path, *, years: list[int] | None = None, di
         if division and not divisions:
             raise SiteError(f"no agency in division {division!r} (give a division code such as 320800, "
                             "or a division name as `gongkai sql \"SELECT DISTINCT division FROM agency\"` lists it)")
+        out.mkdir(parents=True, exist_ok=True)
+        for pattern in OWN_FILES:  # a page of a division no longer in scope must not linger
+            for old in out.glob(pattern):
+                old.unlink()
         for d in divisions:
             site.division_pages[d["division"]] = division_file(d["key"])
         _, (summary,) = site.rows(F.SUMMARY, scope)
