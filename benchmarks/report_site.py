@@ -40,7 +40,8 @@ def demo_warehouse(directory: Path) -> Path:
         sources = directory / "sources.toml"
         sources.write_text(render_sources(bases), encoding="utf-8")
         config = {"resources": {**local_run_config(sources, directory / "store", warehouse),
-                                "politeness": {"config": {"min_delay_seconds": 0.0}}}}
+                                "politeness": {"config": {"min_delay_seconds": 0.0}}},
+                  "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
         result = defs.resolve_job_def("gongkai_main").execute_in_process(
             run_config=config, instance=instance, tags=partition_range_tags(DEMO_YEARS))
         if not result.success:
