@@ -151,12 +151,12 @@ def build_site(warehouse: Path, out: Path, *, years: list[int] | None = None, di
         subtitle = (f"{summary['reports']:,} canonical reports of {summary['agencies']:,} agencies "
                     f"({summary['documents']:,} documents found); {describe(scope)}")
         index = Page("政府信息公开工作年度报告 · gongkai report", subtitle, footer=footer,
-                     nav=[(label, f"#{figs[0].key}") for label, figs in INDEX_SECTIONS])
+                     nav=[(label, f"#{figs[0].key}") for label, figs in INDEX_SECTIONS] + [("Divisions", "#divisions")])
         index.sections = [(label, site.blocks(figs, scope, "index")) for label, figs in INDEX_SECTIONS]
         listing = "".join(
             f'<li><a href="{site.division_pages[d["division"]]}">{html.escape(d["division"] or "(no division)")}</a> '
             f'({d["agencies"]} agencies, {d["reports"]} reports)</li>' for d in divisions)
-        site.write("index.html", index, f'<section><h2>Divisions</h2><ul class="divisions">{listing}</ul></section>')
+        site.write("index.html", index, f'<section id="divisions"><h2>Divisions</h2><ul class="divisions">{listing}</ul></section>')
         for d in divisions:
             page_scope = F.Scope(scope.years, d["key"])
             page = Page(f"{d['division'] or '(no division)'} · gongkai report",
