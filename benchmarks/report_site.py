@@ -30,7 +30,7 @@ def demo_warehouse(directory: Path) -> Path:
     """The demo portal crawled, parsed and loaded into `directory` (the raw store beside it)."""
     import dagster as dg
 
-    from gongkai.assets.report.partitions import partition_range_tags
+    from gongkai.assets.sources.partitions import partition_range_tags
     from gongkai.demo.server import render_sources, serve_demo
     from gongkai.pipelines.definitions import defs
     from gongkai.pipelines.resources import local_run_config

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gongkai.assets.report.years import parse_years
+from gongkai.assets.sources.years import parse_years
 from gongkai.pipelines.commands import CommandError
 
 

@@ -25,16 +25,19 @@ from gongkai.warehouse.site.pages import Block, Page, render
 # The sections of each page, in order: (heading, figures).
 INDEX_SECTIONS = [
     ("Coverage", [F.COVERAGE_BY_PROVINCE, F.NOT_PUBLISHED]),
-    ("Applications and outcomes", [F.APPLICATIONS, F.OUTCOMES, F.SUBSTANTIVE_DISCLOSURE, F.DENIAL_GROUNDS]),
+    ("Applications and outcomes", [F.APPLICATIONS, F.OUTCOMES, F.SUBSTANTIVE_DISCLOSURE, F.DENIAL_GROUNDS,
+                                   F.CARRY_OVER]),
     ("Review and litigation", [F.CORRECTION_RATES]),
-    ("Consistency rules", [F.CHECK_FAILURE_RATES]),
-    ("Leaderboards", [F.TOP_RECEIVED, F.TOP_DENIAL_RATE, F.TOP_CORRECTED, F.TOP_CHECK_FAILURES]),
+    ("Consistency rules and boilerplate", [F.CHECK_FAILURE_RATES, F.REPETITION]),
+    ("Leaderboards", [F.TOP_RECEIVED, F.TOP_DENIAL_RATE, F.TOP_CORRECTED, F.TOP_CHECK_FAILURES,
+                      F.TOP_REPETITION]),
 ]
 DIVISION_SECTIONS = [
     ("Coverage", [F.COVERAGE_BY_AGENCY, F.NOT_PUBLISHED]),
-    ("Applications and outcomes", [F.APPLICATIONS, F.OUTCOMES, F.SUBSTANTIVE_DISCLOSURE, F.DENIAL_GROUNDS]),
+    ("Applications and outcomes", [F.APPLICATIONS, F.OUTCOMES, F.SUBSTANTIVE_DISCLOSURE, F.DENIAL_GROUNDS,
+                                   F.CARRY_OVER]),
     ("Review and litigation", [F.CORRECTION_RATES]),
-    ("Consistency rules", [F.CHECK_FAILURE_RATES]),
+    ("Consistency rules and boilerplate", [F.CHECK_FAILURE_RATES, F.REPETITION]),
     ("Reports", [F.REPORTS]),
 ]
 # Files the site writes (and so may replace); nothing else in the output directory is touched.

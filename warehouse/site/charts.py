@@ -74,6 +74,14 @@ def stacked_shares(series: str, order: list[str] | None = None) -> Callable[[lis
     return chart
 
 
+def repetition(rows: list[dict]) -> alt.LayerChart:
+    rows = [{**r, "label": f"{100 * r['share']:.0f}%"} for r in rows]
+    colour = alt.Color("share:Q", title="repeated", scale=alt.Scale(domain=[0, 1], scheme="purples"),
+                       legend=alt.Legend(format="%"))
+    return heat_grid(rows, row="section", colour=colour, text="label:N",
+                     tooltip=["section:N", "year:O", "repeated:Q", "sentences:Q"])
+
+
 # figure key → chart over its rows (a figure not here is a table)
 CHARTS: dict[str, Callable[[list[dict]], alt.TopLevelMixin]] = {
     "coverage_by_province": coverage_by_province,
@@ -84,6 +92,8 @@ CHARTS: dict[str, Callable[[list[dict]], alt.TopLevelMixin]] = {
     "substantive_disclosure": lines("rate", None, "granted or partly granted", percent=True),
     "denial_grounds": stacked_shares("ground"),
     "correction_rates": lines("rate", "kind", "corrected", percent=True),
+    "carry_over": lines("rate", None, "carried forward", percent=True),
+    "repetition": repetition,
 }
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Reports of year N are due by 31 March of N+1 (departments by 31 January; the later date
-# counts for all), so a year in progress never shows everyone as missing.
-DUE_YEAR = "(year(current_date) - CASE WHEN month(current_date) > 3 THEN 1 ELSE 2 END)"
+# The latest year whose reports are due from every agency (warehouse/metrics.sql), so a year in
+# progress never shows everyone as missing.
+DUE_YEAR = "latest_due_year(current_date)"
 
 
 @dataclass(frozen=True)
@@ -126,51 +126,72 @@ ORDER BY year, outcome
 
 SUBSTANTIVE_DISCLOSURE = Figure(
     "substantive_disclosure", "实质公开率: granted or partly granted, of all answered",
-    "applications answered (t3 办理结果 总计), over the reports that print granted, partly granted "
-    "and the total",
+    "applications answered (t3 三（七）总计), over the reports whose 实质公开率 is defined (view "
+    "disclosure_rate: answered above 0 and no cell empty)",
     """
-SELECT year, count(*) AS reports, sum(granted + partly_granted) AS granted_or_partly,
-       sum(total) AS answered, sum(granted + partly_granted) / sum(total) AS rate
-FROM outcomes
-WHERE {scope} AND total > 0 AND granted IS NOT NULL AND partly_granted IS NOT NULL
+SELECT year, count(*) AS reports, sum(disclosed) AS disclosed, sum(answered) AS answered,
+       sum(disclosed) / sum(answered) AS rate
+FROM disclosure_rate
+WHERE {scope} AND disclosure_rate IS NOT NULL
 GROUP BY year
 ORDER BY year
 """)
 
 DENIAL_GROUNDS = Figure(
     "denial_grounds", "On which grounds applications were denied (share of all denials)",
-    "applications denied (不予公开, the sum of its 8 grounds) in the year",
+    "applications denied (三（三）不予公开, the sum of its 8 grounds) in the year (view denial_rate_by_ground)",
     r"""
-WITH denials AS (
-    SELECT year, ground, sum(n) AS applications
-    FROM (UNPIVOT (SELECT * FROM outcomes WHERE {scope}) ON COLUMNS('^denied_') INTO NAME ground VALUE n)
-    GROUP BY ALL
-)
-SELECT year, coalesce(l.label, d.ground) AS ground, applications,
-       applications / sum(applications) OVER (PARTITION BY year) AS share,
-       sum(applications) OVER (PARTITION BY year) AS denied
-FROM denials d
-LEFT JOIN (SELECT replace(row_id, 'result.denied.', 'denied_') AS ground,
-                  any_value(regexp_replace(row_label, '^.*不予公开\s*', '')) AS label
-           FROM cell WHERE table_id = 't3' AND row_id LIKE 'result.denied.%' GROUP BY ALL) l USING (ground)
-QUALIFY denied > 0
+SELECT year, regexp_replace(ground_label, '^.*不予公开\s*', '') AS ground, sum(denied) AS applications,
+       sum(denied) / sum(sum(denied)) OVER (PARTITION BY year) AS share,
+       sum(sum(denied)) OVER (PARTITION BY year) AS denied
+FROM denial_rate_by_ground
+WHERE {scope}
+GROUP BY year, ground_label
+QUALIFY sum(sum(denied)) OVER (PARTITION BY year) > 0
 ORDER BY year, ground
 """)
 
 CORRECTION_RATES = Figure(
-    "correction_rates", "复议纠错率 and 诉讼纠错率: reviews and lawsuits that corrected the agency",
-    "administrative reviews (行政复议 总计) and lawsuits (行政诉讼 总计, direct and after review) "
-    "in the year, over the reports that print them",
+    "correction_rates", "复议纠错率 and 诉讼败诉率: concluded reviews and lawsuits that corrected the agency",
+    "administrative reviews and lawsuits concluded in the year (结果维持 + 结果纠正 + 其他结果; 尚未审结 "
+    "left out), over the reports whose rate is defined (view correction_rate)",
     """
-SELECT year, '行政复议 review' AS kind, sum(reviews_corrected) AS corrected, sum(reviews) AS cases,
-       sum(reviews_corrected) / sum(reviews) AS rate
-FROM review_litigation WHERE {scope} AND reviews > 0 AND reviews_corrected IS NOT NULL
+SELECT year, '复议纠错率 review' AS kind, sum(reviews_corrected) AS corrected,
+       sum(reviews_concluded) AS concluded, sum(reviews_corrected) / sum(reviews_concluded) AS rate
+FROM correction_rate WHERE {scope} AND review_correction_rate IS NOT NULL
 GROUP BY year
 UNION ALL
-SELECT year, '行政诉讼 lawsuit', sum(lawsuits_corrected), sum(lawsuits), sum(lawsuits_corrected) / sum(lawsuits)
-FROM review_litigation WHERE {scope} AND lawsuits > 0 AND lawsuits_corrected IS NOT NULL
+SELECT year, '诉讼败诉率 lawsuit', sum(lawsuits_corrected), sum(lawsuits_concluded),
+       sum(lawsuits_corrected) / sum(lawsuits_concluded)
+FROM correction_rate WHERE {scope} AND litigation_loss_rate IS NOT NULL
 GROUP BY year
 ORDER BY kind, year
+""")
+
+CARRY_OVER = Figure(
+    "carry_over", "Carry-over rate: applications still open at the year's end",
+    "the year's workload (一、本年新收 + 二、上年结转), over the reports whose rate is defined "
+    "(view carry_over_rate)",
+    """
+SELECT year, count(*) AS reports, sum(carried_forward) AS carried_forward, sum(workload) AS workload,
+       sum(carried_forward) / sum(workload) AS rate
+FROM carry_over_rate
+WHERE {scope} AND carry_over_rate IS NOT NULL
+GROUP BY year
+ORDER BY year
+""")
+
+REPETITION = Figure(
+    "repetition", "Boilerplate: sentences repeated word for word from the agency's previous report",
+    "sentences of the section in reports whose agency also has a report of the year before "
+    "(view section_repetition)",
+    """
+SELECT section_id AS section, year, count(*) AS reports, sum(repeated) AS repeated,
+       sum(sentences) AS sentences, sum(repeated) / sum(sentences) AS share
+FROM section_repetition
+WHERE {scope} AND repetition_rate IS NOT NULL
+GROUP BY ALL
+ORDER BY section, year
 """)
 
 CHECK_FAILURE_RATES = Figure(
@@ -239,6 +260,20 @@ FROM (SELECT * FROM check_failures WHERE {scope}) f
 JOIN report r USING (report_id)
 GROUP BY ALL
 ORDER BY failures DESC, f.agency, f.year
+LIMIT 15
+""")
+
+TOP_REPETITION = Figure(
+    "top_repetition", "Most repeated from the year before (reports of 20 sentences or more)",
+    "the report's sentences (every section), where the agency also has a report of the year before",
+    """
+SELECT s.agency, s.division, s.year, sum(s.repeated) AS repeated, sum(s.sentences) AS sentences,
+       sum(s.repeated) / sum(s.sentences) AS share, r.source_url, r.sha256, r.media
+FROM (SELECT * FROM section_repetition WHERE {scope} AND repetition_rate IS NOT NULL) s
+JOIN report r USING (report_id)
+GROUP BY ALL
+HAVING sum(s.sentences) >= 20
+ORDER BY share DESC, s.agency, s.year
 LIMIT 15
 """)
 
