@@ -28,7 +28,7 @@ INDEX_SECTIONS = [
     ("Applications and outcomes", [F.APPLICATIONS, F.OUTCOMES, F.SUBSTANTIVE_DISCLOSURE, F.DENIAL_GROUNDS,
                                    F.CARRY_OVER]),
     ("Review and litigation", [F.CORRECTION_RATES]),
-    ("Consistency rules and boilerplate", [F.CHECK_FAILURE_RATES, F.REPETITION]),
+    ("Consistency rules and boilerplate", [F.CHECK_FAILURE_RATES, F.HIERARCHY, F.REPETITION]),
     ("Leaderboards", [F.TOP_RECEIVED, F.TOP_DENIAL_RATE, F.TOP_CORRECTED, F.TOP_CHECK_FAILURES,
                       F.TOP_REPETITION]),
 ]
@@ -40,6 +40,11 @@ DIVISION_SECTIONS = [
     ("Consistency rules and boilerplate", [F.CHECK_FAILURE_RATES, F.REPETITION]),
     ("Reports", [F.REPORTS]),
 ]
+# The tables and views the figures read, in the order they are read into temp tables (a view
+# read after its sources reads the copies).
+SNAPSHOT = ("report", "agency", "rule", "applications", "outcomes", "review_litigation", "coverage",
+            "check_failures", "hierarchy_check", "disclosure_rate", "denial_rate_by_ground",
+            "correction_rate", "carry_over_rate", "section_repetition")
 # Files the site writes (and so may replace); nothing else in the output directory is touched.
 OWN_FILES = ("index.html", "division-*.html")
 
@@ -71,6 +76,18 @@ class SiteBuilder:
         self.result = SiteResult(out)
         self.division_pages: dict[str, str] = {}  # division name → page file
         self.documents: set[str] = set()
+
+    def snapshot(self) -> None:
+        """Each table and view the figures read, computed once into a temp table of the same
+        name: for this connection it stands in for the view, so the dozens of figure queries
+        (each page filters the same views again) do not each recompute it. The SQL printed
+        under a figure reads the views themselves and gives the same rows."""
+        present = {name for (name,) in self.con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal UNION SELECT table_name FROM duckdb_tables()"
+        ).fetchall()}
+        for name in SNAPSHOT:
+            if name in present:
+                self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM main.{name}")
 
     def rows(self, figure: F.Figure, scope: F.Scope) -> tuple[str, list[dict]]:
         sql = figure.query(scope)
@@ -137,9 +154,11 @@ def build_site(warehouse: Path, out: Path, *, years: list[int] | None = None, di
     scope = F.Scope(tuple(years or ()), division)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     footer = (f"Generated {generated} by `gongkai report` from {warehouse}. Figures read the canonical "
-              "report of each agency and year; – is a cell the report left empty (NULL), never 0.")
+              "report of each agency and year; sums count own reports (本级) only, never an area's 汇总 on top "
+              "of its members; – is a cell the report left empty (NULL), never 0.")
     with read_only(warehouse, lock_timeout) as con:
         site = SiteBuilder(con, out, store if store and store.is_dir() else None)
+        site.snapshot()
         _, divisions = site.rows(F.DIVISIONS, F.Scope(division=division))
         if division and not divisions:
             raise SiteError(f"no agency in division {division!r} (give a division code such as 320800, "

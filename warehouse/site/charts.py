@@ -101,7 +101,9 @@ def chart_spec(key: str, rows: list[dict], validate: bool = True) -> dict:
     """The figure's Vega-Lite spec. The site skips altair's schema validation (a tenth of a
     second a chart); the tests validate every chart. The default font: naming a CJK font makes
     vl-convert measure text several times slower, and the browser falls back to one anyway."""
-    return CHARTS[key](rows).configure_view(stroke=None).to_dict(validate=validate)
+    # Rows stay inline: moving them to named datasets (altair's default) hashes every row.
+    with alt.data_transformers.enable(consolidate_datasets=False):
+        return CHARTS[key](rows).configure_view(stroke=None).to_dict(validate=validate)
 
 
 def render_svg(key: str, rows: list[dict], id_prefix: str) -> str:

@@ -211,6 +211,21 @@ LEFT JOIN failing f ON f.year = r.year AND f.rule = u.name
 ORDER BY r.year, u.name
 """)
 
+HIERARCHY = Figure(
+    "hierarchy", "Areas' 汇总 reports against the sum of their members' own reports",
+    "each aggregate (汇总) report's figure against the sum of the own (本级) reports loaded for the "
+    "same year inside its division (view hierarchy_check, soft: members not loaded or not "
+    "published make the sum smaller); the largest differences first",
+    """
+SELECT h.agency, h.division, h.year, h.row_id, h.col_id, h.actual AS printed, h.expected AS members_sum,
+       h.difference, h.members, r.source_url, r.sha256, r.media
+FROM (SELECT * FROM hierarchy_check WHERE {scope}) h
+JOIN report r USING (report_id)
+WHERE NOT h.passed
+ORDER BY abs(h.difference) DESC, h.agency, h.year, h.row_id, h.col_id
+LIMIT 20
+""")
+
 # Leaderboards: agency-years, each with its report (source URL and stored copy).
 TOP_RECEIVED = Figure(
     "top_received", "Most applications received",
