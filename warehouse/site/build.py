@@ -108,6 +108,12 @@ class SiteBuilder:
             out.append(Block(figure, sql, rows, svg))
         return out
 
+    def holds(self, scope: F.Scope) -> str:
+        """What a page covers, in a line: its canonical reports, agencies and documents."""
+        _, (summary,) = self.rows(F.SUMMARY, scope)
+        return (f"{summary['reports']:,} canonical reports of {summary['agencies']:,} agencies "
+                f"from {summary['documents']:,} documents found")
+
     def stored_copy(self, sha256: str | None, media: str | None) -> str | None:
         """documents/<sha256>.<media>: the stored bytes, named so a browser opens them."""
         if not (self.raw and sha256 and len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256)):
@@ -169,21 +175,20 @@ def build_site(warehouse: Path, out: Path, *, years: list[int] | None = None, di
                 old.unlink()
         for d in divisions:
             site.division_pages[d["division"]] = division_file(d["key"])
-        _, (summary,) = site.rows(F.SUMMARY, scope)
-        subtitle = (f"{summary['reports']:,} canonical reports of {summary['agencies']:,} agencies "
-                    f"({summary['documents']:,} documents found); {describe(scope)}")
-        index = Page("政府信息公开工作年度报告 · gongkai report", subtitle, footer=footer,
+        # what each page covers: the division and everything under it, in the years asked for
+        held = {d["key"]: site.holds(F.Scope(scope.years, d["key"])) for d in divisions}
+        index = Page("政府信息公开工作年度报告 · gongkai report", f"{site.holds(scope)}; {describe(scope)}",
+                     footer=footer,
                      nav=[(label, f"#{figs[0].key}") for label, figs in INDEX_SECTIONS] + [("Divisions", "#divisions")])
         index.sections = [(label, site.blocks(figs, scope, "index")) for label, figs in INDEX_SECTIONS]
         listing = "".join(
             f'<li><a href="{site.division_pages[d["division"]]}">{html.escape(d["division"] or "(no division)")}</a> '
-            f'({d["agencies"]} agencies, {d["reports"]} reports)</li>' for d in divisions)
+            f'({held[d["key"]]})</li>' for d in divisions)
         site.write("index.html", index, f'<section id="divisions"><h2>Divisions</h2><ul class="divisions">{listing}</ul></section>')
         for d in divisions:
             page_scope = F.Scope(scope.years, d["key"])
             page = Page(f"{d['division'] or '(no division)'} · gongkai report",
-                        f"{d['agencies']} agencies, {d['reports']} canonical reports; division {d['key']} "
-                        f"and everything under it; {describe_years(scope)}",
+                        f"{held[d['key']]}; division {d['key']} and everything under it; {describe_years(scope)}",
                         nav=[("index", "index.html")], footer=footer)
             page_id = division_file(d["key"]).removesuffix(".html")
             page.sections = [(label, site.blocks(figs, page_scope, page_id)) for label, figs in DIVISION_SECTIONS]

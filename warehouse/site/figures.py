@@ -310,8 +310,7 @@ ORDER BY a.agency, a.year
 DIVISIONS = Figure(
     "divisions", "Divisions", "agencies known in scope, by the division they sit in",
     """
-SELECT coalesce(division_code, division) AS key, division, division_code,
-       count(*) AS agencies, sum(canonical_reports) AS reports
+SELECT coalesce(division_code, division) AS key, division, division_code, count(*) AS agencies
 FROM agency
 WHERE {scope} AND coalesce(division_code, division) IS NOT NULL
 GROUP BY ALL
