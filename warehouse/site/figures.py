@@ -235,7 +235,7 @@ SELECT a.agency, a.division, a.year, a.received, a.answered, r.source_url, r.sha
 FROM (SELECT * FROM applications WHERE {scope}) a
 JOIN report r USING (report_id)
 WHERE a.received IS NOT NULL
-ORDER BY a.received DESC, a.agency, a.year
+ORDER BY a.received DESC, a.agency, a.division, a.year
 LIMIT 15
 """)
 
@@ -248,7 +248,7 @@ SELECT o.agency, o.division, o.year, o.denied, o.total AS answered, o.denied / o
 FROM (SELECT * FROM outcomes WHERE {scope}) o
 JOIN report r USING (report_id)
 WHERE o.total >= 20 AND o.denied IS NOT NULL
-ORDER BY denial_rate DESC, o.total DESC, o.agency
+ORDER BY denial_rate DESC, o.total DESC, o.agency, o.division, o.year
 LIMIT 15
 """)
 
@@ -261,7 +261,7 @@ SELECT l.agency, l.division, l.year, l.reviews_corrected, l.reviews, l.lawsuits_
 FROM (SELECT * FROM review_litigation WHERE {scope}) l
 JOIN report r USING (report_id)
 WHERE coalesce(l.reviews_corrected, 0) + coalesce(l.lawsuits_corrected, 0) > 0
-ORDER BY coalesce(l.reviews_corrected, 0) + coalesce(l.lawsuits_corrected, 0) DESC, l.agency, l.year
+ORDER BY coalesce(l.reviews_corrected, 0) + coalesce(l.lawsuits_corrected, 0) DESC, l.agency, l.division, l.year
 LIMIT 15
 """)
 
@@ -288,7 +288,7 @@ FROM (SELECT * FROM section_repetition WHERE {scope} AND repetition_rate IS NOT 
 JOIN report r USING (report_id)
 GROUP BY ALL
 HAVING sum(s.sentences) >= 20
-ORDER BY share DESC, s.agency, s.year
+ORDER BY share DESC, s.agency, s.division, s.year
 LIMIT 15
 """)
 
