@@ -274,7 +274,7 @@ SELECT f.agency, f.year, count(*) AS failures, string_agg(DISTINCT f.rule, ', ' 
 FROM (SELECT * FROM check_failures WHERE {scope}) f
 JOIN report r USING (report_id)
 GROUP BY ALL
-ORDER BY failures DESC, f.agency, f.year
+ORDER BY failures DESC, f.agency, f.year, r.source_url
 LIMIT 15
 """)
 
