@@ -269,6 +269,14 @@ def build_parser() -> argparse.ArgumentParser:
     storage_args(export, store=False)
     export.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
 
+    report = command("report", "report:main", "write the warehouse as a static HTML site (index.html and "
+                     "a page per division) that opens from disk with no network")
+    report.add_argument("--out", default="site", metavar="DIR", help="directory to write (default: %(default)s)")
+    report.add_argument("--years", help="years to show, e.g. 2019-2024 (default: every loaded year)")
+    report.add_argument("--division", help="one division and everything under it: a code (320800) or a name")
+    storage_args(report)
+    report.add_argument("--wait", type=float, default=30.0, help="seconds to wait while a load holds the file")
+
     check = command("check", "check:main", "validate sources files (as every run does first) and stop")
     sources_arg(check, "sources TOML file or a directory of them")
 
