@@ -25,7 +25,9 @@ def no_ocr():
         yield
 
 
-FUZZ = settings(max_examples=40, deadline=10_000, derandomize=True, database=None,
+# No per-example deadline: a wall-clock bound failed on a busy machine (11 s against 10) while the
+# readers were right; the readers' own limits stop a runaway document.
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
