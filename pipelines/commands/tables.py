@@ -98,5 +98,6 @@ WRITERS = {"table": write_table, "csv": write_csv, "json": write_json, "markdown
 
 
 def write(fmt: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-          out: TextIO = sys.stdout) -> None:
-    WRITERS[fmt](columns, rows, out)
+          out: TextIO | None = None) -> None:
+    # sys.stdout as it is at the call, not at import: a caller (or a test) may have replaced it
+    WRITERS[fmt](columns, rows, out or sys.stdout)
