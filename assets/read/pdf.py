@@ -1,13 +1,14 @@
 """PDF: text lines in order, ruled tables as grids, tables that cross pages joined.
 
-pdfplumber is slow (~80 ms a page), pypdfium2 text is fast (~3 ms a page): read every page's
-text with pypdfium2, and run pdfplumber only on the pages whose text holds table labels. Even
-there pdfminer does not interpret the page: pdfium's chars and rules, in pdfminer's geometry
-(`assets.read.pdf_objects`), are handed to pdfplumber's table finder; a page they cannot stand
-for (rotated, offset, text not upright) is read by pdfminer as before. Two of pdfplumber's
-table steps are done faster, with the same results, in `assets.read.pdf_tables`.
+Every page's text is read by pypdfium2 (~3 ms a page). The pages whose text holds table
+labels are read as pdfplumber reads them, without pdfplumber: pdfium's chars and rules, in
+pdfminer's geometry (`assets.read.pdf_objects`), go through pdfplumber's table finder and
+text lines, done here (`assets.read.pdf_tables`, `assets.read.pdf_text`: the same results;
+pdfplumber and pdfminer take longer to import than a folder of reports takes to read). A page
+pdfium's objects cannot stand for (rotated, cropped, text not upright) has its objects read
+by pdfplumber (pdfminer), imported then.
 Pages with no text layer (a scan, 图片版) are read by OCR (`assets.read.ocr`, the PP-OCR model
-of the rapidocr wheel); where it cannot load, the document is flagged ``needs_ocr``. A table page where pdfplumber
+of the rapidocr wheel); where it cannot load, the document is flagged ``needs_ocr``. A table page where the table finder
 finds no ruled table is read by word positions (`assets.read.layout`): a borderless table.
 """
 
@@ -18,10 +19,9 @@ import logging
 import re
 import unicodedata
 from io import BytesIO
+from typing import Any
 
-import pdfplumber
 import pypdfium2 as pdfium
-from pdfplumber.utils import chars_to_textmap as _chars_to_textmap
 
 from gongkai.assets.form.markers import (
     EVERY_TABLE,
@@ -38,8 +38,9 @@ from gongkai.assets.read.document import Block, Document, Paragraph, Table, Unre
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_PDF_PAGES
 from gongkai.assets.read.pdf_fonts import install as _install_fonts
-from gongkai.assets.read.pdf_objects import PageObjects, page_objects
-from gongkai.assets.read.pdf_tables import CharBands, PlumberTables, outside_chars
+from gongkai.assets.read.pdf_objects import page_objects
+from gongkai.assets.read.pdf_tables import CharBands, find_tables, outside_chars
+from gongkai.assets.read.pdf_text import extract_words, text_lines
 
 log = logging.getLogger(__name__)
 _install_fonts()  # pdfium never reads the machine's fonts: the same PDF reads the same everywhere
@@ -67,7 +68,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
     try:
         page_texts = []
         candidates: set[int] = set()  # pages whose text names table rows
-        objects: dict[int, dict[str, list[dict]] | None] = {}  # their chars and rules, by pdfium
+        objects: dict[int, Objects | None] = {}  # their chars and rules, by pdfium
         n_pages = len(pdf)
         for i in range(min(n_pages, MAX_PDF_PAGES)):
             try:
@@ -112,14 +113,10 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
     plumbed: dict[int, list[Block]] = {}
     if table_pages:
         try:
-            with pdfplumber.open(BytesIO(data)) as plumber:
-                for i in sorted(table_pages):
-                    page = plumber.pages[i]
-                    try:
-                        _use_pdfium_objects(page, objects.get(i))
-                        plumbed[i] = _read_table_page(page, i + 1)
-                    finally:
-                        page.close()
+            left = [i for i in table_pages if objects.get(i) is None]
+            objects.update(_pdfminer_objects(data, left) if left else {})
+            for i in sorted(table_pages):
+                plumbed[i] = _read_table_page(objects[i], i + 1)
         except Exception as exc:  # noqa: BLE001 - pdfminer fails where pdfium reads: keep the text
             log.warning("%s: pdfplumber failed (%s); table pages read as text lines", source, exc)
             doc.warnings.append(f"tables not read as grids (pdfplumber: {type(exc).__name__})")
@@ -131,7 +128,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
         elif i not in blank:
             doc.blocks.extend(_lines(text, i + 1))
     doc.blocks = join_tables_across_pages([_ideographs(b) for b in doc.blocks])
-    log.debug("%s: %d pages, pdfplumber on %s, OCR on %s", source, len(page_texts),
+    log.debug("%s: %d pages, tables read on %s, OCR on %s", source, len(page_texts),
               sorted(table_pages), sorted(ocred))
     return doc
 
@@ -216,15 +213,22 @@ def _is_table_page(text: str, after_table_page: bool) -> bool:
     return False
 
 
-def _use_pdfium_objects(page: pdfplumber.page.Page, objects: PageObjects | None) -> None:
-    """Hand pdfplumber the page's objects as pdfium read them, so that pdfminer does not
-    interpret the page again; a page pdfium's objects cannot stand for is left to pdfminer."""
-    if objects is None or page.rotation or page.mediabox != page.cropbox:
-        return
-    mb = page.mediabox
-    if mb[0] != 0 or mb[1] != 0 or abs(objects.height - float(mb[3])) > 1e-3:
-        return
-    page._objects = objects.for_page(page.page_number, float(page.height), float(page.initial_doctop))
+Objects = dict[str, list[dict[str, Any]]]  # a page's {"char", "line", "rect", "curve"}
+
+
+def _pdfminer_objects(data: bytes, pages: list[int]) -> dict[int, Objects]:
+    """The objects of pages pdfium's cannot stand for, as pdfplumber reads them."""
+    import pdfplumber  # only here: its import (pdfminer's) costs more than most documents
+
+    out = {}
+    with pdfplumber.open(BytesIO(data)) as plumber:
+        for i in pages:
+            page = plumber.pages[i]
+            try:
+                out[i] = page.objects
+            finally:
+                page.close()
+    return out
 
 
 def _lines(text: str, page_no: int) -> list[Block]:
@@ -244,14 +248,14 @@ def _cell(text: str | None) -> str | None:
     return "".join(lines).strip()
 
 
-def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
-    found = PlumberTables(page).tables  # page.find_tables(), the same tables
+def _read_table_page(objects: Objects, page_no: int) -> list[Block]:
+    chars = objects.get("char", [])
+    found = find_tables(objects)  # pdfplumber's page.find_tables()
     items: list[tuple[float, Block | list[Block]]] = []
-    outside = page.chars  # the chars outside the tables (pdfplumber's page.outside_bbox)
-    bands = CharBands(outside) if found else None
+    outside = chars  # the chars outside the tables (pdfplumber's page.outside_bbox)
+    bands = CharBands(chars) if found else None
     for t in found:
-        rows = bands.extract(t) if bands is not None else t.extract()
-        grid = tuple(tuple(_cell(c) for c in row) for row in rows)
+        grid = tuple(tuple(_cell(c) for c in row) for row in bands.extract(t))
         if not grid:
             continue
         outside = outside_chars(outside, t.bbox)
@@ -261,17 +265,16 @@ def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
             items.append((t.bbox[1], [Paragraph(r[0], page=page_no) for r in grid if r[0]]))
         else:
             items.append((t.bbox[1], Table(grid=grid, page=page_no, pages=(page_no,))))
-    # page.extract_text_lines on what is outside the tables, as pdfplumber builds it
-    textmap = _chars_to_textmap(outside, layout_bbox=page.bbox, layout_width=page.width,
-                                layout_height=page.height)
-    for line in textmap.extract_text_lines(strip=True, return_chars=False):
-        text = line["text"].strip()
+    # pdfplumber's page.extract_text_lines on what is outside the tables
+    for top, line in text_lines(outside):
+        text = line.strip()
         if text and not is_page_number(text):
-            items.append((line["top"], Paragraph(text, page=page_no)))
+            items.append((top, Paragraph(text, page=page_no)))
     if not found:
         # No ruled table on a page whose text names table rows: a borderless table, read by
         # word positions (unless no table shows up that way either).
-        blocks = layout_blocks(_page_words(page), page_no)
+        words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in extract_words(chars)]
+        blocks = layout_blocks(words, page_no)
         if any(isinstance(b, Table) and b.n_cols > 2 for b in blocks):
             return blocks
     items.sort(key=lambda it: it[0])
@@ -279,11 +282,6 @@ def _read_table_page(page: pdfplumber.page.Page, page_no: int) -> list[Block]:
     for _, item in items:
         out.extend(item if isinstance(item, list) else [item])
     return out
-
-
-def _page_words(page: pdfplumber.page.Page) -> list[Word]:
-    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
-            for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)]
 
 
 def _first_numeric_col(row: tuple[str | None, ...]) -> int:

@@ -2,8 +2,8 @@
 
 pdfplumber reads a page by having pdfminer interpret its content stream in pure Python, which
 is most of the time a PDF takes to read. pdfium interprets it in C: this module builds the
-objects pdfplumber's table finder and text extraction use from pdfium's, following pdfminer's
-geometry, so that ``page._objects`` can be set before ``find_tables()`` and pdfminer never
+objects the table finder and text lines (`assets.read.pdf_tables`, `assets.read.pdf_text`,
+pdfplumber's steps) use from pdfium's, following pdfminer's geometry, so that pdfminer never
 runs on the page:
 
 * a char's box is pdfminer's: from its origin, across its advance width (the font's /W or
@@ -14,11 +14,11 @@ runs on the page:
   one straight segment is a line; a closed axis-aligned four-sided subpath is a rect; anything
   else is a curve (its points are the segments' end points).
 
-`page_objects` returns None for a page it cannot read this way (rotated, a mediabox not at the
-origin, text not upright, invisible text, a char without a unicode mapping or a text object);
-the caller lets pdfminer read that page. The objects are finished (flipped to pdfplumber's
-``top``/``bottom``, numbered) by `PageObjects.for_page`, with the height and document offset
-of pdfplumber's page.
+`page_objects` returns None for a page it cannot read this way (rotated, cropped, a mediabox
+not at the origin, text not upright, invisible text, a char without a unicode mapping or a text object);
+the caller lets pdfminer read that page. Each object keeps what those steps read of it: a
+char its text, box (``x0``, ``x1``, and ``top``, ``bottom`` from the top of the page, as
+pdfplumber flips them) and ``upright``; a line, rect or curve its box and points.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
 Obj = dict[str, Any]
-# a char: (matrix, fontname, adv, x0, y0, x1, y1, text), in PDF space
-Char = tuple[tuple[float, ...], str, float, float, float, float, float, str]
 
 _FORM, _PATH, _TEXT = R.FPDF_PAGEOBJ_FORM, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_TEXT
 _LINETO, _BEZIERTO, _MOVETO = R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO, R.FPDF_SEGMENT_MOVETO
@@ -65,8 +63,6 @@ _obj_get_matrix = _bare(R.FPDFPageObj_GetMatrix, _int)
 _text_render_mode = _bare(R.FPDFTextObj_GetTextRenderMode, _int)
 _text_get_font = _bare(R.FPDFTextObj_GetFont, _void_p)
 _path_count_segments = _bare(R.FPDFPath_CountSegments, _int)
-_path_draw_mode = _bare(R.FPDFPath_GetDrawMode, _int)
-_obj_stroke_width = _bare(R.FPDFPageObj_GetStrokeWidth, _int)
 _path_get_segment = _bare(R.FPDFPath_GetPathSegment, _void_p)
 _segment_type = _bare(R.FPDFPathSegment_GetType, _int)
 _segment_point = _bare(R.FPDFPathSegment_GetPoint, _int)
@@ -81,7 +77,6 @@ _get_char_matrix = _bare(R.FPDFText_GetMatrix, _int)
 _get_font_size = _bare(R.FPDFText_GetFontSize, ctypes.c_double)
 # fonts
 _font_descent = _bare(R.FPDFFont_GetDescent, _int)  # (font, c_float size, byref c_float)
-_font_name = _bare(R.FPDFFont_GetBaseFontName, ctypes.c_size_t)  # (font, buffer, c_size_t)
 _glyph_width = _bare(R.FPDFFont_GetGlyphWidth, _int)  # (font, code, c_float size, byref)
 
 
@@ -89,82 +84,35 @@ class Unsupported(Exception):
     """The page holds something this module does not read as pdfminer would."""
 
 
-class PageObjects:
-    """A page's objects in PDF space (y up), to be finished for one pdfplumber page."""
-
-    def __init__(self, height: float, chars: list[Char], objects: dict[str, list[Obj]]) -> None:
-        self.height = height  # pdfium's (single precision)
-        self._chars = chars
-        self._objects = objects
-
-    def for_page(self, page_number: int, height: float, initial_doctop: float
-                 ) -> dict[str, list[Obj]]:
-        """pdfplumber's Page.objects: {"char", "line", "rect", "curve"} lists of dicts."""
-        out: dict[str, list[Obj]] = {}
-        if self._chars:
-            out["char"] = _char_dicts(self._chars, page_number, height, initial_doctop)
-        for kind, objs in self._objects.items():
-            if not objs:
-                continue
-            done = []
-            for raw in objs:
-                obj = dict(raw)
-                top = height - obj["y1"]
-                obj["top"], obj["bottom"] = top, height - obj["y0"]
-                obj["doctop"] = initial_doctop + top
-                obj["page_number"] = page_number
-                obj["pts"] = [(x, height - y) for x, y in obj["pts"]]
-                obj["path"] = [(seg[0], *[(seg[k], height - seg[k + 1])
-                                          for k in range(1, len(seg), 2)])
-                               for seg in obj["path"]]
-                done.append(obj)
-            out[kind] = done
-        return out
-
-
-def _char_dicts(chars: list[Char], page_number: int, height: float, initial_doctop: float
-                ) -> list[Obj]:
-    """The chars as pdfminer's LTChar reaches pdfplumber (its keys, in its order), each
-    dict built in one step: a page has thousands."""
-    out = []
-    for matrix, fontname, adv, x0, y0, x1, y1, text in chars:
-        top, h = height - y1, y1 - y0
-        out.append({
-            "matrix": matrix, "fontname": fontname, "adv": adv, "upright": True,
-            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": h,
-            "size": h, "mcid": None, "tag": None, "object_type": "char", "ncs": None,
-            "text": text, "stroking_color": None, "non_stroking_color": None,
-            "top": top, "bottom": height - y0, "doctop": initial_doctop + top,
-            "page_number": page_number,
-        })
-    return out
-
-
-def page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects | None:
-    """The page's chars, lines, rects and curves as pdfminer would see them, or None when
-    the page needs pdfminer."""
+def page_objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> dict[str, list[Obj]] | None:
+    """The page's chars, lines, rects and curves as pdfminer would see them ({"char",
+    "line", "rect", "curve"} lists of dicts), or None when the page needs pdfminer."""
     try:
         return _read(page, textpage)
     except Unsupported:
         return None
 
 
-def _read(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageObjects:
+def _read(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> dict[str, list[Obj]]:
     if R.FPDFPage_GetRotation(page) != 0:
         raise Unsupported("rotated page")
-    left, bottom, _right, top = page.get_mediabox()
-    if left != 0 or bottom != 0:
+    box = page.get_mediabox()
+    if box[0] != 0 or box[1] != 0:
         raise Unsupported("mediabox not at the origin")
-    ctx = _Context()
+    if page.get_cropbox() != box:
+        raise Unsupported("cropped page")
+    height = round(box[3], _DIGITS)  # pdfminer's, as the PDF prints it
+    ctx = _Context(height)
     order: dict[int, int] = {}  # text object (address) -> its place in the content stream
     handle = _void_p(ctypes.cast(page.raw, _void_p).value)
     _walk(_page_count_objects(handle), lambda i: _page_get_object(handle, i),
           (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), ctx, order, 0)
-    return PageObjects(float(top), _chars(textpage, order), ctx.objects)
+    return {"char": _chars(textpage, order, height), **ctx.objects}
 
 
 class _Context:
-    def __init__(self) -> None:
+    def __init__(self, height: float) -> None:
+        self.height = height  # objects are flipped to pdfplumber's top and bottom
         self.objects: dict[str, list[Obj]] = {"line": [], "rect": [], "curve": []}
         self.n_text = 0
 
@@ -214,11 +162,6 @@ def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
 
 def _path(obj: ctypes.c_void_p, m: tuple[float, ...], ctx: _Context) -> None:
     n = _path_count_segments(obj)
-    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not _path_draw_mode(obj, ctypes.byref(fillmode), ctypes.byref(stroke)):
-        raise Unsupported("path without a draw mode")
-    width = ctypes.c_float()
-    _obj_stroke_width(obj, ctypes.byref(width))
     x, y = ctypes.c_float(), ctypes.c_float()
     p_x, p_y = ctypes.byref(x), ctypes.byref(y)
     # pdfminer's path: ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)
@@ -254,28 +197,25 @@ def _path(obj: ctypes.c_void_p, m: tuple[float, ...], ctx: _Context) -> None:
             path.append(("h",))
     if bezier:
         raise Unsupported("broken curve")
-    _paint(path, ctx, float(width.value), bool(stroke.value), fillmode.value != 0,
-           fillmode.value == R.FPDF_FILLMODE_ALTERNATE)
+    _paint(path, ctx)
 
 
-def _paint(path: list[tuple], ctx: _Context, linewidth: float, stroke: bool, fill: bool,
-           evenodd: bool) -> None:
-    """pdfminer's PDFLayoutAnalyzer.paint_path, on a path already in page space."""
+def _paint(path: list[tuple], ctx: _Context) -> None:
+    """pdfminer's PDFLayoutAnalyzer.paint_path, on a path already in page space (the table
+    finder needs no more of a path than its points: not its stroke, fill or width)."""
     shape = "".join(seg[0] for seg in path)
     if shape[:1] != "m":
         return
     if shape.count("m") > 1:
         for sub in _SUBPATH.finditer(shape):
-            _paint(path[sub.start(0):sub.end(0)], ctx, linewidth, stroke, fill, evenodd)
+            _paint(path[sub.start(0):sub.end(0)], ctx)
         return
     pts = [seg[-2:] if seg[0] != "h" else path[0][-2:] for seg in path]
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
         pts.pop()
-    common = {"linewidth": linewidth, "stroke": stroke, "fill": fill, "evenodd": evenodd,
-              "path": path}
     if shape in ("mlh", "ml"):
-        ctx.objects["line"].append(_curve("line", [pts[0], pts[1]], common))
+        ctx.objects["line"].append(_curve("line", [pts[0], pts[1]], ctx.height))
         return
     if shape in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
@@ -285,26 +225,26 @@ def _paint(path: list[tuple], ctx: _Context, linewidth: float, stroke: bool, fil
         if closed and square:
             (ax, ay), (bx, by) = pts[0], pts[2]
             ctx.objects["rect"].append(
-                _curve("rect", [(ax, ay), (bx, ay), (bx, by), (ax, by)], common))
+                _curve("rect", [(ax, ay), (bx, ay), (bx, by), (ax, by)], ctx.height))
             return
-    ctx.objects["curve"].append(_curve("curve", pts, common))
+    ctx.objects["curve"].append(_curve("curve", pts, ctx.height))
 
 
-def _curve(kind: str, pts: list[tuple[float, float]], common: dict) -> Obj:
+def _curve(kind: str, pts: list[tuple[float, float]], height: float) -> Obj:
+    """A line, rect or curve as pdfplumber has it: its box in PDF space (y0, y1) and from
+    the top of the page (top, bottom), its points from the top."""
     x0 = min(p[0] for p in pts)
     x1 = max(p[0] for p in pts)
     y0 = min(p[1] for p in pts)
     y1 = max(p[1] for p in pts)
-    return {
-        "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0,
-        "pts": list(pts),
-        "linewidth": common["linewidth"], "stroke": common["stroke"], "fill": common["fill"],
-        "evenodd": common["evenodd"], "stroking_color": None, "non_stroking_color": None,
-        "mcid": None, "tag": None, "object_type": kind, "path": common["path"], "dash": None,
-    }
+    return {"object_type": kind, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0,
+            "height": y1 - y0, "top": height - y1, "bottom": height - y0,
+            "pts": [(x, height - y) for x, y in pts]}
 
 
-def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
+def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -> list[Obj]:
+    """The chars as pdfplumber has them (text, x0, x1, top, bottom, upright), in the order
+    of the content stream."""
     n = R.FPDFText_CountChars(textpage.raw)
     if n < 0:
         raise Unsupported("no text page")
@@ -337,21 +277,21 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int]) -> list[Char]:
             x0, x1 = x1, x0
         if y1 < y0:
             y0, y1 = y1, y0
-        obj.chars.append(((obj.a, 0.0, 0.0, obj.d, x, y), obj.fontname, adv, x0, y0, x1, y1,
-                          chr(code)))
+        obj.chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": height - y1,
+                          "bottom": height - y0, "upright": True})
     # in the order of their text objects, each object's chars in the text page's order
-    out: list[Char] = []
+    out: list[Obj] = []
     for obj in sorted(shared.values(), key=_PLACE):
         out += obj.chars
     return out
 
 
 class _TextObject:
-    """What the chars of one text object share: its place in the content stream, the a and
-    d of its matrix, its font (name, glyph widths) and the heights of its chars' boxes above
-    their origin; and its chars."""
+    """What the chars of one text object share: its place in the content stream, the a of
+    its matrix, its font (glyph widths) and the heights of its chars' boxes above their
+    origin; and its chars."""
 
-    __slots__ = ("a", "chars", "d", "font", "fontname", "high", "low", "place", "widths")
+    __slots__ = ("a", "chars", "font", "high", "low", "place", "widths")
 
     def __init__(self, handle: ctypes.c_void_p, i: int, key: int, order: dict[int, int],
                  fonts: dict[tuple[int, float], _Font]) -> None:
@@ -371,10 +311,10 @@ class _TextObject:
         font = fonts.get((address, size))
         if font is None:
             font = fonts[(address, size)] = _Font(address, size)
-        self.place, self.a, self.d = place, fm.a, fm.d
-        self.font, self.fontname, self.widths = font, font.name, font.widths
+        self.place, self.a = place, fm.a
+        self.font, self.widths = font, font.widths
         self.low, self.high = fm.d * font.descent, fm.d * (font.descent + size)
-        self.chars: list[Char] = []
+        self.chars: list[Obj] = []
 
 
 def _PLACE(obj: _TextObject) -> int:
@@ -382,7 +322,7 @@ def _PLACE(obj: _TextObject) -> int:
 
 
 class _Font:
-    """A font at one size, as the page's chars need it: descent, base name, glyph widths,
+    """A font at one size, as the page's chars need it: descent and glyph widths,
     asked of pdfium once each. Text objects are short (a few chars each: 13,000 of them for
     50,000 chars over the corpus) and share a handful of fonts, so these are kept per font
     and size for the page. `_chars` keys them by the font handle's address, which stays
@@ -395,9 +335,6 @@ class _Font:
         if not _font_descent(self.handle, self.size, ctypes.byref(desc)):
             raise Unsupported("a char without a font")
         self.descent = float(desc.value)
-        name_buf = ctypes.create_string_buffer(256)
-        got = _font_name(self.handle, name_buf, ctypes.c_size_t(len(name_buf)))
-        self.name = name_buf.raw[:max(got - 1, 0)].decode("latin-1") if got else ""
         self.widths: dict[int, float] = {}
         self._width = ctypes.c_float()
         self._p_width = ctypes.byref(self._width)

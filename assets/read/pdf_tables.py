@@ -1,48 +1,189 @@
-"""Two of pdfplumber's table steps done faster, with the same results (tests/read/
-test_pdf_objects.py holds them to pdfplumber's own on every fixture and on made-up input).
+"""Ruled tables on a PDF page, found as pdfplumber 0.11's ``page.find_tables()`` finds them
+with its default settings (``TableFinder``: edges from the page's lines, rects and curves,
+snapped and joined, their intersections, the cells they make, the tables those cells make),
+and the text of their cells (``Table.extract``), without importing pdfplumber (its import,
+with pdfminer's, costs more than reading a folder of reports). tests/read/test_pdf_objects.py
+holds each step to pdfplumber's own, on every fixture and on made-up input.
 
-* The cells a table's rulings make (`intersections_to_cells`), behind `PlumberTables`:
-  what ``page.find_tables()`` finds.
-* The text of each cell (`CharBands.extract`, ``Table.extract``), with a fast path for the
-  cells whose text sits on one line (`one_line_text`), 90% of them.
-
-They lean on pdfplumber 0.11's TableFinder and text internals: recheck on an upgrade.
+Two steps are done faster than pdfplumber does them, with the same results: the cells the
+intersections make (`intersections_to_cells`) and the text of each cell (`CharBands`).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import chain, groupby
 from math import isnan
+from typing import Any
 
-import pdfplumber
-from pdfplumber.table import Table as _PlumberTable
-from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
-from pdfplumber.table import intersections_to_cells as _plumber_intersections_to_cells
-from pdfplumber.utils import extract_text as _extract_text
-from pdfplumber.utils import obj_to_bbox
-from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
+from gongkai.assets.read.pdf_text import cell_text, cluster
 
-
-class PlumberTables(TableFinder):
-    """pdfplumber's TableFinder with its default settings (what ``page.find_tables()``
-    runs), its __init__ step for step, but for the cells: `intersections_to_cells`."""
-
-    def __init__(self, page: pdfplumber.page.Page) -> None:  # in place of TableFinder.__init__
-        self.page = page
-        self.settings = TableSettings.resolve(None)
-        self.edges = self.get_edges()
-        self.intersections = edges_to_intersections(
-            self.edges, self.settings.intersection_x_tolerance,
-            self.settings.intersection_y_tolerance)
-        self.cells = intersections_to_cells(self.intersections)
-        self.tables = [_PlumberTable(self.page, group) for group in cells_to_tables(self.cells)]
-
-
+Obj = dict[str, Any]
+Bbox = tuple[float, float, float, float]
 Point = tuple[float, float]
+SNAP_TOLERANCE = JOIN_TOLERANCE = INTERSECTION_TOLERANCE = 3
+EDGE_MIN_LENGTH, EDGE_MIN_LENGTH_PREFILTER = 3, 1
 
 
-def intersections_to_cells(intersections: dict[Point, dict[str, list[dict]]]
-                            ) -> list[tuple[float, float, float, float]]:
+class FoundTable:
+    """pdfplumber's ``Table``: its cells (x0, top, x1, bottom), its box, its rows."""
+
+    def __init__(self, cells: list[Bbox]) -> None:
+        self.cells = cells
+        self.bbox = (min(c[0] for c in cells), min(c[1] for c in cells),
+                     max(c[2] for c in cells), max(c[3] for c in cells))
+
+    @property
+    def rows(self) -> list[Row]:
+        """The cells by top; each row one slot per distinct x0 of the table (None where
+        the row has no cell there: a merged cell)."""
+        xs = sorted({c[0] for c in self.cells})
+        out = []
+        for _, row_cells in groupby(sorted(self.cells, key=_top_x0), key=_top_of):
+            at = {c[0]: c for c in row_cells}
+            out.append(Row([at.get(x) for x in xs]))
+        return out
+
+
+class Row:
+    def __init__(self, cells: list[Bbox | None]) -> None:
+        self.cells = cells
+        some = [c for c in cells if c is not None]
+        self.bbox = (min(c[0] for c in some), min(c[1] for c in some),
+                     max(c[2] for c in some), max(c[3] for c in some))
+
+
+def _top_x0(c: Bbox) -> tuple[float, float]:
+    return (c[1], c[0])
+
+
+def _top_of(c: Bbox) -> float:
+    return c[1]
+
+
+def find_tables(objects: dict[str, list[Obj]]) -> list[FoundTable]:
+    """The tables ``page.find_tables()`` finds among a page's objects ({"line", "rect",
+    "curve"} lists, in pdfplumber's shapes)."""
+    edges = page_edges(objects)
+    v = [e for e in edges if e["orientation"] == "v" and e["height"] >= EDGE_MIN_LENGTH_PREFILTER]
+    h = [e for e in edges if e["orientation"] == "h" and e["width"] >= EDGE_MIN_LENGTH_PREFILTER]
+    edges = [e for e in merge_edges(v + h)
+             if e["height" if e["orientation"] == "v" else "width"] >= EDGE_MIN_LENGTH]
+    cells = intersections_to_cells(edges_to_intersections(edges))
+    return [FoundTable(group) for group in cells_to_tables(cells)]
+
+
+def page_edges(objects: dict[str, list[Obj]]) -> list[Obj]:
+    """pdfplumber's ``page.edges``: each line, the four sides of each rect, each segment of
+    each curve, with its orientation ("h", "v", None for a slanted segment of a curve; a
+    line is "h" when level, else "v")."""
+    out = [{**line, "orientation": "h" if line["top"] == line["bottom"] else "v"}
+           for line in objects.get("line", [])]
+    for r in objects.get("rect", []):
+        out += [
+            {**r, "height": 0, "y0": r["y1"], "bottom": r["top"], "orientation": "h"},
+            {**r, "height": 0, "y1": r["y0"], "top": r["top"] + r["height"], "orientation": "h"},
+            {**r, "width": 0, "x1": r["x0"], "orientation": "v"},
+            {**r, "width": 0, "x0": r["x1"], "orientation": "v"},
+        ]
+    for c in objects.get("curve", []):
+        for (x0, y0), (x1, y1) in zip(c["pts"], c["pts"][1:]):
+            out.append({"x0": min(x0, x1), "x1": max(x0, x1), "top": min(y0, y1),
+                        "bottom": max(y0, y1), "width": abs(x0 - x1), "height": abs(y0 - y1),
+                        "orientation": "v" if x0 == x1 else ("h" if y0 == y1 else None)})
+    return out
+
+
+def merge_edges(edges: list[Obj]) -> list[Obj]:
+    """pdfplumber's ``merge_edges``: edges snapped to the mean position of their cluster
+    (vertical by x0, horizontal by top, within the snap tolerance), then the edges of each
+    line joined where they meet or nearly (the join tolerance)."""
+    snapped = (_snap([e for e in edges if e["orientation"] == "v"], "x0", ("x0", "x1"))
+               + _snap([e for e in edges if e["orientation"] == "h"], "top", ("top", "bottom")))
+    snapped.sort(key=_group)
+    return list(chain.from_iterable(_join(list(group), key[0])
+                                    for key, group in groupby(snapped, key=_group)))
+
+
+def _group(e: Obj) -> tuple[str, float]:
+    return ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
+
+
+def _snap(edges: list[Obj], attr: str, moved: tuple[str, str]) -> list[Obj]:
+    """``snap_objects``: each edge moved by (its cluster's mean - its own value), as
+    pdfplumber adds the difference (not set to the mean: the sums round alike)."""
+    out = []
+    for group in cluster(edges, lambda e: e[attr], SNAP_TOLERANCE):
+        mean = sum(e[attr] for e in group) / len(group)
+        for e in group:
+            shift = mean - e[attr]
+            out.append({**e, moved[0]: e[moved[0]] + shift, moved[1]: e[moved[1]] + shift})
+    return out
+
+
+def _join(edges: list[Obj], orientation: str) -> list[Obj]:
+    """``join_edge_group``: the edges along one line, sorted by where they begin, each
+    extending the last one when it begins within the join tolerance of its end."""
+    lo, hi, size = ("x0", "x1", "width") if orientation == "h" else ("top", "bottom", "height")
+    edges = sorted(edges, key=lambda e: e[lo])
+    joined = [edges[0]]
+    for e in edges[1:]:
+        last = joined[-1]
+        if e[lo] <= last[hi] + JOIN_TOLERANCE:
+            if e[hi] > last[hi]:
+                grown = e[hi] - last[lo] if orientation == "h" else last[size] + (e[hi] - last[hi])
+                joined[-1] = {**last, hi: e[hi], size: grown}
+        else:
+            joined.append(e)
+    return joined
+
+
+def edges_to_intersections(edges: list[Obj]) -> dict[Point, dict[str, list[Obj]]]:
+    """pdfplumber's ``edges_to_intersections``: where a vertical and a horizontal edge
+    cross, or nearly (the intersection tolerance), with the edges through each point."""
+    tol = INTERSECTION_TOLERANCE
+    v_edges = sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: (e["x0"], e["top"]))
+    h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=lambda e: (e["top"], e["x0"]))
+    out: dict[Point, dict[str, list[Obj]]] = {}
+    for v in v_edges:
+        for h in h_edges:
+            if (v["top"] <= h["top"] + tol and v["bottom"] >= h["top"] - tol
+                    and v["x0"] >= h["x0"] - tol and v["x0"] <= h["x1"] + tol):
+                point = out.setdefault((v["x0"], h["top"]), {"v": [], "h": []})
+                point["v"].append(v)
+                point["h"].append(h)
+    return out
+
+
+def cells_to_tables(cells: list[Bbox]) -> list[list[Bbox]]:
+    """pdfplumber's ``cells_to_tables``: cells grouped into tables by shared corners, in
+    its order (a group grows over passes through the remaining cells), tables sorted by
+    their top-left cell, a table of one cell dropped."""
+    remaining = list(cells)
+    corners: set[Point] = set()
+    current: list[Bbox] = []
+    tables = []
+    while remaining:
+        n = len(current)
+        for cell in list(remaining):
+            x0, top, x1, bottom = cell
+            its = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or any(c in corners for c in its):
+                corners |= set(its)
+                current.append(cell)
+                remaining.remove(cell)
+        if len(current) == n:
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+
+def intersections_to_cells(intersections: dict[Point, dict[str, list[Obj]]]) -> list[Bbox]:
     """pdfplumber's ``table.intersections_to_cells``, the same cells in the same order.
 
     pdfplumber rebuilds the sets of edges through both points on every test of whether two
@@ -50,13 +191,13 @@ def intersections_to_cells(intersections: dict[Point, dict[str, list[dict]]]
     each: most of the time find_tables takes. Here each point's edge sets are built once;
     the points below a point are the ones right after it in (x, top) order with its x, and
     those to its right the later ones of its row. A NaN, which would not sort, leaves
-    the page to pdfplumber's own.
+    the page without cells (pdfplumber's points in its order would not be these either).
     """
     points = sorted(intersections)
     if any(isnan(c) for p in points for c in p):
-        return _plumber_intersections_to_cells(intersections)
-    v_edges = {p: set(map(obj_to_bbox, e["v"])) for p, e in intersections.items()}
-    h_edges = {p: set(map(obj_to_bbox, e["h"])) for p, e in intersections.items()}
+        return []
+    v_edges = {p: set(map(_bbox, e["v"])) for p, e in intersections.items()}
+    h_edges = {p: set(map(_bbox, e["h"])) for p, e in intersections.items()}
 
     def joined(p1: Point, p2: Point) -> bool:  # edge_connects
         return ((p1[0] == p2[0] and not v_edges[p1].isdisjoint(v_edges[p2]))
@@ -76,6 +217,10 @@ def intersections_to_cells(intersections: dict[Point, dict[str, list[dict]]]
         if cell is not None:
             cells.append(cell)
     return cells
+
+
+def _bbox(obj: Obj) -> Bbox:
+    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
 
 
 def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersections: dict,
@@ -116,7 +261,7 @@ class CharBands:
         self.chars = chars
         self.v_mid = [(c["top"] + c["bottom"]) / 2 for c in chars]
         self.h_mids = [(c["x0"] + c["x1"]) / 2 for c in chars]
-        # a NaN would not sort: such a page is left to pdfplumber's own extract
+        # a NaN would not sort: on such a page every row looks at every char
         self.ok = not any(map(isnan, self.v_mid))
         mids = sorted(zip(self.v_mid, range(len(chars)))) if self.ok else []
         self.v_mids = [m for m, _ in mids]
@@ -125,14 +270,16 @@ class CharBands:
     def _in(self, bbox: tuple[float, float, float, float]) -> list[int]:
         """Indices, in page order, of the chars whose centre is inside bbox."""
         x0, top, x1, bottom = bbox
-        lo, hi = bisect_left(self.v_mids, top), bisect_left(self.v_mids, bottom)
         h_mids = self.h_mids
+        if not self.ok:
+            v_mids = self.v_mid
+            return [i for i in range(len(self.chars))
+                    if x0 <= h_mids[i] < x1 and top <= v_mids[i] < bottom]
+        lo, hi = bisect_left(self.v_mids, top), bisect_left(self.v_mids, bottom)
         return sorted(i for i in self.order[lo:hi] if x0 <= h_mids[i] < x1)
 
-    def extract(self, table: pdfplumber.table.Table) -> list[list[str | None]]:
-        """``table.extract()``, the same text cell for cell."""
-        if not self.ok:
-            return table.extract()
+    def extract(self, table: FoundTable) -> list[list[str | None]]:
+        """pdfplumber's ``table.extract()``, the same text cell for cell."""
         chars, h_mids, v_mids = self.chars, self.h_mids, self.v_mid
         out: list[list[str | None]] = []
         for row in table.rows:
@@ -148,53 +295,3 @@ class CharBands:
                 arr.append(cell_text(cell_chars) if cell_chars else "")
             out.append(arr)
         return out
-
-
-def cell_text(chars: list[dict]) -> str:
-    """pdfplumber's ``extract_text(chars)`` (its defaults, as ``Table.extract`` calls it)."""
-    text = one_line_text(chars)
-    return _extract_text(chars) if text is None else text
-
-
-def one_line_text(chars: list[dict]) -> str | None:
-    """``extract_text(chars)`` for chars that are all on one line, or None for any others.
-
-    Most cells hold one line, and pdfplumber's general path (cluster the chars into lines,
-    words per line, cluster the words into lines again) costs more than the rest of reading
-    a table. On one line it comes down to WordExtractor.iter_chars_to_words over the chars
-    sorted by x0, each word's text with ligatures expanded (merge_chars), words joined by a
-    space. One line means: all upright (left to right, pdfplumber's defaults), and every top
-    within y_tolerance of the lowest: then ``cluster_objects`` makes one cluster of them
-    and of the words (a word's top is one of its chars'). Chars with an empty text (which
-    pdfplumber's split_at_punctuation test treats apart) are left to pdfplumber.
-    """
-    tops = [c["top"] for c in chars]
-    if max(tops) > min(tops) + DEFAULT_Y_TOLERANCE:
-        return None
-    if not all(c["upright"] is True and c["text"] for c in chars):
-        return None
-    words: list[str] = []
-    word: list[str] = []
-    prev = None  # the word's last char
-    for c in sorted(chars, key=_X0):  # iter_chars_to_lines: sorted by (x0, x0), stable
-        text = c["text"]
-        if text.isspace():  # a blank ends the word (keep_blank_chars=False)
-            if word:
-                words.append("".join(word))
-            word, prev = [], None
-            continue
-        # WordExtractor.char_begins_new_word, "ltr" (its test x0 < the previous x0 never
-        # holds: the chars are sorted by x0)
-        if prev is not None and (c["x0"] > prev["x1"] + DEFAULT_X_TOLERANCE
-                                 or abs(c["top"] - prev["top"]) > DEFAULT_Y_TOLERANCE):
-            words.append("".join(word))
-            word = []
-        word.append(LIGATURES.get(text, text))
-        prev = c
-    if word:
-        words.append("".join(word))
-    return " ".join(words)
-
-
-def _X0(c: dict) -> float:
-    return c["x0"]

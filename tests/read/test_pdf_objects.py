@@ -1,5 +1,6 @@
 """pdfium's chars and rules stand in for pdfminer's on table pages (assets.read.pdf_objects):
-the same objects within float precision, and the same blocks read from them."""
+the same objects within float precision, and the same blocks read from them; the table
+finder and text lines done here (assets.read.pdf_tables, pdf_text) give pdfplumber's own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 import gongkai.assets.read.pdf as pdf_reader
-from gongkai.assets.read import pdf_tables, read_file
+from gongkai.assets.read import pdf_tables, pdf_text, read_file
 from gongkai.assets.read.pdf_objects import page_objects
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -56,10 +57,8 @@ def test_objects_match_pdfminer(path: Path | str) -> None:
             for i, ref_page in enumerate(plumber.pages):
                 page = doc[i]
                 textpage = page.get_textpage()
-                got = page_objects(page, textpage)
-                assert got is not None
-                mine = got.for_page(ref_page.page_number, float(ref_page.height),
-                                    float(ref_page.initial_doctop))
+                mine = page_objects(page, textpage)
+                assert mine is not None
                 ref = ref_page.objects
                 for kind in ("char", "line", "rect", "curve"):
                     a, b = ref.get(kind, []), mine.get(kind, [])
@@ -67,7 +66,7 @@ def test_objects_match_pdfminer(path: Path | str) -> None:
                     if kind == "char":
                         assert "".join(c["text"] for c in a) == "".join(c["text"] for c in b)
                     for oa, ob in zip(a, b):
-                        for key in ("x0", "x1", "top", "bottom", "doctop"):
+                        for key in ("x0", "x1", "top", "bottom"):
                             assert abs(oa[key] - ob[key]) < 1e-3, (kind, i, key, oa, ob)
                 textpage.close()
                 page.close()
@@ -109,6 +108,8 @@ def test_table_text_and_outside_lines_as_pdfplumber(path: Path) -> None:
                 outside_page = outside_page.outside_bbox(t.bbox, strict=False)
                 outside = pdf_tables.outside_chars(outside, t.bbox)
             assert outside == outside_page.chars
+            lines = outside_page.extract_text_lines(strip=True, return_chars=False)
+            assert pdf_text.text_lines(outside) == [(ln["top"], ln["text"]) for ln in lines]
 
 
 @pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
@@ -132,7 +133,7 @@ def test_one_line_cell_text_as_pdfplumber(path: Path) -> None:
                         if not chars:
                             continue
                         cells += 1
-                        got = pdf_tables.one_line_text(chars)
+                        got = pdf_text.one_line_text(chars)
                         if got is not None:
                             fast += 1
                             assert got == extract_text(chars), (cell, got)
@@ -162,22 +163,49 @@ def test_one_line_cell_text_on_made_up_lines() -> None:
             x += width
         if rng.random() < 0.3:
             rng.shuffle(chars)
-        assert pdf_tables.cell_text(chars) == extract_text(chars), chars
-        got = pdf_tables.one_line_text(chars)
+        assert pdf_text.cell_text(chars) == extract_text(chars), chars
+        got = pdf_text.one_line_text(chars)
         if got is not None:
             served += 1
             assert got == extract_text(chars), chars
     assert served > 500
 
 
-@pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
-def test_table_finder_as_pdfplumber(path: Path) -> None:
-    """The reader's _TableFinder finds pdfplumber's tables, cell for cell."""
-    with pdfplumber.open(path) as plumber:
-        for page in plumber.pages:
-            mine, ref = pdf_tables.PlumberTables(page), page.debug_tablefinder()
-            assert mine.cells == ref.cells
-            assert [t.cells for t in mine.tables] == [t.cells for t in ref.tables]
+@pytest.mark.parametrize("path", TEXT_PDFS + ["form"], ids=lambda p: getattr(p, "name", p))
+def test_table_finder_as_pdfplumber(path: Path | str) -> None:
+    """find_tables finds pdfplumber's tables, cell for cell and row for row, from
+    pdfminer's objects and from pdfium's; its edges and intersections are pdfplumber's."""
+    from pdfplumber.table import edges_to_intersections
+
+    if path == "form":
+        path = BytesIO(_in_a_form(TEXT_PDFS[1]))
+    doc = pdfium.PdfDocument(path.getvalue() if isinstance(path, BytesIO) else str(path))
+    try:
+        with pdfplumber.open(path) as plumber:
+            for i, page in enumerate(plumber.pages):
+                ref = page.debug_tablefinder()
+                edges = pdf_tables.page_edges(page.objects)
+                assert [(e["x0"], e["top"], e["x1"], e["bottom"], e["orientation"]) for e in edges] \
+                    == [(e["x0"], e["top"], e["x1"], e["bottom"], e["orientation"]) for e in page.edges]
+                prefiltered = [e for e in page.edges if e["orientation"] == "v" and e["height"] >= 1] + \
+                    [e for e in page.edges if e["orientation"] == "h" and e["width"] >= 1]
+                merged = [e for e in pdf_tables.merge_edges(prefiltered)
+                          if e["height" if e["orientation"] == "v" else "width"] >= 3]
+                assert [pdf_tables._bbox(e) for e in merged] == [pdf_tables._bbox(e) for e in ref.edges]
+                assert pdf_tables.edges_to_intersections(ref.edges).keys() == \
+                    edges_to_intersections(ref.edges, 3, 3).keys()
+                mine = pdf_tables.find_tables(page.objects)
+                assert [t.cells for t in mine] == [t.cells for t in ref.tables]
+                assert [t.bbox for t in mine] == [t.bbox for t in ref.tables]
+                assert [[r.cells for r in t.rows] for t in mine] == \
+                    [[r.cells for r in t.rows] for t in ref.tables]
+                # from pdfium's objects: the same cells within float precision
+                pdfium_page = doc[i]
+                mine = pdf_tables.find_tables(page_objects(pdfium_page, pdfium_page.get_textpage()))
+                assert _close([[r.cells for r in t.rows] for t in mine],
+                              [[r.cells for r in t.rows] for t in ref.tables])
+    finally:
+        doc.close()
 
 
 def test_cells_from_made_up_rulings() -> None:
@@ -204,3 +232,75 @@ def test_cells_from_made_up_rulings() -> None:
         intersections = edges_to_intersections(edges, 1, 1)
         assert pdf_tables.intersections_to_cells(intersections) == \
             intersections_to_cells(intersections), edges
+
+
+def _close(a, b) -> bool:
+    """Nested lists of cells (tuples of numbers, or None) equal within 1e-3."""
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if a is None or b is None:
+        return a is b
+    return abs(float(a) - float(b)) < 1e-3
+
+
+def _made_up_chars(rng, n: int, upright: float = 1.0) -> list[dict]:
+    """A run of chars near the word extractor's edges: gaps and overlaps around
+    x_tolerance, tops around y_tolerance, blanks, ligatures, empty texts, rotated chars."""
+    texts = ["中", "文", "1", "a", " ", "\u3000", "ﬁ", "ﬀ", ".", "—", ""]
+    chars, x = [], rng.uniform(0, 50)
+    for _ in range(n):
+        width = rng.choice([0.0, 2.5, 6.0, 10.5])
+        gap = rng.choice([-3.0, -0.5, 0.0, 1.0, 2.9, 3.0, 3.1, 5.0, 20.0])
+        top = 100 + rng.choice([0.0, 0.5, 1.5, 2.9, 3.0, 3.1, 6.0, -1.0, 14.0, 30.0])
+        x = max(0.0, x + gap)
+        chars.append({"text": rng.choice(texts), "x0": x, "x1": x + width, "top": top,
+                      "bottom": top + 10.5, "doctop": top + 842, "upright": rng.random() < upright})
+        x += width
+    if rng.random() < 0.3:
+        rng.shuffle(chars)
+    return chars
+
+
+def test_words_and_lines_as_pdfplumber_on_made_up_chars() -> None:
+    """extract_words, extract_text and text_lines give pdfplumber's extract_words,
+    extract_text and chars_to_textmap(...).extract_text_lines(strip=True), on made-up
+    chars upright and not, over one line and several."""
+    import random
+
+    from pdfplumber.utils import chars_to_textmap, extract_text, extract_words
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        chars = _made_up_chars(rng, rng.randint(1, 16), upright=rng.choice([1.0, 0.8, 0.0]))
+        keys = ("text", "x0", "x1", "top", "bottom")
+        assert [tuple(w[k] for k in keys) for w in pdf_text.extract_words(chars)] == \
+            [tuple(w[k] for k in keys) for w in extract_words(chars)], chars
+        assert pdf_text.extract_text(chars) == extract_text(chars), chars
+        lines = chars_to_textmap(chars, layout_bbox=(0, 0, 600, 800), layout_width=600,
+                                 layout_height=800).extract_text_lines(strip=True, return_chars=False)
+        assert pdf_text.text_lines(chars) == [(ln["top"], ln["text"]) for ln in lines], chars
+
+
+@pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
+def test_page_words_as_pdfplumber(path: Path) -> None:
+    with pdfplumber.open(path) as plumber:
+        for page in plumber.pages:
+            keys = ("text", "x0", "x1", "top", "bottom")
+            assert [tuple(w[k] for k in keys) for w in pdf_text.extract_words(page.chars)] == \
+                [tuple(w[k] for k in keys) for w in page.extract_words()]
+
+
+def test_reading_a_text_pdf_does_not_import_pdfplumber() -> None:
+    """pdfplumber (with pdfminer) takes longer to import than a folder of reports takes to
+    read: it is imported only for a page pdfium's objects cannot stand for."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from gongkai.assets.report.parse import parse_file; "
+              "r = parse_file(sys.argv[1]); assert r.cells, r.warnings; "
+              "print(sorted(m for m in sys.modules if m.startswith(('pdfplumber', 'pdfminer'))))")
+    for path in TEXT_PDFS:
+        out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                             text=True, check=False)
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.strip() == "[]", (path.name, out.stdout[:300])
