@@ -1,6 +1,8 @@
--- Rebuild the agency dimension from every report row (run by the loader inside each load,
--- after the years are replaced). Attributes come from the agency's latest report that has them.
-DELETE FROM agency;
+-- The agency dimension for the agencies a load touched (table changed_agency: every agency
+-- whose report rows the load removed or added; run by the loader inside each load, after the
+-- years are replaced). Attributes come from the agency's latest report that has them, over
+-- all its reports in every year. The other agencies' rows stay as they are.
+DELETE FROM agency WHERE agency_id IN (SELECT agency_id FROM changed_agency);
 INSERT INTO agency
 SELECT agency_id,
        arg_max(agency, (coalesce(year, partition_year), is_canonical, report_id)) AS name,
@@ -18,5 +20,5 @@ SELECT agency_id,
        count(*) AS reports,
        count(DISTINCT year) FILTER (is_canonical) AS canonical_reports
 FROM report
-WHERE agency_id IS NOT NULL
+WHERE agency_id IN (SELECT agency_id FROM changed_agency)
 GROUP BY agency_id;

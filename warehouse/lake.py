@@ -325,22 +325,21 @@ class LakeWarehouse(Sink):
                 continue
             con.execute(statement)
 
-    @staticmethod
-    def _where(partition_year: int, shard: str | None) -> tuple[str, list]:
+    def _rows_where(self, partition_year: int, shard: str | None) -> tuple[str, list]:
         if shard is None:
             return "partition_year = ?", [partition_year]
         return "partition_year = ? AND shard = ?", [partition_year, shard]
 
     def _reports_loaded(self, con: duckdb.DuckDBPyConnection, partition_year: int,
                         shard: str | None) -> int:
-        where, params = self._where(partition_year, shard)
+        where, params = self._rows_where(partition_year, shard)
         return con.execute(f"SELECT count(*) FROM report WHERE {where}", params).fetchone()[0]
 
     def _replace(self, con: duckdb.DuckDBPyConnection, partition_year: int, shard: str | None,
                  tables: dict[str, pl.DataFrame]) -> None:
         """Delete the year's (shard's) rows of every partitioned table, insert the new ones.
         A first load deletes nothing: writers that only insert never conflict."""
-        where, params = self._where(partition_year, shard)
+        where, params = self._rows_where(partition_year, shard)
         if self._reports_loaded(con, partition_year, shard):
             for table in PARTITIONED:
                 con.execute(f"DELETE FROM main.{table} WHERE {where}", params)

@@ -230,6 +230,10 @@ class Warehouse(Sink):
             "SELECT coalesce(sum(rows), 0) FROM part WHERE table_name = 'report' AND partition_year = ?",
             [partition_year]).fetchone()[0]
 
+    def _rows_where(self, partition_year: int, shard: str | None) -> tuple[str, list]:
+        self._whole_years_only(shard)
+        return "partition_year = ?", [partition_year]
+
     @staticmethod
     def _whole_years_only(shard: str | None) -> None:
         if shard is not None:

@@ -8,7 +8,7 @@
 -- NOT NULL, comments — is declared here as empty tables in schema `layout`; the loader
 -- enforces it on every file it writes and defines main.<table> as a view over the year files
 -- with the same names, types and comments. Analysts query report, fact_cell, … as before.
--- The catalog tables (cell, agency, load_log, part) live in the DuckDB file itself.
+-- The catalog tables (cell, agency, cross_year_check, load_log, part) live in the DuckDB file itself.
 
 CREATE SCHEMA IF NOT EXISTS layout;
 
@@ -252,6 +252,32 @@ COMMENT ON COLUMN agency.last_year IS 'Last report year found';
 COMMENT ON COLUMN agency.first_year IS 'First report year found';
 COMMENT ON COLUMN agency.reports IS 'Report documents found (any year, any copy)';
 COMMENT ON COLUMN agency.canonical_reports IS 'Agency-years with a canonical report';
+
+-- Filled by the loader (cross_year.sql) for the reports each load touches, so a query reads
+-- the results instead of joining fact_cell to itself across years (it was a view over fact_cell).
+CREATE TABLE IF NOT EXISTS cross_year_check (
+    report_id          VARCHAR NOT NULL,
+    agency_id          VARCHAR,
+    agency             VARCHAR,
+    year               INTEGER,
+    previous_report_id VARCHAR NOT NULL,
+    rule               VARCHAR NOT NULL,
+    row_id             VARCHAR NOT NULL,
+    col_id             VARCHAR NOT NULL,
+    expected           DOUBLE,
+    actual             DOUBLE,
+    passed             BOOLEAN,
+    soft               BOOLEAN
+);
+COMMENT ON TABLE cross_year_check IS 'The cross-year rules (table rule, scope cross_year) on each agency''s canonical reports of year N and N−1, e.g. t3_carried_over_matches_previous_year: expected = carried_forward of N−1, actual = carried_over of N (总计); passed NULL when a cell is empty. Computed when either year is loaded';
+COMMENT ON COLUMN cross_year_check.previous_report_id IS 'The same agency''s canonical report of year N−1';
+COMMENT ON COLUMN cross_year_check.rule IS 'The cross-year rule (table rule, scope cross_year)';
+COMMENT ON COLUMN cross_year_check.row_id IS 'Row of the year-N cell compared';
+COMMENT ON COLUMN cross_year_check.col_id IS 'Column of the year-N cell compared';
+COMMENT ON COLUMN cross_year_check.expected IS 'Sum of the rule''s expected terms (e.g. carried_forward of N−1); NULL when a cell is empty';
+COMMENT ON COLUMN cross_year_check.actual IS 'Sum of the rule''s actual terms (e.g. carried_over of N); NULL when a cell is empty';
+COMMENT ON COLUMN cross_year_check.passed IS 'expected = actual; NULL when either is NULL';
+COMMENT ON COLUMN cross_year_check.soft IS 'A soft rule (rule.soft): its failures stay out of check_failures';
 
 CREATE TABLE IF NOT EXISTS part (
     table_name     VARCHAR NOT NULL,

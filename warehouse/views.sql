@@ -150,44 +150,8 @@ COMMENT ON COLUMN review_litigation.lawsuits IS 'lawsuits_direct + lawsuits_afte
 COMMENT ON COLUMN review_litigation.lawsuits_corrected IS 't4 行政诉讼 结果纠正, both kinds (the ones printed)';
 COMMENT ON COLUMN review_litigation.lawsuits_upheld IS 't4 行政诉讼 结果维持, both kinds (the ones printed)';
 
--- Every cross-year rule of table rule_term, on each pair of canonical reports of an agency in
--- consecutive years: expected and actual are sums of sign × cell; NULL when a cell is empty.
-CREATE OR REPLACE VIEW cross_year_check AS
-WITH pair AS (
-    SELECT cur.report_id, cur.agency_id, cur.agency, cur.year, prev.report_id AS previous_report_id
-    FROM report cur
-    JOIN report prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
-     AND coalesce(prev.scope, 'own') = coalesce(cur.scope, 'own')
-    WHERE cur.is_canonical AND prev.is_canonical
-), term AS (
-    SELECT p.*, t.rule, t.row_id, t.col_id, t.side, t.sign * f.value AS value
-    FROM pair p
-    CROSS JOIN (SELECT t.* FROM rule_term t JOIN rule r ON r.name = t.rule
-                WHERE r.scope = 'cross_year') t
-    LEFT JOIN fact_cell f
-      ON f.report_id = CASE WHEN t.years_back = 1 THEN p.previous_report_id ELSE p.report_id END
-     AND f.table_id = t.table_id AND f.row_id = t.cell_row_id AND f.col_id = t.cell_col_id
-), sides AS (
-    SELECT report_id, agency_id, agency, year, previous_report_id, rule, row_id, col_id,
-           CASE WHEN count(*) FILTER (side = 'expected' AND value IS NULL) = 0
-                THEN sum(value) FILTER (side = 'expected') END AS expected,
-           CASE WHEN count(*) FILTER (side = 'actual' AND value IS NULL) = 0
-                THEN sum(value) FILTER (side = 'actual') END AS actual
-    FROM term
-    GROUP BY ALL
-)
-SELECT s.*, abs(s.expected - s.actual) < 1e-6 AS passed, r.soft
-FROM sides s
-JOIN rule r ON r.name = s.rule;
-COMMENT ON VIEW cross_year_check IS 'The cross-year rules (table rule, scope cross_year) on each agency''s canonical reports of year N and N−1, e.g. t3_carried_over_matches_previous_year: expected = carried_forward of N−1, actual = carried_over of N (总计); passed NULL when a cell is empty';
-COMMENT ON COLUMN cross_year_check.previous_report_id IS 'The same agency''s canonical report of year N−1';
-COMMENT ON COLUMN cross_year_check.rule IS 'The cross-year rule (table rule, scope cross_year)';
-COMMENT ON COLUMN cross_year_check.row_id IS 'Row of the year-N cell compared';
-COMMENT ON COLUMN cross_year_check.col_id IS 'Column of the year-N cell compared';
-COMMENT ON COLUMN cross_year_check.expected IS 'Sum of the rule''s expected terms (e.g. carried_forward of N−1); NULL when a cell is empty';
-COMMENT ON COLUMN cross_year_check.actual IS 'Sum of the rule''s actual terms (e.g. carried_over of N); NULL when a cell is empty';
-COMMENT ON COLUMN cross_year_check.passed IS 'expected = actual; NULL when either is NULL';
-COMMENT ON COLUMN cross_year_check.soft IS 'A soft rule (rule.soft): its failures stay out of check_failures';
+-- cross_year_check (the cross-year rules of table rule_term) is a table the loader fills:
+-- schema.sql, cross_year.sql.
 
 -- The hierarchy rules (rule scope hierarchy): each canonical aggregate report (汇总) against
 -- the sum of the canonical own reports of the same year whose division lies inside its own

@@ -3,9 +3,10 @@ year files (loader.py) or the DuckLake lake of the cluster profile (lake.py).
 
 Every load goes through `Sink.load_years`: the same frames, the same checks (keys, NOT NULL,
 the partition), the same tables, columns, types and comments (schema.sql), the same analyst
-views (views.sql, metrics.sql, the wide tables) and the same agency dimension (agency.sql). A sink supplies
+views (views.sql, metrics.sql, the wide tables) and the same tables derived across reports (the
+agency dimension and the cross-year checks: `refresh_derived`). A sink supplies
 only what differs — where the rows of a year go, and how one transaction is made visible at
-once — through the hooks `_write`, `_define_tables`, `_reports_loaded` and `_replace`.
+once — through the hooks `_write`, `_define_tables`, `_reports_loaded`, `_rows_where` and `_replace`.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ class Sink(ABC):
         """Report rows now held for the year (and shard)."""
 
     @abstractmethod
+    def _rows_where(self, partition_year: int, shard: str | None) -> tuple[str, list]:
+        """The condition (and its parameters) on a partitioned table's rows of the year (and shard)."""
+
+    @abstractmethod
     def _replace(self, con: duckdb.DuckDBPyConnection, partition_year: int, shard: str | None,
                  tables: dict[str, pl.DataFrame]) -> None:
         """Make `tables` (checked, shaped like layout.<table>) the rows of the year (and shard)."""
@@ -146,6 +151,9 @@ class Sink(ABC):
             current = None
         if current and current[0] == version:
             return
+        if con.execute("SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() "
+                       "AND view_name = 'cross_year_check'").fetchone()[0]:
+            con.execute("DROP VIEW cross_year_check")  # a view before it was a table the loader fills
         self._define_tables(con)
         for table_id in WIDE_TABLES:
             self._define_views(con, wide_views(table_id))
@@ -166,6 +174,7 @@ class Sink(ABC):
                     "metrics.sql, cells) this warehouse was set up with; the loader re-applies it on change'")
         con.execute("COMMENT ON COLUMN schema_version.version IS 'The hash (16 hex digits)'")
         con.execute("INSERT INTO schema_version VALUES (?)", [version])
+        refresh_derived(con, None)  # the rules, or how agencies are derived, may have changed
 
     def load_year(self, partition_year: int, frames: ReportFrames, *, run_id: str | None = None,
                   allow_empty: bool = False, shard: str | None = None) -> LoadSummary:
@@ -187,26 +196,33 @@ class Sink(ABC):
         def work(con: duckdb.DuckDBPyConnection) -> list[LoadSummary]:
             self._setup(con)
             layout = _layout(con)
+            changed: list[pl.DataFrame] = []  # report rows removed or added
             summaries = [self._load_one(con, year, frames_by_year[year], run_id, allow_empty,
-                                        shard, layout)
+                                        shard, layout, changed)
                          for year in sorted(frames_by_year)]
             if any(s.skipped_reason is None for s in summaries):
                 self._after_replace(con)
-                con.execute(sql("agency.sql"))
+                refresh_derived(con, pl.concat(changed))
             return summaries
 
         return self._write(work)
 
     def _load_one(self, con: duckdb.DuckDBPyConnection, partition_year: int, frames: ReportFrames,
                   run_id: str | None, allow_empty: bool, shard: str | None,
-                  layout: Layout) -> LoadSummary:
+                  layout: Layout, changed: list[pl.DataFrame]) -> LoadSummary:
         existing = self._reports_loaded(con, partition_year, shard)
         if frames.report.is_empty() and existing and not allow_empty:
             where = f"{partition_year}" + (f" (shard {shard})" if shard is not None else "")
             reason = f"no reports parsed for {where}; kept the {existing} already loaded"
             log.warning(reason)
             return LoadSummary(partition_year, existing, 0, 0, 0, 0, skipped_reason=reason)
-        self._replace(con, partition_year, shard, _conform(partition_year, frames, layout))
+        tables = _conform(partition_year, frames, layout)
+        if existing:
+            where, params = self._rows_where(partition_year, shard)
+            changed.append(_changed(con.execute(
+                f"SELECT report_id, agency_id, year FROM report WHERE {where}", params).pl()))
+        changed.append(_changed(tables["report"]))
+        self._replace(con, partition_year, shard, tables)
         con.execute("INSERT INTO load_log VALUES (?, now()::TIMESTAMP, ?, ?, ?)",
                     [partition_year, frames.report.height, frames.fact_cell.height, run_id])
         checks = frames.check_result
@@ -218,6 +234,48 @@ class Sink(ABC):
             checks_failed=int((checks["passed"] == False).sum() or 0),  # NULL stays out
             replaced_reports=existing,
         )
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame | None) -> None:
+    """Bring the tables derived from report rows across years and shards — the agency
+    dimension (agency.sql) and the cross-year checks (cross_year.sql) — up to date for the
+    reports in `changed` (report_id, agency_id, year of every report row a load removed or
+    added: their agencies, and the pairs of years they are part of); None: for every report.
+
+    Only the touched reports: recomputing both over every report cost a national load
+    seconds per commit, and a view computing the checks at query time joined fact_cell to
+    itself across years (over a second a query)."""
+    if changed is None:
+        changed = _changed(con.execute("SELECT report_id, agency_id, year FROM report").pl())
+        fact_years = "TRUE"
+    else:
+        fact_years = _fact_years(con, changed)
+    con.register("changed_report", changed.to_arrow())
+    con.register("changed_agency", changed.select("agency_id").drop_nulls().unique().to_arrow())
+    try:
+        con.execute(sql("agency.sql"))
+        con.execute(sql("cross_year.sql").replace("{fact_years}", fact_years))
+    finally:
+        con.unregister("changed_report")
+        con.unregister("changed_agency")
+
+
+def _changed(report: pl.DataFrame) -> pl.DataFrame:
+    return report.select(pl.col("report_id").cast(pl.Utf8), pl.col("agency_id").cast(pl.Utf8),
+                         pl.col("year").cast(pl.Int32))
+
+
+def _fact_years(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame) -> str:
+    """The condition on fact_cell's partitions the cross-year pairs of `changed` read: those
+    holding reports of the changed years and the years either side, as literals (a scan
+    skips other years' files on a literal, not on a join)."""
+    years = sorted({y + d for y in changed["year"].drop_nulls().to_list() for d in (-1, 0, 1)})
+    partitions = con.execute(
+        "SELECT list(DISTINCT partition_year ORDER BY partition_year) FROM report "
+        "WHERE year IN (SELECT unnest(?::INTEGER[]))", [years]).fetchone()[0] if years else None
+    if not partitions:
+        return "FALSE"
+    return f"f.partition_year IN ({', '.join(str(int(p)) for p in partitions)})"
 
 
 def layout_ddl() -> Iterator[str]:

@@ -151,3 +151,36 @@ def test_every_example_query_runs(wh, parsed_factory, example):
               for y in (2022, 2023)}
     wh.load_years(frames)
     wh.query(example.sql)
+
+
+def test_cross_year_checks_follow_years_loaded_in_any_order_and_reloaded(wh, parsed_factory):
+    def year(y: int, cells: dict, agencies=("甲局", "乙局")) -> ReportFrames:
+        return with_cells(build_frames([parsed_factory(a, y) for a in agencies], y), "甲局", cells)
+
+    def checks() -> list[tuple]:
+        return wh.query("SELECT agency, year, expected, actual, passed FROM cross_year_check "
+                        "WHERE rule = 't3_carried_over_matches_previous_year' ORDER BY agency, year").rows()
+
+    wh.load_year(2023, year(2023, {("carried_over", "total"): 3}))
+    assert checks() == []  # no 2022 yet
+    wh.load_year(2022, year(2022, {("carried_forward", "total"): 4}))  # a backfill's earlier year
+    assert checks() == [("乙局", 2023, 0.0, 0.0, True), ("甲局", 2023, 4.0, 3.0, False)]
+    wh.load_year(2022, year(2022, {("carried_forward", "total"): 3}))  # corrected
+    assert checks() == [("乙局", 2023, 0.0, 0.0, True), ("甲局", 2023, 3.0, 3.0, True)]
+    wh.load_year(2024, year(2024, {}, agencies=("乙局",)))
+    wh.load_year(2022, year(2022, {}, agencies=("乙局",)))  # 甲局 withdrawn from 2022
+    assert checks() == [("乙局", 2023, 0.0, 0.0, True), ("乙局", 2024, 0.0, 0.0, True)]
+    agencies = wh.query("SELECT name, first_year, last_year, reports FROM agency ORDER BY name").rows()
+    assert agencies == [("乙局", 2022, 2024, 3), ("甲局", 2023, 2023, 1)]
+
+
+def test_a_warehouse_whose_cross_year_check_was_a_view_gets_the_table_filled(wh, parsed_factory):
+    wh.load_years({y: build_frames([parsed_factory("甲局", y)], y) for y in (2022, 2023)})
+    with wh.writer() as con:  # as the code before the table left it
+        con.execute("DROP TABLE cross_year_check")
+        con.execute("CREATE VIEW cross_year_check AS SELECT 1 AS report_id")
+        con.execute("UPDATE schema_version SET version = 'before'")
+    wh.load_year(2024, build_frames([parsed_factory("甲局", 2024)], 2024))
+    assert wh.query("SELECT year, passed FROM cross_year_check WHERE rule = "
+                    "'t3_carried_over_matches_previous_year' ORDER BY year").rows() == [
+        (2023, True), (2024, True)]
