@@ -251,25 +251,6 @@ def _cell(text: str | None) -> str | None:
 def _read_table_page(objects: Objects, page_no: int) -> list[Block]:
     chars = objects.get("char", [])
     found = find_tables(objects)  # pdfplumber's page.find_tables()
-    items: list[tuple[float, Block | list[Block]]] = []
-    outside = chars  # the chars outside the tables (pdfplumber's page.outside_bbox)
-    bands = CharBands(chars) if found else None
-    for t in found:
-        grid = tuple(tuple(_cell(c) for c in row) for row in bands.extract(t))
-        if not grid:
-            continue
-        outside = outside_chars(outside, t.bbox)
-        width = max(len(r) for r in grid)
-        if width == 1:
-            # A box drawn around prose (a boxed preamble): paragraphs, not a table.
-            items.append((t.bbox[1], [Paragraph(r[0], page=page_no) for r in grid if r[0]]))
-        else:
-            items.append((t.bbox[1], Table(grid=grid, page=page_no, pages=(page_no,))))
-    # pdfplumber's page.extract_text_lines on what is outside the tables
-    for top, line in text_lines(outside):
-        text = line.strip()
-        if text and not is_page_number(text):
-            items.append((top, Paragraph(text, page=page_no)))
     if not found:
         # No ruled table on a page whose text names table rows: a borderless table, read by
         # word positions (unless no table shows up that way either).
@@ -277,6 +258,25 @@ def _read_table_page(objects: Objects, page_no: int) -> list[Block]:
         blocks = layout_blocks(words, page_no)
         if any(isinstance(b, Table) and b.n_cols > 2 for b in blocks):
             return blocks
+    items: list[tuple[float, Block | list[Block]]] = []
+    bands = CharBands(chars) if found else None
+    tables = []
+    for t in found:
+        grid = tuple(tuple(_cell(c) for c in row) for row in bands.extract(t))
+        if not grid:
+            continue
+        tables.append(t.bbox)
+        width = max(len(r) for r in grid)
+        if width == 1:
+            # A box drawn around prose (a boxed preamble): paragraphs, not a table.
+            items.append((t.bbox[1], [Paragraph(r[0], page=page_no) for r in grid if r[0]]))
+        else:
+            items.append((t.bbox[1], Table(grid=grid, page=page_no, pages=(page_no,))))
+    # pdfplumber's page.extract_text_lines on what is outside the tables
+    for top, line in text_lines(outside_chars(chars, tables)):
+        text = line.strip()
+        if text and not is_page_number(text):
+            items.append((top, Paragraph(text, page=page_no)))
     items.sort(key=lambda it: it[0])
     out: list[Block] = []
     for _, item in items:

@@ -242,6 +242,13 @@ def _curve(kind: str, pts: list[tuple[float, float]], height: float) -> Obj:
             "pts": [(x, height - y) for x, y in pts]}
 
 
+def round4(v: float) -> float:
+    """``round(v, 4)`` for a single-precision value (pdfium's positions), faster: v * 10^4 is
+    exact in double precision (24 + 14 bits), so rounding it to an integer (half to even,
+    as round does on the exact decimal) and dividing back gives round's result."""
+    return round(v * 1e4) / 1e4
+
+
 def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -> list[Obj]:
     """The chars as pdfplumber has them (text, x0, x1, top, bottom, upright), in the order
     of the content stream."""
@@ -254,6 +261,7 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -
     # what a text object's chars share (`_TextObject`), and its chars, by its address
     shared: dict[int, _TextObject] = {}
     fonts: dict[tuple[int, float], _Font] = {}
+    last_key, obj = None, None
     for i in range(n):
         if _is_generated(handle, i):
             continue
@@ -261,24 +269,30 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -
             raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
         code = _get_unicode(handle, i)
         key = _get_text_object(handle, i) or 0
-        obj = shared.get(key)
-        if obj is None:
-            obj = shared[key] = _TextObject(handle, i, key, order, fonts)
+        if key != last_key:  # a text object's chars come in a run, mostly
+            obj = shared.get(key)
+            if obj is None:
+                obj = shared[key] = _TextObject(handle, i, key, order, fonts)
+            last_key = key
         adv = obj.widths.get(code)
         if adv is None:
             adv = obj.font.width(code)
         if not _get_origin(handle, i, p_ox, p_oy):
             raise Unsupported("a char without a position")
-        x, y = round(ox.value, _DIGITS), round(oy.value, _DIGITS)
         # pdfminer: the box (0, descent) .. (adv, descent + size) through the char's matrix
-        x0, x1 = x, x + obj.a * adv
-        y0, y1 = round(y + obj.low, _DIGITS), round(y + obj.high, _DIGITS)
+        x0 = round4(ox.value)
+        x1 = x0 + obj.a * adv
         if x1 < x0:
             x0, x1 = x1, x0
-        if y1 < y0:
-            y0, y1 = y1, y0
-        obj.chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": height - y1,
-                          "bottom": height - y0, "upright": True})
+        box = obj.boxes.get(oy.value)  # top and bottom: the same for a line's chars
+        if box is None:
+            y = round4(oy.value)
+            y0, y1 = round(y + obj.low, _DIGITS), round(y + obj.high, _DIGITS)
+            if y1 < y0:
+                y0, y1 = y1, y0
+            box = obj.boxes[oy.value] = (height - y1, height - y0)
+        obj.chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": box[0],
+                          "bottom": box[1], "upright": True})
     # in the order of their text objects, each object's chars in the text page's order
     out: list[Obj] = []
     for obj in sorted(shared.values(), key=_PLACE):
@@ -291,7 +305,7 @@ class _TextObject:
     its matrix, its font (glyph widths) and the heights of its chars' boxes above their
     origin; and its chars."""
 
-    __slots__ = ("a", "chars", "font", "high", "low", "place", "widths")
+    __slots__ = ("a", "boxes", "chars", "font", "high", "low", "place", "widths")
 
     def __init__(self, handle: ctypes.c_void_p, i: int, key: int, order: dict[int, int],
                  fonts: dict[tuple[int, float], _Font]) -> None:
@@ -299,8 +313,8 @@ class _TextObject:
         place = order.get(key) if key else None
         if place is None:
             raise Unsupported("a char without its text object")
-        fm = R.FS_MATRIX()
-        if not _get_char_matrix(handle, i, ctypes.byref(fm)):
+        fm = _CHAR_MATRIX
+        if not _get_char_matrix(handle, i, _P_CHAR_MATRIX):
             raise Unsupported("a char without a matrix")
         if not (fm.a * fm.d > 0 and fm.b == 0 and fm.c == 0):
             raise Unsupported("text not upright")
@@ -315,6 +329,11 @@ class _TextObject:
         self.font, self.widths = font, font.widths
         self.low, self.high = fm.d * font.descent, fm.d * (font.descent + size)
         self.chars: list[Obj] = []
+        self.boxes: dict[float, tuple[float, float]] = {}  # top, bottom by the origin's y
+
+
+_CHAR_MATRIX = R.FS_MATRIX()  # filled by each _TextObject in turn
+_P_CHAR_MATRIX = ctypes.byref(_CHAR_MATRIX)
 
 
 def _PLACE(obj: _TextObject) -> int:
@@ -341,7 +360,7 @@ class _Font:
 
     def width(self, code: int) -> float:
         """The glyph's advance width (pdfium's FPDFFont_GetGlyphWidth), remembered."""
-        if not _glyph_width(self.handle, ctypes.c_uint(code), self.size, self._p_width):
+        if not _glyph_width(self.handle, code, self.size, self._p_width):  # code: a C int
             raise Unsupported("a glyph without a width")
         adv = self.widths[code] = float(self._width.value)
         return adv

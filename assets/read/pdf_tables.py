@@ -239,13 +239,19 @@ def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersecti
     return None
 
 
-def outside_chars(chars: list[dict], bbox: tuple[float, float, float, float]) -> list[dict]:
-    """pdfplumber's ``utils.outside_bbox`` for chars: those whose box does not overlap
-    bbox (``get_bbox_overlap`` is None), with its arithmetic, inline."""
-    b0, btop, b1, bbot = bbox
-    return [c for c in chars
-            if not ((oh := min(c["bottom"], bbot) - max(c["top"], btop)) >= 0
-                    and (ow := min(c["x1"], b1) - max(c["x0"], b0)) >= 0 and oh + ow > 0)]
+def outside_chars(chars: list[Obj], boxes: list[Bbox]) -> list[Obj]:
+    """The chars outside every box, as pdfplumber's ``outside_bbox`` leaves them box after
+    box: those whose box overlaps none (``get_bbox_overlap`` is None), with its arithmetic."""
+    out = []
+    for c in chars:
+        top, bottom, x0, x1 = c["top"], c["bottom"], c["x0"], c["x1"]
+        for b0, btop, b1, bbot in boxes:
+            if ((oh := min(bottom, bbot) - max(top, btop)) >= 0
+                    and (ow := min(x1, b1) - max(x0, b0)) >= 0 and oh + ow > 0):
+                break
+        else:
+            out.append(c)
+    return out
 
 
 class CharBands:

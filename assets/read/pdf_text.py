@@ -109,9 +109,9 @@ def _words(line: list[Obj], upright: bool) -> Iterator[list[Obj]]:
 
 def _merge(chars: list[Obj]) -> Obj:
     """``merge_chars``: the word's text and box."""
-    return {"text": "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars),
-            "x0": min(c["x0"] for c in chars), "x1": max(c["x1"] for c in chars),
-            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars),
+    return {"text": "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars]),
+            "x0": min([c["x0"] for c in chars]), "x1": max([c["x1"] for c in chars]),
+            "top": min([c["top"] for c in chars]), "bottom": max([c["bottom"] for c in chars]),
             "upright": chars[0]["upright"]}
 
 
@@ -134,9 +134,9 @@ def text_lines(chars: list[Obj]) -> list[tuple[float, str]]:
     text): the words, in the extractor's order, cut into lines where the cluster of their
     top changes; a line's text its words' letters with a space between words, blanks at
     either end stripped, its top the least of the chars that gave a letter."""
-    tuples = [(w, _merge(w)) for w in word_chars(chars)]
+    tuples = [(w, min([c["top"] for c in w])) for w in word_chars(chars)]
     out = []
-    for line in cluster(tuples, _word_top, Y_TOLERANCE, preserve_order=True):
+    for line in cluster(tuples, _second, Y_TOLERANCE, preserve_order=True):
         text, tops = "", []
         for word, _ in line:
             if text:
@@ -150,10 +150,6 @@ def text_lines(chars: list[Obj]) -> list[tuple[float, str]]:
         if text.strip():
             out.append((min(tops), text))
     return out
-
-
-def _word_top(t: tuple[list[Obj], Obj]) -> float:
-    return t[1]["top"]
 
 
 def cell_text(chars: list[Obj]) -> str:

@@ -102,11 +102,11 @@ def test_table_text_and_outside_lines_as_pdfplumber(path: Path) -> None:
         for page in plumber.pages:
             found = page.find_tables()
             bands = pdf_tables.CharBands(page.chars)
-            outside_page, outside = page, page.chars
+            outside_page = page
             for t in found:
                 assert bands.extract(t) == t.extract()
                 outside_page = outside_page.outside_bbox(t.bbox, strict=False)
-                outside = pdf_tables.outside_chars(outside, t.bbox)
+            outside = pdf_tables.outside_chars(page.chars, [t.bbox for t in found])
             assert outside == outside_page.chars
             lines = outside_page.extract_text_lines(strip=True, return_chars=False)
             assert pdf_text.text_lines(outside) == [(ln["top"], ln["text"]) for ln in lines]
