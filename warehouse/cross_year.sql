@@ -2,8 +2,9 @@
 -- the load removed or added; run by the loader inside each load, after the agency dimension).
 -- A report of year N is checked against its agency's report of N−1 and is the N−1 of the
 -- check of N+1, so both pairs are recomputed: a backfill loads years in any order.
--- {fact_years}: the partitions of fact_cell the pairs can read (a literal list, so a scan
--- skips the other years' files), or TRUE.
+-- cell_read: the cells the cross-year terms read (report_id, table_id, row_id, col_id, value),
+-- from the wide tables' columns of those cells in the partitions the pairs can read
+-- (writing.refresh_derived: a few columns of one row a report, not fact_cell's 200 rows).
 DELETE FROM cross_year_check
 WHERE report_id IN (SELECT report_id FROM changed_report)
    OR previous_report_id IN (SELECT report_id FROM changed_report);
@@ -19,11 +20,7 @@ WITH pair AS (
 ), rule_term_cross AS (
     SELECT t.* FROM rule_term t JOIN rule r ON r.name = t.rule WHERE r.scope = 'cross_year'
 ), cell_read AS (
-    SELECT f.report_id, f.table_id, f.row_id, f.col_id, f.value
-    FROM fact_cell f
-    SEMI JOIN (SELECT DISTINCT table_id, cell_row_id, cell_col_id FROM rule_term_cross) t
-      ON t.table_id = f.table_id AND t.cell_row_id = f.row_id AND t.cell_col_id = f.col_id
-    WHERE {fact_years}
+    {cells}
 ), term AS (
     SELECT p.*, t.rule, t.row_id, t.col_id, t.side, t.sign * f.value AS value
     FROM pair p

@@ -34,6 +34,7 @@ from gongkai.warehouse.wide import (
     FactIndex,
     cell_index,
     fact_index,
+    wide_cells,
     wide_ddl,
     wide_frame,
     wide_views,
@@ -247,14 +248,14 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame | None
     itself across years (over a second a query)."""
     if changed is None:
         changed = _changed(con.execute("SELECT report_id, agency_id, year FROM report").pl())
-        fact_years = "TRUE"
+        partitions = "TRUE"
     else:
-        fact_years = _fact_years(con, changed)
+        partitions = _partitions_read(con, changed)
     con.register("changed_report", changed.to_arrow())
     con.register("changed_agency", changed.select("agency_id").drop_nulls().unique().to_arrow())
     try:
         con.execute(sql("agency.sql"))
-        con.execute(sql("cross_year.sql").replace("{fact_years}", fact_years))
+        con.execute(sql("cross_year.sql").replace("{cells}", _cross_year_cells(partitions)))
     finally:
         con.unregister("changed_report")
         con.unregister("changed_agency")
@@ -265,10 +266,33 @@ def _changed(report: pl.DataFrame) -> pl.DataFrame:
                          pl.col("year").cast(pl.Int32))
 
 
-def _fact_years(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame) -> str:
-    """The condition on fact_cell's partitions the cross-year pairs of `changed` read: those
-    holding reports of the changed years and the years either side, as literals (a scan
-    skips other years' files on a literal, not on a join)."""
+def _cross_year_cells(partitions: str) -> str:
+    """The cells the cross-year rules read, as rows (report_id, table_id, row_id, col_id,
+    value) where `partitions` holds: each from its column of the wide table (fact_cell for a
+    cell no wide table has), which reads a column of one row a report, not fact_cell."""
+    wide = {(t, r, c): name for t in WIDE_TABLES for r, c, name in wide_cells(t)}
+    cells = sorted({(t.table_id, t.row_id, t.col_id) for rule in RULES if rule.scope == "cross_year"
+                    for comparison in rule.comparisons for t in comparison.terms})
+    selects = []
+    for table_id, row_id, col_id in cells:
+        key = f"{quote(table_id)} AS table_id, {quote(row_id)} AS row_id, {quote(col_id)} AS col_id"
+        if (table_id, row_id, col_id) in wide:
+            selects.append(f'SELECT f.report_id, {key}, f."{wide[(table_id, row_id, col_id)]}" AS value '
+                           f"FROM {table_id}_cells f WHERE {partitions}")
+        else:
+            selects.append(f"SELECT f.report_id, {key}, f.value FROM fact_cell f WHERE {partitions} "
+                           f"AND f.table_id = {quote(table_id)} AND f.row_id = {quote(row_id)} "
+                           f"AND f.col_id = {quote(col_id)}")
+    if not selects:
+        return ("SELECT NULL::VARCHAR AS report_id, NULL::VARCHAR AS table_id, NULL::VARCHAR AS row_id, "
+                "NULL::VARCHAR AS col_id, NULL::DOUBLE AS value WHERE false")
+    return "\n    UNION ALL ".join(selects)
+
+
+def _partitions_read(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame) -> str:
+    """The condition on the partitions the cross-year pairs of `changed` read: those holding
+    reports of the changed years and the years either side, as literals (a scan skips other
+    years' files on a literal, not on a join)."""
     years = sorted({y + d for y in changed["year"].drop_nulls().to_list() for d in (-1, 0, 1)})
     partitions = con.execute(
         "SELECT list(DISTINCT partition_year ORDER BY partition_year) FROM report "
