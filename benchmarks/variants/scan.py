@@ -170,15 +170,21 @@ def scan(pdf_bytes: bytes, rng: random.Random, agency: str) -> tuple[bytes, list
     p["seal"] = rng.choices([None, "title", "closing"], (60, 15, 25))[0]
     p["agency"] = agency
     p["paper"], p["ink"] = rng.choice([(255, 0)] * 3 + [(225, 60), (210, 80), (235, 40)])
+    return scan_with(pdf_bytes, p), [f"dpi_{p['dpi']}", f"skew_{p['skew']}", f"blur_{p['blur']}",
+                         f"noise_{p['noise']}", f"jpeg_q{p['quality']}"] + (
+        [f"seal_over_{p['seal']}"] if p["seal"] else []) + (
+        [f"contrast_{p['ink']}_{p['paper']}"] if p["paper"] < 255 else [])
+
+
+def scan_with(pdf_bytes: bytes, p: dict) -> bytes:
+    """The scan of a PDF with the damage ``p`` names (the keys `scan` draws: dpi, skew, blur,
+    noise, quality, seed, seal, agency, paper, ink). Raises NoCJKFont."""
     proc = _child([json.dumps(p)], pdf_bytes)
     if proc.returncode == _NO_FONT:
         raise NoCJKFont(_reason(proc))
     if proc.returncode:
         raise RuntimeError(f"rasterising failed: {proc.stderr.decode(errors='replace')[-2000:]}")
-    return proc.stdout, [f"dpi_{p['dpi']}", f"skew_{p['skew']}", f"blur_{p['blur']}",
-                         f"noise_{p['noise']}", f"jpeg_q{p['quality']}"] + (
-        [f"seal_over_{p['seal']}"] if p["seal"] else []) + (
-        [f"contrast_{p['ink']}_{p['paper']}"] if p["paper"] < 255 else [])
+    return proc.stdout
 
 
 def main(argv: list[str]) -> int:
