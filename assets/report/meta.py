@@ -80,7 +80,8 @@ class Meta:
 
 def _agency_ok(agency: str) -> bool:
     """Not a title's other words read as an agency (a running head, a document number, 关于)."""
-    return len(agency) >= 2 and not re.search(r"报告|信息公开|〔|\d|[|｜]", agency)
+    # Latin letters: what OCR makes of specks and strokes beside the title (VA, l, I).
+    return len(agency) >= 2 and not re.search(r"报告|信息公开|〔|\d|[|｜A-Za-z]", agency)
 
 
 def mend(text: str) -> str:
