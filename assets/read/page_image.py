@@ -208,8 +208,10 @@ def _grid(hs: list[Rule], vs: list[Rule], tol: int, ink: np.ndarray) -> Grid | N
             continue
         grid.cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
-    if n_r * n_c == 1 or len(grid.cells) == 1:
-        return None  # a frame around something (a boxed note), not a table
+    if len(grid.cells) <= 2:
+        # A frame around something (a boxed note), or the strokes of large bold characters
+        # over a rule (a red header's 文件 above its red line): not a table.
+        return None
     return grid
 
 

@@ -41,6 +41,7 @@ from gongkai.assets.read.pdf_fonts import install as _install_fonts
 from gongkai.assets.read.pdf_objects import page_objects
 from gongkai.assets.read.pdf_tables import CharBands, find_tables, outside_chars
 from gongkai.assets.read.pdf_text import extract_words, text_lines
+from gongkai.assets.read.title_image import pictured_title
 
 log = logging.getLogger(__name__)
 _install_fonts()  # pdfium never reads the machine's fonts: the same PDF reads the same everywhere
@@ -78,6 +79,8 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             page_texts.append(text)
+            if i == 0:
+                pictured = pictured_title(page, text)  # [] unless the title is a picture
             if _is_table_page(text, i - 1 in candidates):
                 candidates.add(i)
                 objects[i] = page_objects(page, textpage)
@@ -127,7 +130,7 @@ def read_pdf(data: bytes, source: str, title_hint: str | None = None) -> Documen
             doc.blocks.extend(plumbed[i])
         elif i not in blank:
             doc.blocks.extend(_lines(text, i + 1))
-    doc.blocks = join_tables_across_pages([_ideographs(b) for b in doc.blocks])
+    doc.blocks = join_tables_across_pages([_ideographs(b) for b in pictured + doc.blocks])
     log.debug("%s: %d pages, tables read on %s, OCR on %s", source, len(page_texts),
               sorted(table_pages), sorted(ocred))
     return doc

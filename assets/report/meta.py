@@ -6,8 +6,10 @@ letter-spaced (2 0 2 3 年), with the year in Chinese numerals (二〇二三年)
 number (淮政办发〔2024〕3号) or inside a one-cell table. A heading that names no agency
 (2023年政府信息公开工作年度报告) leaves it to what the report prints elsewhere: a 发布机关
 line, the agency closing the report above its date (落款), a running head on every page, the
-preamble's 由…编制. When the text never names the agency (it calls itself 我局), agency stays
-None: no guessing.
+preamble's 由…编制, the red header over it all (红头: 淮安市人民政府办公室文件), in that order.
+When the text never names the agency (it calls itself 我局), agency stays None: no guessing.
+A scanned head is read as OCR gives it: a variant character in the title's fixed words
+(报吿, 政甯) is the character meant.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ _BARE_TITLE = re.compile(r"^(?:关于)?(?P<year>(?:19|20)\d{2})年度?(?:的)?�
 # Lines never part of a title: a document number, a date, an attachment mark.
 _NOT_TITLE = re.compile(r"^[\u4e00-\u9fff]{0,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号$"
                         r"|^[（(]?(?:发布|印发|成文)?(?:日期|时间)?[:：]?(?:19|20)\d{2}[-年./]\d{1,2}[-月./]\d{1,2}日?[)）]?$"
-                        r"|^附件\d*$")
+                        r"|^附件\d*$"
+                        r"|^[\u4e00-\u9fff（）()]{2,40}文件$")  # a red header (红头)
+_RED_HEADER = re.compile(r"^(?P<agency>[\u4e00-\u9fff（）()]{2,40})文件$")
+# What OCR reads for the characters of a title's fixed words (a variant form, a look-alike):
+# never a character of an agency's own name.
+_OCR_VARIANTS = (("吿", "告"), ("政甯", "政府"), ("公幵", "公开"), ("信怠", "信息"), ("報告", "报告"))
 # An agency's name as printed alone: a division and an organ (…人民政府, …局, …委员会).
 _ORGAN = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}?(?:人民政府(?:办公室|办公厅)?|政府|办公室|办公厅|委员会|"
                     r"管委会|局|厅|委|办|署|院|中心|办事处|所|站|会|队)$")
@@ -73,13 +80,21 @@ class Meta:
 
 def _agency_ok(agency: str) -> bool:
     """Not a title's other words read as an agency (a running head, a document number, 关于)."""
-    return len(agency) >= 2 and not re.search(r"报告|信息公开|〔|\d|[|｜]", agency)
+    # Latin letters: what OCR makes of specks and strokes beside the title (VA, l, I).
+    return len(agency) >= 2 and not re.search(r"报告|信息公开|〔|\d|[|｜A-Za-z]", agency)
+
+
+def mend(text: str) -> str:
+    """``text`` with the look-alikes OCR reads in a title's fixed words made the words."""
+    for seen, meant in _OCR_VARIANTS:
+        text = text.replace(seen, meant)
+    return text
 
 
 def match_title(text: str) -> Meta | None:
-    """The title at the start of ``text`` (squashed, Chinese-numeral years made digits): with its
-    agency, or a title that names none (agency None)."""
-    t = arabic_years(clean_line(text))
+    """The title at the start of ``text`` (squashed, Chinese-numeral years made digits, OCR's
+    look-alikes mended): with its agency, or a title that names none (agency None)."""
+    t = mend(arabic_years(clean_line(text)))
     for rx in (TITLE, TITLE_YEAR_FIRST):
         m = rx.match(t)
         if m:
@@ -190,6 +205,16 @@ def printed_agency(doc: Document, lines: list[str]) -> str | None:
     m = _COMPILED_BY.search(clean_line(doc.text[:3000]))
     if m and _ORGAN.match(m.group("agency")) and _agency_ok(m.group("agency")):
         return m.group("agency")
+    return _red_header(doc)
+
+
+def _red_header(doc: Document) -> str | None:
+    """The agency a red header (红头) names: its name before 文件."""
+    for b in doc.blocks[:_TITLE_LINES]:
+        if isinstance(b, Paragraph):
+            m = _RED_HEADER.match(mend(clean_line(b.text)))
+            if m and _ORGAN.match(m.group("agency")) and _agency_ok(m.group("agency")):
+                return m.group("agency")
     return None
 
 

@@ -8,7 +8,8 @@ and where they break, letter spacing (`2 0 2 3 年`, `淮 安 市 …`), a docum
 agency, the agency and the date closing the report (落款), other years in the preamble (the
 publication year, the year before), the title in a table cell, and what the file's own metadata
 says (the title, nothing, or an editor's leftover). PDF only: the title's size and letter
-spacing, or the title drawn as a picture.
+spacing, the title in bold (方正小标宋 prints heavy), a red header (红头: the agency's name and
+文件 in large red type over a red rule), or the title drawn as a picture.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Head:
     size: float = 17.0  # PDF: the title's font size (the body's is 11)
     char_space: float = 0.0  # PDF: letter spacing of the title, in points
     metadata_title: str | None = None  # what the file's metadata (PDF Title, DOCX title) says
+    red_header: str | None = None  # 红头: XX市人民政府办公室文件 over a red rule, above everything
+    bold: bool = False  # PDF: the title's strokes heavy
     axes: list[str] = field(default_factory=list)
 
 
@@ -152,6 +155,13 @@ def draw_head(truth: Truth, rng: random.Random) -> Head:
     axes += ["title_in_table"] if head.in_table else []
     axes += ["metadata_title_" + ("none" if head.metadata_title is None else
                                   "true" if head.metadata_title == title else "junk")]
+    # Drawn last, so the axes above stay what they were for each seed.
+    if rng.random() < 0.15:
+        office = "办公室" if agency.endswith("人民政府") and rng.random() < 0.5 else ""
+        head.red_header = f"{agency}{office}文件"
+        axes.append("red_header" + ("_office" if office else ""))
+    head.bold = rng.random() < 0.3
+    axes += ["title_bold"] if head.bold else []
     return head
 
 
@@ -186,7 +196,8 @@ def head_grid(head: Head) -> Grid:
 
 def head_blocks(head: Head) -> list[Block]:
     """What replaces the title block for media that print blocks (HTML, DOCX, text)."""
-    out: list[Block] = [("p", t) for t in head.above]
+    out: list[Block] = [("p", head.red_header)] if head.red_header else []
+    out += [("p", t) for t in head.above]
     out += [("table", "head")] if head.in_table else [("title", t) for t in head.lines]
     return out + [("p", t) for t in head.below]
 
@@ -222,6 +233,66 @@ def _picture(lines: list[str], size: float) -> Image.Image | None:
     return img
 
 
+def _title_flowables():
+    """Flowables for a red header and a bold title (built on first use: reportlab is imported
+    only when a PDF is made)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Flowable
+
+    from gongkai.demo.render_pdf import FONT
+
+    class Lines(Flowable):
+        """Lines centred in ``size`` points, ``bold`` (filled and stroked), in ``colour``, a
+        rule under them when ``rule``; a line wider than the frame wraps by characters."""
+
+        def __init__(self, lines: list[str], size: float, bold: bool, colour: str = "black",
+                     char_space: float = 0.0, rule: bool = False):
+            super().__init__()
+            self.lines, self.size, self.bold, self.colour = lines, size, bold, colour
+            self.char_space, self.rule = char_space, rule
+
+        def _width(self, text: str) -> float:
+            return stringWidth(text, FONT, self.size) + self.char_space * max(0, len(text) - 1)
+
+        def _wrapped(self) -> list[str]:
+            out = []
+            for line in self.lines:
+                cur = ""
+                for ch in line:
+                    if cur and self._width(cur + ch) > self.width:
+                        out.append(cur)
+                        cur = ""
+                    cur += ch
+                out.append(cur)
+            return out
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            self.width = aW
+            return aW, self.size * 1.5 * len(self._wrapped()) + (12 if self.rule else 4)
+
+        def draw(self) -> None:
+            c = self.canv
+            lines = self._wrapped()
+            c.setFillColor(self.colour)
+            c.setStrokeColor(self.colour)
+            base = 12 if self.rule else 4
+            for i, line in enumerate(lines):
+                t = c.beginText((self.width - self._width(line)) / 2,
+                                base + self.size * (0.3 + 1.5 * (len(lines) - 1 - i)))
+                t.setFont(FONT, self.size)
+                t.setCharSpace(self.char_space)
+                if self.bold:
+                    t.setTextRenderMode(2)  # fill, then stroke the outline: heavier strokes
+                    c.setLineWidth(self.size * 0.035)
+                t.textOut(line)
+                c.drawText(t)
+            if self.rule:
+                c.setLineWidth(1.6)
+                c.line(0, 4, self.width, 4)
+
+    return Lines
+
+
 def pdf_head(head: Head) -> tuple[list, list[str]]:
     """Flowables printing the head in a PDF (render_pdf's `head`), and the axes drawn."""
     from reportlab.lib.styles import ParagraphStyle
@@ -236,7 +307,11 @@ def pdf_head(head: Head) -> tuple[list, list[str]]:
         return Paragraph(html.escape(text, quote=False), style)
 
     axes = [f"title_size_{head.size:g}"]
-    out: list = [para(t, 11) for t in head.above]
+    lines_flowable = _title_flowables()
+    out: list = []
+    if head.red_header:
+        out.append(lines_flowable([head.red_header], 26, bold=True, colour="#d81e06", rule=True))
+    out += [para(t, 11) for t in head.above]
     picture = _picture(head.lines, head.size) if head.as_image else None
     if picture is not None:
         buf = io.BytesIO()
@@ -247,6 +322,9 @@ def pdf_head(head: Head) -> tuple[list, list[str]]:
     elif head.in_table:
         out.append(Table([[para("".join(head.lines), head.size)]], colWidths=[440],
                          style=TableStyle([("GRID", (0, 0), (-1, -1), 0.6, "black")])))
+    elif head.bold:
+        out.append(lines_flowable(head.lines, head.size, bold=True, char_space=head.char_space))
+        axes += ["title_letter_spaced"] if head.char_space else []
     elif head.char_space:
         out += [SpacedTitle(line, head.char_space) for line in head.lines]
         axes.append("title_letter_spaced")

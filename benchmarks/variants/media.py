@@ -165,7 +165,7 @@ def _scan(truth: Truth, tables: list[Grid], rng: random.Random, head: Head) -> t
     options, layout = _pdf_options(tables, rng, scan=True, head=head)
     doc, _ = dressed(truth.doc, head, tables, pdf=True)
     try:
-        data, damage = scan(render_pdf(doc, rng, **options), rng)
+        data, damage = scan(render_pdf(doc, rng, **options), rng, truth.doc.agency)
     except NoCJKFont as exc:
         raise Unavailable(str(exc)) from None
     return data, ["scan"] + layout + damage

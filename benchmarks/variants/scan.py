@@ -1,5 +1,6 @@
 """Scans: pages of a rendered PDF rasterised with pypdfium2, then skewed, specked, blurred and
-saved as JPEG in an image-only PDF (图片版).
+saved as JPEG in an image-only PDF (图片版); some on grey paper with faded ink (low contrast),
+some with the agency's round seal stamped over the title or over the closing lines (落款).
 
 The generated PDFs do not embed their CJK font, so pdfium draws their characters from the
 machine's fonts; and a process that has imported the PDF reader (gongkai.assets.read.pdf) has
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import random
 import re
 import subprocess
@@ -20,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 ROOT = Path(__file__).resolve().parents[2]
 _TABLE_MARKS = ("第二十条", "本年新收", "结转下年度", "复议后起诉")
@@ -57,6 +59,39 @@ def _table_pages(pdf: pdfium.PdfDocument) -> list[int]:
     return sorted(keep)
 
 
+def _where(page: pdfium.PdfPage, words: list[str]) -> tuple[float, float] | None:
+    """The centre (PDF points, origin bottom left) of the first of ``words`` the page prints."""
+    textpage = page.get_textpage()
+    try:
+        for word in words:
+            hit = textpage.search(word).get_next()
+            if hit:
+                first, count = hit
+                boxes = [textpage.get_charbox(first + k) for k in range(count)]
+                return ((min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2,
+                        (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2)
+        return None
+    finally:
+        textpage.close()
+
+
+def _stamp(img: Image.Image, centre: tuple[float, float], radius: float) -> Image.Image:
+    """A round seal (ring, star, ring of characters as strokes) printed over the page in the
+    grey a red seal scans to: the ink under it stays darker (multiplied, as ink over ink)."""
+    seal = Image.new("L", img.size, 255)
+    d = ImageDraw.Draw(seal)
+    cx, cy, r, grey = centre[0], centre[1], radius, 120
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=grey, width=max(2, round(r / 14)))
+    star = [(cx + rr * math.sin(a * math.pi / 5), cy - rr * math.cos(a * math.pi / 5))
+            for a, rr in ((i, r * 0.3 if i % 2 == 0 else r * 0.12) for i in range(10))]
+    d.polygon(star, fill=grey)
+    for i in range(14):
+        a = math.pi * (0.8 + 1.4 * i / 13)
+        x, y, h = cx + 0.7 * r * math.cos(a), cy + 0.7 * r * math.sin(a), r / 12
+        d.rectangle((x - h, y - h, x + h, y + h), fill=grey)
+    return ImageChops.multiply(img, seal.filter(ImageFilter.GaussianBlur(max(1, r / 120))))
+
+
 def _stable(pdf: bytes) -> bytes:
     """pdfium stamps the time and a random /ID on save: pin both (same lengths, so the xref
     offsets hold), so a seed's scan is the same bytes every time."""
@@ -71,10 +106,19 @@ def _scan_here(pdf_bytes: bytes, p: dict) -> bytes:
     rng = random.Random(p["seed"])
     src = pdfium.PdfDocument(pdf_bytes)
     dst = pdfium.PdfDocument.new()
-    for i in _table_pages(src):
+    pages = _table_pages(src)
+    for i in pages:
         page = src[i]
         w, h = page.get_size()
-        img = page.render(scale=p["dpi"] / 72, grayscale=True).to_pil().convert("L")
+        scale = p["dpi"] / 72
+        img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+        seal_on = {"title": pages[0], "closing": pages[-1]}.get(p.get("seal"))
+        if seal_on == i:
+            words = ["政府信息公开", "报告"] if p["seal"] == "title" else [p["agency"]]
+            at = _where(page, words) or (w / 2, h * (0.85 if p["seal"] == "title" else 0.2))
+            img = _stamp(img, (at[0] * scale, (h - at[1]) * scale), 42 * scale)
+        if p.get("paper", 255) < 255 or p.get("ink", 0) > 0:  # grey paper, faded ink
+            img = img.point([round(p["ink"] + v * (p["paper"] - p["ink"]) / 255) for v in range(256)])
         if p["skew"]:
             img = img.rotate(p["skew"], resample=Image.BICUBIC, expand=False, fillcolor=255)
         if p["blur"]:
@@ -116,19 +160,31 @@ def cjk_font_missing() -> str | None:
     return _reason(proc)
 
 
-def scan(pdf_bytes: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
-    """The title page, table pages and last page as a scan; the damage drawn from `rng`. Raises
-    NoCJKFont."""
+def scan(pdf_bytes: bytes, rng: random.Random, agency: str) -> tuple[bytes, list[str]]:
+    """The title page, table pages and last page as a scan; the damage drawn from `rng` (a seal
+    found by `agency` where it closes the report). Raises NoCJKFont."""
     p = {"dpi": rng.choice([150, 200, 200, 300]), "skew": round(rng.uniform(-1.2, 1.2), 2),
          "blur": rng.choice([0.0, 0.5, 0.8, 1.1]), "noise": rng.choice([0.0, 0.0, 0.001, 0.003]),
          "quality": rng.choice([35, 55, 75, 90]), "seed": rng.randrange(2**32)}
+    # Drawn last, so the damage above stays what it was for each seed.
+    p["seal"] = rng.choices([None, "title", "closing"], (60, 15, 25))[0]
+    p["agency"] = agency
+    p["paper"], p["ink"] = rng.choice([(255, 0)] * 3 + [(225, 60), (210, 80), (235, 40)])
+    return scan_with(pdf_bytes, p), [f"dpi_{p['dpi']}", f"skew_{p['skew']}", f"blur_{p['blur']}",
+                         f"noise_{p['noise']}", f"jpeg_q{p['quality']}"] + (
+        [f"seal_over_{p['seal']}"] if p["seal"] else []) + (
+        [f"contrast_{p['ink']}_{p['paper']}"] if p["paper"] < 255 else [])
+
+
+def scan_with(pdf_bytes: bytes, p: dict) -> bytes:
+    """The scan of a PDF with the damage ``p`` names (the keys `scan` draws: dpi, skew, blur,
+    noise, quality, seed, seal, agency, paper, ink). Raises NoCJKFont."""
     proc = _child([json.dumps(p)], pdf_bytes)
     if proc.returncode == _NO_FONT:
         raise NoCJKFont(_reason(proc))
     if proc.returncode:
         raise RuntimeError(f"rasterising failed: {proc.stderr.decode(errors='replace')[-2000:]}")
-    return proc.stdout, [f"dpi_{p['dpi']}", f"skew_{p['skew']}", f"blur_{p['blur']}",
-                         f"noise_{p['noise']}", f"jpeg_q{p['quality']}"]
+    return proc.stdout
 
 
 def main(argv: list[str]) -> int:

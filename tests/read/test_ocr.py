@@ -11,13 +11,14 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from gongkai.assets.form.labels import printed_t3_rows
 from gongkai.assets.read.document import Document, Paragraph
 from gongkai.assets.read.ocr import grid_table, place_rows, snap_label
 from gongkai.assets.read.page_image import Grid, find_grids, skew_angle
-from gongkai.assets.report.parse import parse_document, parse_file
+from gongkai.assets.report.parse import parse_bytes, parse_document, parse_file
 from tests.read.needs import needs_ocr
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -223,3 +224,73 @@ def test_agency_and_year_come_from_a_scanned_title_on_two_lines() -> None:
     # one line, the year and 政府信息公开工作年度报告 on the next.
     report = parse_file(SCANS / "scan-title-two-lines.pdf")
     assert (report.agency, report.year) == ("清河市住房和城乡建设局", 2022)
+
+
+def _red_header_report(agency: str, title_lines: list[str]) -> bytes:
+    """One page as the world's scanned reports print it: a red header (红头, agency + 文件 in
+    large red type over a red rule), a document number, the title over two lines in a bold
+    face, a paragraph, and the closing lines (落款) that a seal will cover."""
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "STSong-Light"
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    buf = BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    width = A4[0]
+
+    def centred(text: str, y: float, size: float, bold: bool = False) -> None:
+        t = c.beginText((width - pdfmetrics.stringWidth(text, font, size)) / 2, y)
+        t.setFont(font, size)
+        if bold:
+            t.setTextRenderMode(2)
+            c.setLineWidth(size * 0.035)
+        t.textOut(text)
+        c.drawText(t)
+
+    c.setFillColor("#d81e06")
+    c.setStrokeColor("#d81e06")
+    centred(f"{agency}文件", 760, 28, bold=True)
+    c.setLineWidth(1.6)
+    c.line(60, 745, width - 60, 745)
+    c.setFillColor("black")
+    c.setStrokeColor("black")
+    centred("淮司发〔2024〕3号", 725, 11)
+    y = 690
+    for line in title_lines:
+        centred(line, y, 20, bold=True)
+        y -= 32
+    c.setFont(font, 11)
+    for text in ("本报告根据《中华人民共和国政府信息公开条例》编制。", "一、总体情况",
+                 "本机关认真贯彻落实政务公开工作要点，持续推进政务公开。"):
+        y -= 22
+        c.drawString(70, y, text)
+    c.drawString(380, 200, agency)
+    c.drawString(380, 180, "2024年1月20日")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@needs_ocr
+def test_a_scanned_title_under_a_red_header_gives_agency_and_year() -> None:
+    """Issue 10 class 5: a scanned head with a red header above the title, the year in Chinese
+    numerals, grey paper and a seal over the closing lines: the red header is not the agency."""
+    from benchmarks.variants.scan import NoCJKFont, cjk_font_missing, scan_with
+
+    if cjk_font_missing():
+        pytest.skip(cjk_font_missing())
+    agency = "淮安市淮阴区司法局"
+    pdf = _red_header_report(agency, [agency, "二〇二三年度政府信息公开工作年度报告"])
+    damage = {"dpi": 200, "skew": 0.6, "blur": 0.5, "noise": 0.0, "quality": 55, "seed": 7,
+              "seal": "closing", "agency": agency, "paper": 225, "ink": 60}
+    try:
+        scanned = scan_with(pdf, damage)
+    except NoCJKFont as exc:
+        pytest.skip(str(exc))
+    report = parse_bytes(scanned, "scan.pdf", media="pdf")
+    assert (report.agency, report.year) == (agency, 2023)

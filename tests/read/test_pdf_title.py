@@ -12,7 +12,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from benchmarks.variants.heading import cjk_font_file
 from gongkai.assets.report.parse import parse_bytes
+from tests.read.needs import needs_ocr
 
 FONT = "STSong-Light"
 AGENCY, YEAR = "淮安市人民政府", 2023
@@ -65,3 +67,43 @@ def test_printed_title_gives_agency_and_year(lines: list[str], size: float, char
     report = parse_bytes(_report_pdf(lines, size, char_space, table), "report.pdf", media="pdf")
     assert (report.agency, report.year) == (AGENCY, YEAR)
     assert report.title == f"{AGENCY}{YEAR}年{REST}"
+
+
+def _pictured_title_pdf(lines: list[str], font_file: str) -> bytes:
+    """A text PDF whose title is a picture (drawn with a CJK font at 288 dpi, placed at 18 pt):
+    the text layer below it names no agency and no year but the statistics period's."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    font = ImageFont.truetype(font_file, 72)
+    width = max(int(font.getlength(line)) for line in lines) + 72
+    img = Image.new("L", (width, 108 * len(lines) + 36), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text(((width - font.getlength(line)) / 2, 18 + i * 108), line, font=font, fill=0)
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buf = BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    w, h = img.width / 4, img.height / 4
+    c.drawImage(ImageReader(img), (A4[0] - w) / 2, 800 - h, w, h)
+    c.setFont(FONT, 10.5)
+    y = 790 - h
+    for text in ("本报告根据《中华人民共和国政府信息公开条例》编制。", "统计期限为2022年1月1日至2022年12月31日。",
+                 "一、总体情况", "本机关持续推进政务公开。"):
+        y -= 18
+        c.drawString(50, y, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@needs_ocr
+def test_a_title_printed_as_a_picture_gives_agency_and_year() -> None:
+    """Issue 10 class 6: the title is an image in an otherwise text PDF; nothing else names the
+    agency. The picture alone is read by OCR."""
+    font_file = cjk_font_file()
+    if font_file is None:
+        pytest.skip("no CJK font to draw the title picture with (fonts-noto-cjk)")
+    for lines in ([f"{AGENCY}{YEAR}年{REST}"], [AGENCY, f"{YEAR}年度", REST]):
+        report = parse_bytes(_pictured_title_pdf(lines, font_file), "report.pdf", media="pdf")
+        assert (report.agency, report.year) == (AGENCY, YEAR)

@@ -118,3 +118,26 @@ def test_a_title_without_the_agency_takes_it_from_the_running_head() -> None:
     for head in (AGENCY, f"{AGENCY}{REST}"):
         report = parse_bytes(_pdf_with_running_head(f"{YEAR}年{REST}", head), "report.pdf", media="pdf")
         assert (report.agency, report.year) == (AGENCY, YEAR)
+
+
+def test_a_red_header_over_the_title_is_not_part_of_the_agency() -> None:
+    """A 红头 (the issuing office and 文件 in large red type) printed above the title."""
+    assert _txt(f"{AGENCY}文件", f"{AGENCY}{YEAR}年{REST}") == (AGENCY, YEAR)
+    assert _txt("淮安市人民政府办公室文件", f"淮安市人民政府{YEAR}年{REST}") == ("淮安市人民政府", YEAR)
+    assert _txt("淮安市人民政府办公室文件", "淮政办发〔2024〕3号", "淮安市人民政府",
+                f"{YEAR}年{REST}") == ("淮安市人民政府", YEAR)
+
+
+def test_a_red_header_names_the_agency_when_nothing_else_does() -> None:
+    assert _txt(f"{AGENCY}文件", f"{YEAR}年{REST}") == (AGENCY, YEAR)
+    # the closing lines name the agency itself: they win over the office that issued the file
+    assert _txt("淮安市人民政府办公室文件", f"{YEAR}年{REST}",
+                tail=("淮安市人民政府", f"{YEAR + 1}年1月20日")) == ("淮安市人民政府", YEAR)
+
+
+def test_a_title_as_ocr_reads_it_gives_agency_and_year() -> None:
+    """What OCR makes of a printed title: a space before 年, a variant 吿 for 告, 府 read as 甯,
+    the year in Chinese numerals on a line of its own."""
+    assert _txt(f"{AGENCY}{YEAR} 年政府信息公开工作年度报吿") == (AGENCY, YEAR)
+    assert _txt(f"淮安市人民政甯{YEAR}年{REST}") == ("淮安市人民政府", YEAR)
+    assert _txt("淮安市人民政府", "二〇二三年度", "政府信息公开工作年度报吿") == ("淮安市人民政府", YEAR)
