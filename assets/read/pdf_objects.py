@@ -263,12 +263,14 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -
     fonts: dict[tuple[int, float], _Font] = {}
     last_key, obj = None, None
     for i in range(n):
-        if _is_generated(handle, i):
-            continue
+        key = _get_text_object(handle, i)
+        if not key:  # pdfium's own spaces and line breaks belong to no text object
+            if _is_generated(handle, i):
+                continue
+            raise Unsupported("a char without its text object")
         if _map_error(handle, i):
             raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
         code = _get_unicode(handle, i)
-        key = _get_text_object(handle, i) or 0
         if key != last_key:  # a text object's chars come in a run, mostly
             obj = shared.get(key)
             if obj is None:

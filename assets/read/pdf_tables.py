@@ -246,6 +246,8 @@ def outside_chars(chars: list[Obj], boxes: list[Bbox]) -> list[Obj]:
     for c in chars:
         top, bottom, x0, x1 = c["top"], c["bottom"], c["x0"], c["x1"]
         for b0, btop, b1, bbot in boxes:
+            if top > bbot or bottom < btop or x0 > b1 or x1 < b0:
+                continue  # apart (an overlap below 0 either way): the common case, decided fast
             if ((oh := min(bottom, bbot) - max(top, btop)) >= 0
                     and (ow := min(x1, b1) - max(x0, b0)) >= 0 and oh + ow > 0):
                 break

@@ -107,9 +107,17 @@ def _words(line: list[Obj], upright: bool) -> Iterator[list[Obj]]:
         yield word
 
 
+def _text(chars: list[Obj]) -> str:
+    return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
+
+
+def _first(t: tuple) -> Any:
+    return t[0]
+
+
 def _merge(chars: list[Obj]) -> Obj:
     """``merge_chars``: the word's text and box."""
-    return {"text": "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars]),
+    return {"text": _text(chars),
             "x0": min([c["x0"] for c in chars]), "x1": max([c["x1"] for c in chars]),
             "top": min([c["top"] for c in chars]), "bottom": max([c["bottom"] for c in chars]),
             "upright": chars[0]["upright"]}
@@ -125,8 +133,9 @@ def extract_text(chars: list[Obj]) -> str:
     line's words (in the extractor's order) joined by a space, lines by a newline."""
     if not chars:
         return ""
-    lines = cluster(extract_words(chars), _top, Y_TOLERANCE)
-    return "\n".join(" ".join(w["text"] for w in line) for line in lines)
+    words = [(min([c["top"] for c in w]), _text(w)) for w in word_chars(chars)]
+    lines = cluster(words, _first, Y_TOLERANCE)
+    return "\n".join(" ".join(text for _, text in line) for line in lines)
 
 
 def text_lines(chars: list[Obj]) -> list[tuple[float, str]]:

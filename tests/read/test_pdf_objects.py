@@ -304,3 +304,21 @@ def test_reading_a_text_pdf_does_not_import_pdfplumber() -> None:
                              text=True, check=False)
         assert out.returncode == 0, out.stderr[-2000:]
         assert out.stdout.strip() == "[]", (path.name, out.stdout[:300])
+
+
+def test_round4_is_round_for_single_precision_positions() -> None:
+    """pdfium's positions are single precision: round4 gives round(v, 4) for them, ties
+    (v * 10^4 exactly half-way, such as 1/32) included."""
+    import random
+    import struct
+
+    from gongkai.assets.read.pdf_objects import round4
+
+    rng = random.Random(3)
+    values = [1 / 32, 3 / 32, -5 / 32, 0.0, -0.0, 841.89, 595.28, 1e-5, 16777216.0]
+    values += [rng.uniform(-2000, 2000) for _ in range(100_000)]
+    values += [rng.randrange(-20_000_000, 20_000_000) / 10_000 + rng.choice([0, 5e-5, -5e-5])
+               for _ in range(100_000)]
+    for v in values:
+        single = struct.unpack("f", struct.pack("f", v))[0]
+        assert round4(single) == round(single, 4), single
