@@ -15,7 +15,9 @@ import math
 import subprocess
 import sys
 import textwrap
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -217,6 +219,40 @@ def test_two_writers_of_different_shards_and_years_both_land(tmp_path, pg, s3, p
     assert lake.query("SELECT count(*) AS n FROM fact_cell")["n"][0] == 3 * 200
     assert lake.query("SELECT count(*) AS n FROM load_log")["n"][0] == 6
     assert lake.query("SELECT count(*) AS n FROM agency")["n"][0] == 3
+
+
+class MeetingLake(LakeWarehouse):
+    """A lake whose loads, on their first attempt, wait for each other once their rows are in
+    and before the agency rows and cross-year checks: two commits that surely overlap."""
+
+    def __init__(self, *args, meeting: threading.Barrier, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.attempts = 0
+
+    def _after_replace(self, con) -> None:
+        self.attempts += 1
+        if self.attempts == 1:
+            self.meeting.wait(timeout=120)
+
+
+def test_first_loads_of_new_agencies_in_two_shards_commit_at_once_without_a_retry(pg, s3, parsed_factory):
+    lake = new_lake(pg, s3)
+    lake.load_year(2021, build_frames([parsed_factory("丁局", 2021)], 2021), shard="c")  # other agencies
+    meeting = threading.Barrier(2)
+    writers = [MeetingLake(lake.catalog, lake.data_path, s3=lake.s3, meeting=meeting) for _ in range(2)]
+    frames = [build_frames([parsed_factory("甲局", 2022), parsed_factory("乙局", 2022)], 2022),
+              build_frames([parsed_factory("丙局", 2023)], 2023)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loads = [pool.submit(w.load_year, year, f, shard=shard)
+                 for w, shard, year, f in zip(writers, ("a", "b"), (2022, 2023), frames)]
+        for load in loads:
+            load.result(timeout=300)
+    for w in writers:
+        w.close()
+    # only inserts (no agency or check row of theirs existed): neither commit had to run again
+    assert [w.attempts for w in writers] == [1, 1]
+    assert lake.query("SELECT name FROM agency ORDER BY name")["name"].to_list() == ["丁局", "丙局", "乙局", "甲局"]
 
 
 def test_a_reader_sees_a_load_whole_or_not_at_all(tmp_path, pg, s3, parsed_factory):
