@@ -38,6 +38,7 @@ from pathlib import Path
 
 from benchmarks import servers
 from benchmarks.crawl import Portal, PortalHost
+from benchmarks.servers.cpu import CpuSampler
 
 REPO = Path(__file__).resolve().parents[1]
 PARSE_RATIO_TARGET = 1.8
@@ -129,66 +130,94 @@ def child(config: dict) -> dict:
                       config["years"], politeness={"min_delay_seconds": 0.0},
                       profile=config["profile"])
     wall = time.perf_counter() - started
-    spans: dict[str, list[tuple[float, float]]] = {stage: [] for stage in STAGES}
+    steps: list[dict] = []  # one per step: its stage and times (Unix seconds)
     requests: dict[tuple[str, str], int] = {}
     with dg.DagsterInstance.get() as instance:
         for run in instance.get_runs():
-            starts: dict[str, float] = {}
+            times: dict[str, dict] = {}
             for entry in instance.all_logs(run.run_id):
                 event = entry.dagster_event
                 if event is None or event.step_key is None:
                     continue
-                if event.is_step_start:
-                    starts[event.step_key] = entry.timestamp
-                elif event.is_step_success and event.step_key in starts:
-                    for stage, asset in STAGES.items():
-                        if event.step_key.startswith(asset):
-                            spans[stage].append((starts[event.step_key], entry.timestamp))
-                elif event.is_step_materialization and event.step_key.startswith(STAGES["crawl"]):
-                    # a shard's requests, repeated on each year partition of the shard
+                stage = next((s for s, asset in STAGES.items() if event.step_key.startswith(asset)), None)
+                step = times.setdefault(event.step_key, {"stage": stage, "work": 0.0})
+                if event.is_engine_event and "Submitting celery task" in (entry.user_message or ""):
+                    step["submitted"] = entry.timestamp
+                elif event.is_step_start:
+                    step["start"] = entry.timestamp
+                elif event.is_step_success:
+                    step["end"] = entry.timestamp
+                elif event.is_step_materialization:
                     materialization = event.step_materialization_data.materialization
-                    if "shard_requests" in materialization.metadata:
+                    metadata = materialization.metadata
+                    if "seconds" in metadata:  # the stage's own work on this partition
+                        step["work"] += metadata["seconds"].value
+                    if "shard_requests" in metadata:
+                        # a shard's requests, repeated on each year partition of the shard
                         shard = str(materialization.partition).split("|")[0]
-                        requests[(run.run_id, shard)] = materialization.metadata["shard_requests"].value
+                        requests[(run.run_id, shard)] = metadata["shard_requests"].value
+            steps += [t for t in times.values() if t["stage"] and "start" in t and "end" in t]
     # the local file, or the cluster's lake (its catalog and S3 settings from the environment)
     warehouse = (Warehouse(config["warehouse"]) if config["profile"] == "local"
                  else LakeWarehouse(os.environ["GONGKAI_LAKE_CATALOG"], read_only=True))
     reports = warehouse.query("SELECT count(*) AS n FROM report")["n"][0] if ok else 0
     commits = warehouse.query("SELECT count(*) AS n FROM load_log")["n"][0] if ok else 0
-    stage_wall = {stage: (max(e for _, e in s) - min(b for b, _ in s)) if s else None
-                  for stage, s in spans.items()}
+    windows = {stage: stage_window(steps, stage) for stage in STAGES}
     store = Path(config["store"])
     sizes = {part: sum(f.stat().st_size for f in (store / part).rglob("*") if f.is_file())
              for part in ("raw", "reports")} if store.is_dir() else {}
     return {"ok": ok, "wall": wall, "reports": reports, "commits": commits,
             "pages": sum(requests.values()),
-            "stages": stage_wall, "bytes": sizes}
+            "stages": {stage: (w[1] - w[0]) if w else None for stage, w in windows.items()},
+            "windows": windows, "steps": steps, "bytes": sizes}
 
 
-def run_child(config: dict, env: dict[str, str], cwd: Path) -> dict:
+def stage_window(steps: list[dict], stage: str) -> tuple[float, float] | None:
+    """A stage's first step start and last step end (Unix seconds)."""
+    spans = [(t["start"], t["end"]) for t in steps if t["stage"] == stage]
+    return (min(b for b, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def run_child(config: dict, env: dict[str, str], cwd: Path, sampler: CpuSampler) -> dict:
     code = ("import json, sys, benchmarks.backfill as b; "
             "print('RESULT ' + json.dumps(b.child(json.loads(sys.argv[1]))))")
     env = {**env, "PYTHONPATH": str(REPO)}  # the child runs elsewhere and imports benchmarks
-    done = subprocess.run([sys.executable, "-c", code, json.dumps(config)], env=env, cwd=cwd,
-                          capture_output=True, text=True, check=False)
-    for line in done.stdout.splitlines():
+    # A process group of its own, killed whole at the end: the launcher's shard runs (its
+    # children) never outlive the configuration, even when the benchmark is stopped.
+    with subprocess.Popen([sys.executable, "-c", code, json.dumps(config)], env=env, cwd=cwd,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True,
+                          preexec_fn=servers.die_with_parent) as process:  # noqa: PLW1509
+        sampler.name(process.pid, "run")
+        try:
+            stdout, stderr = process.communicate()
+        finally:
+            servers.kill_group(process)
+    for line in stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
-    raise RuntimeError(f"the {config['profile']} run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    raise RuntimeError(f"the {config['profile']} run failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
 
 
-def start_workers(count: int, env: dict[str, str], cwd: Path) -> list[subprocess.Popen]:
+def start_workers(count: int, env: dict[str, str], cwd: Path, sampler: CpuSampler) -> list[subprocess.Popen]:
     """`count` Celery workers, worker k pinned to core k (of this machine's cores)."""
     cores = sorted(os.sched_getaffinity(0))
     workers = []
     for k in range(count):
         core = cores[k % len(cores)]
+
+        def pinned(core: int = core) -> None:
+            # pinned before Python has even started: its pool and parser processes inherit the core
+            os.sched_setaffinity(0, {core})
+            servers.die_with_parent()
+
         worker = subprocess.Popen(
             [sys.executable, "-m", "gongkai.pipelines.cli", "celery-worker", "--name",
              f"bench{k}@%h", "--loglevel", "WARNING"],
-            env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # pinned before Python has even started: its pool and parser processes inherit the core
-        os.sched_setaffinity(worker.pid, {core})
+            env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its pool and parser processes: one group, killed whole
+            preexec_fn=pinned)  # noqa: PLW1509 (servers.die_with_parent says why it is safe)
+        sampler.name(worker.pid, "worker")
         workers.append(worker)
     from celery import Celery
 
@@ -199,6 +228,7 @@ def start_workers(count: int, env: dict[str, str], cwd: Path) -> list[subprocess
             return workers
     for worker in workers:
         servers.stop(worker)
+        servers.kill_group(worker)
     raise RuntimeError(f"{count} Celery worker(s) did not answer within 120 s")
 
 
@@ -224,15 +254,80 @@ def show(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
+def process_label(group: str, pid: int, command: str) -> str:
+    """The CPU table's row of a process: its group (the named process above it), split by role."""
+    if "gongkai.assets.report.isolated" in command:  # a ParserPool process: parse_bytes only
+        return f"{group}: parser processes"
+    if group == "worker":
+        return "worker: Celery main" if pid == -1 else "worker: step processes"
+    if group == "run":  # `gongkai run`: the local run itself, or the cluster's launcher
+        return "run: gongkai run" if pid == -1 else "run: shard runs (coordinators)"
+    if group == "benchmark":
+        if "redis-server" in command:
+            return "redis"
+        return "benchmark: farm, moto S3, sampler" if pid == -1 else "benchmark: other"
+    return group
+
+
+def step_breakdown(result: dict, stage: str) -> dict[str, float] | None:
+    """A stage's steps on average: seconds from submission to start (queue and the worker's
+    start of the task), the step's wall, the stage's own work in it, and the rest of the step."""
+    steps = [t for t in result["steps"] if t["stage"] == stage]
+    if not steps:
+        return None
+    mean = lambda values: sum(values) / len(values)
+    submitted = [t["start"] - t["submitted"] for t in steps if "submitted" in t]
+    return {"steps": len(steps),
+            "submitted → start s": mean(submitted) if submitted else None,
+            "step wall s": mean([t["end"] - t["start"] for t in steps]),
+            "our work s": mean([t["work"] for t in steps]),
+            "step wall − our work s": mean([t["end"] - t["start"] - t["work"] for t in steps])}
+
+
+def busy_in(result: dict, window: tuple[float, float], stage: str) -> float:
+    """Seconds steps of other stages ran inside `window` (summed over steps)."""
+    start, end = window
+    return sum(max(0.0, min(end, t["end"]) - max(start, t["start"]))
+               for t in result["steps"] if t["stage"] != stage)
+
+
+def cpu_bound(spent: dict[str, dict[str, float]], reports: dict[str, int]) -> None:
+    """What the parse stage's CPU allows: W, the workers' CPU seconds per report, and X, the
+    rest's (Postgres, Redis, S3, the runs, the farm); on 2 cores with 2 workers the stage takes
+    at least (W + X) / 2 a report, with 1 worker (on its own core, the rest on the other) at
+    least W, so 2 ÷ 1 is at most 2W / (W + X)."""
+    print()
+    for name, cpu in spent.items():
+        if not cpu or not reports[name] or not name.startswith("cluster"):
+            continue
+        w = sum(v for k, v in cpu.items() if k.startswith("worker")) / reports[name]
+        x = sum(v for k, v in cpu.items() if not k.startswith("worker")) / reports[name]
+        print(f"{name}: CPU ms a report in the parse stage: workers {w * 1000:.1f}, "
+              f"the rest {x * 1000:.1f}; on 2 cores 2 workers ÷ 1 ≤ 2W/(W+X) = {2 * w / (w + x):.2f}")
+
+
+def postgres_use(pg: servers.Postgres, database: str) -> dict[str, int]:
+    """What the Dagster instance asked of Postgres in a run: connections (each one a server
+    process started), transactions, and events stored."""
+    (sessions, commits), = pg.query(database, "SELECT sessions, xact_commit FROM pg_stat_database "
+                                    "WHERE datname = current_database()")
+    (events,), = pg.query(database, "SELECT count(*) FROM event_logs")
+    return {"connections": int(sessions), "transactions": int(commits), "events": int(events)}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks backfill")
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--sources-per-host", type=int, default=5)
     parser.add_argument("--years", default="2022-2024")
     parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--configurations", default="local,1,2",
+                        help="local and/or worker counts of the cluster profile (default: %(default)s)")
     args = parser.parse_args(argv)
     first, _, last = args.years.partition("-")
     years = list(range(int(first), int(last or first) + 1))
+    chosen = args.configurations.split(",")
+    counts = [int(c) for c in chosen if c != "local"]
     sources = args.hosts * args.sources_per_host
     print(f"farm: {args.hosts} hosts × {args.sources_per_host} sources = {sources} sources, "
           f"{len(years)} years ({sources * len(years)} reports), {args.latency_ms:.0f} ms a request; "
@@ -242,23 +337,27 @@ def main(argv: list[str]) -> int:
     results: dict[str, tuple[int, dict]] = {}
     base_env = {k: v for k, v in os.environ.items()
                 if not k.startswith(("GONGKAI_", "AWS_")) and k != "DAGSTER_HOME"}
+    sampler = CpuSampler(refine=process_label)
+    sampler.name(os.getpid(), "benchmark", own_only=True)  # its children are the runs and servers
     try:
-        with farm(args.hosts, args.sources_per_host, years, args.latency_ms / 1000) as portal:
+        with sampler, farm(args.hosts, args.sources_per_host, years, args.latency_ms / 1000) as portal:
             (tmp / "farm.toml").write_text(sources_toml(portal), encoding="utf-8")
 
             def config(name: str, profile: str, store: str) -> dict:
                 return {"profile": profile, "sources": str(tmp / "farm.toml"), "store": store,
                         "warehouse": str(tmp / name / "gongkai.duckdb"), "years": years}
 
-            (tmp / "local").mkdir()
-            env = {**base_env, "DAGSTER_HOME": str(tmp / "local" / ".dagster")}
-            results["local"] = (1, run_child(config("local", "local", str(tmp / "local" / "store")),
-                                             env, tmp / "local"))
-            print(f"  local done in {results['local'][1]['wall']:.1f} s", flush=True)
+            if "local" in chosen:
+                (tmp / "local").mkdir()
+                env = {**base_env, "DAGSTER_HOME": str(tmp / "local" / ".dagster")}
+                results["local"] = (1, run_child(config("local", "local", str(tmp / "local" / "store")),
+                                                 env, tmp / "local", sampler))
+                print(f"  local done in {results['local'][1]['wall']:.1f} s", flush=True)
             try:
                 with servers.postgres() as pg, servers.redis() as redis, servers.s3() as s3:
+                    sampler.name(pg.pid, "postgres")
                     bucket = s3.create_bucket("backfill")
-                    for count in (1, 2):
+                    for count in counts:
                         name = f"cluster ×{count}"
                         folder = tmp / f"cluster{count}"
                         folder.mkdir()
@@ -269,14 +368,16 @@ def main(argv: list[str]) -> int:
                                "GONGKAI_POSTGRES_URL": "postgresql+psycopg2://" + dagster.split("://", 1)[1],
                                "GONGKAI_LAKE_CATALOG": pg.create_database(f"lake{count}"),
                                "GONGKAI_LAKE_DATA": f"{bucket}lake{count}/"}
-                        workers = start_workers(count, env, folder)
+                        workers = start_workers(count, env, folder, sampler)
                         try:
                             results[name] = (count, run_child(
                                 config(f"cluster{count}", "cluster", f"{bucket}store{count}"),
-                                env, folder))
+                                env, folder, sampler))
+                            results[name][1]["postgres"] = postgres_use(pg, f"dagster{count}")
                         finally:
                             for worker in workers:
                                 servers.stop(worker)
+                                servers.kill_group(worker)
                         print(f"  {name} done in {results[name][1]['wall']:.1f} s", flush=True)
             except servers.ServerUnavailable as reason:
                 print(f"cluster configurations skipped: {reason}")
@@ -285,15 +386,49 @@ def main(argv: list[str]) -> int:
 
     figures = {name: rates(result, workers) for name, (workers, result) in results.items()}
     names = list(figures)
-    print(f"\n{'figure':<30}" + "".join(f"{n:>14}" for n in names))
+    header = f"{'':<34}" + "".join(f"{n:>14}" for n in names)
+    print(f"\n{'figure':<34}" + header[34:])
     for figure in ("reports/s", "crawl pages/s", "parse reports/s per worker", "load commits/s"):
-        print(f"{figure:<30}" + "".join(f"{show(figures[n][figure]):>14}" for n in names))
-    print(f"{'reports loaded':<30}" + "".join(f"{results[n][1]['reports']:>14}" for n in names))
-    print(f"{'run wall s':<30}" + "".join(f"{results[n][1]['wall']:>14.1f}" for n in names))
-    local = results["local"][1]
-    if local["bytes"] and local["reports"]:
-        print(f"{'store KB per report':<30}raw {local['bytes']['raw'] / local['reports'] / 1024:.1f}, "
+        print(f"{figure:<34}" + "".join(f"{show(figures[n][figure]):>14}" for n in names))
+    print(f"{'reports loaded':<34}" + "".join(f"{results[n][1]['reports']:>14}" for n in names))
+    print(f"{'run wall s':<34}" + "".join(f"{results[n][1]['wall']:>14.1f}" for n in names))
+    print(f"{'parse stage wall s':<34}" + "".join(f"{show(results[n][1]['stages']['parse']):>14}" for n in names))
+    local = results.get("local", (0, {}))[1]
+    if local.get("bytes") and local["reports"]:
+        print(f"{'store KB per report':<34}raw {local['bytes']['raw'] / local['reports'] / 1024:.1f}, "
               f"staged frames {local['bytes']['reports'] / local['reports'] / 1024:.1f} (local run)")
+
+    print("\nparse steps, mean per step" + header[26:])
+    breakdowns = {n: step_breakdown(results[n][1], "parse") for n in names}
+    for row in ("steps", "submitted → start s", "step wall s", "our work s", "step wall − our work s"):
+        print(f"{row:<34}" + "".join(f"{show((breakdowns[n] or {}).get(row)):>14}" for n in names))
+    windows = {n: results[n][1]["windows"]["parse"] for n in names}
+    print(f"{'other stages busy in it, step s':<34}"
+          + "".join(f"{show(busy_in(results[n][1], windows[n], 'parse') if windows[n] else None):>14}"
+                    for n in names))
+
+    used = {n: results[n][1].get("postgres") for n in names}
+    if any(used.values()):
+        steps = {n: len(results[n][1]["steps"]) for n in names}
+        print(f"\n{'Dagster instance on Postgres':<34}" + header[34:])
+        for row in ("connections", "transactions", "events"):
+            print(f"{row:<34}" + "".join(f"{(used[n] or {}).get(row, 0):>14,}" for n in names))
+        print(f"{'connections per step':<34}"
+              + "".join(f"{show((used[n] or {}).get('connections', 0) / max(1, steps[n])):>14}" for n in names))
+
+    if sampler.times:
+        print("\nCPU s during the parse stage" + header[28:])
+        spent = {n: sampler.between(*windows[n]) if windows[n] else {} for n in names}
+        labels = sorted({k for v in spent.values() for k, cpu in v.items() if cpu >= 0.05})
+        for label in labels:
+            print(f"{label:<34}" + "".join(f"{spent[n].get(label, 0.0):>14.1f}" for n in names))
+        print(f"{'all':<34}" + "".join(f"{sum(spent[n].values()):>14.1f}" for n in names))
+        print(f"{'(the sampler itself, whole run)':<34}{sampler.sampler_seconds:>14.1f}")
+        cpu_bound(spent, {n: results[n][1]["reports"] for n in names})
+        print(f"{'machine cores × stage wall':<34}"
+              + "".join(f"{show(len(os.sched_getaffinity(0)) * (windows[n][1] - windows[n][0]) if windows[n] else None):>14}"
+                        for n in names))
+
     missed = any(not result["ok"] for _, result in results.values())
     if "cluster ×1" in results and "cluster ×2" in results:
         one, two = (results[n][1]["stages"]["parse"] for n in ("cluster ×1", "cluster ×2"))

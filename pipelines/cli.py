@@ -136,12 +136,14 @@ def run_shard(profile: str, job_name: str, run_config: dict, years: list[int], s
     import dagster as dg
 
     from gongkai.assets.sources.partitions import partition_range_tags
+    from gongkai.pipelines.instance import holding_connections
 
     # The workers rebuild the job from this recipe.
     job = dg.build_reconstructable_job("gongkai.pipelines.definitions", "job", (profile, job_name))
     tags = {**partition_range_tags(years, [shard]), "gongkai/trigger": "cli"}
     with dg.DagsterInstance.get() as instance, quiet_framework(), dg.execute_job(
-            job, instance, run_config=run_config, tags=tags, raise_on_error=False) as result:
+            job, holding_connections(instance), run_config=run_config, tags=tags,
+            raise_on_error=False) as result:
         return report_run(result, quiet=True)
 
 

@@ -2,6 +2,8 @@
 Resources: `resources.StagingArea`; the crawl stage's `DocumentStore`, the sources stage's
 `SourcesFile` (division hints, and which source is in which shard)."""
 
+import time
+
 import dagster as dg
 
 from gongkai.assets.crawl.catalog import documents_for_years
@@ -35,6 +37,7 @@ def parsed_reports(
     store = raw_store.raw()
     by_year = documents_for_years(raw_store.catalog(), sorted({k.year for k in keys}))
     for key in keys:
+        started = time.perf_counter()
         documents = [d for d in by_year[key.year]
                      if shards.of_document(d.source, d.final_url) == key.shard]
         parsed = parse_year(key.year, documents, store, divisions)
@@ -47,6 +50,8 @@ def parsed_reports(
         report = parsed.frames.report
         # This partition's own figures (a range run records one event per partition).
         context.add_asset_metadata(partition_key=key.key, metadata={
+            # reading and staging it (what a step spends beyond this is the orchestrator's)
+            "seconds": round(time.perf_counter() - started, 3),
             "documents": len(documents),
             "reports": report.height,
             "unreadable": len(parsed.errors),

@@ -2,17 +2,24 @@
 profile), started on a free port and stopped (their files deleted) when the block ends:
 PostgreSQL from the system's binaries, Redis (`redis-server`), and an S3 endpoint from moto's
 server. `ServerUnavailable` says why one cannot run here; tests/servers.py turns it into a skip.
+
+Every server process is this process's child and gets SIGTERM (Postgres: SIGQUIT, its
+immediate shutdown) when this process dies, however it dies (`die_with_parent`): a killed test
+or benchmark leaves no server behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import glob
 import logging
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,6 +30,20 @@ from pathlib import Path
 
 class ServerUnavailable(RuntimeError):
     """A server this machine cannot run (its program is not installed)."""
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+# Looked up now, not in the forked child (where loading a library could wait on a lock that a
+# thread of the parent held at the fork).
+_prctl = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """In a child between fork and exec (`preexec_fn`, which runs no Python that takes locks
+    here: safe beside the parent's threads): have the kernel send `sig` when the parent goes,
+    even by SIGKILL. Linux only; elsewhere nothing. Cleared by a change of user: call it after."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
 
 
 def free_port() -> int:
@@ -43,6 +64,7 @@ def _postgres_bin() -> Path:
 class Postgres:
     port: int
     bin: Path
+    pid: int = 0  # the server's (postmaster's) process
 
     def dsn(self, database: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -52,6 +74,13 @@ class Postgres:
         subprocess.run([str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
                         "-U", "postgres", name], check=True, capture_output=True)
         return self.dsn(name)
+
+    def query(self, database: str, sql: str) -> list[list[str]]:
+        """Rows of a query, as text (psql)."""
+        done = subprocess.run([str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port),
+                               "-U", "postgres", "-d", database, "-At", "-F", "\t", "-c", sql],
+                              check=True, capture_output=True, text=True)
+        return [line.split("\t") for line in done.stdout.splitlines()]
 
 
 @contextmanager
@@ -73,24 +102,54 @@ def postgres() -> Iterator[Postgres]:
             os.setuid(user.pw_uid)
 
     data, port = home / "data", free_port()
+
+    def child() -> None:  # the server runs as `user` and goes (immediate shutdown) with us
+        if demote is not None:
+            demote()
+        die_with_parent(signal.SIGQUIT)
+
     try:
         subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                         "-E", "UTF8", "--no-locale", "--no-sync"],
                        check=True, capture_output=True, preexec_fn=demote)
-        options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w",
-                        "-o", options, "start"],
-                       check=True, capture_output=True, preexec_fn=demote)
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(home, ignore_errors=True)
-        log = (home / "log").read_text(errors="replace") if (home / "log").exists() else ""
-        raise ServerUnavailable(f"PostgreSQL did not start: {exc.stderr.decode(errors='replace')}{log}") from exc
+        raise ServerUnavailable(f"PostgreSQL did not initialise: {exc.stderr.decode(errors='replace')}") from exc
+    # The server in the foreground as our child (not daemonised by pg_ctl), so it dies with us.
+    with open(home / "log", "wb") as log:
+        process = subprocess.Popen(
+            [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(home),
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=child)  # noqa: PLW1509 (see die_with_parent)
     try:
-        yield Postgres(port, bindir)
+        _wait_until_ready(bindir, port, process, home / "log")
+        yield Postgres(port, bindir, process.pid)
     finally:
-        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, preexec_fn=demote, check=False)
+        if process.poll() is None:
+            process.send_signal(signal.SIGQUIT)  # immediate shutdown: nothing here is kept
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _wait_until_ready(bindir: Path, port: int, process: subprocess.Popen, log: Path,
+                      timeout: float = 60) -> None:
+    ready = bindir / "pg_isready"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerUnavailable(f"PostgreSQL exited with {process.returncode}: "
+                                    f"{log.read_text(errors='replace')[-2000:]}")
+        if subprocess.run([str(ready), "-q", "-h", "127.0.0.1", "-p", str(port)],
+                          check=False, capture_output=True).returncode == 0:
+            return
+        time.sleep(0.1)
+    process.kill()
+    process.wait()
+    raise ServerUnavailable(f"PostgreSQL did not accept connections within {timeout:.0f} s")
 
 
 @dataclass(frozen=True)
@@ -167,6 +226,15 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL what is left of the process group `process` leads (started with
+    start_new_session=True): children that outlived it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing left
+
+
 @contextmanager
 def redis() -> Iterator[str]:
     """`redis-server` on a free port of 127.0.0.1, nothing saved to disk; yields its URL."""
@@ -176,7 +244,7 @@ def redis() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)  # noqa: PLW1509 (see die_with_parent)
     try:
         wait_for_port(port, process, "redis-server")
         yield f"redis://127.0.0.1:{port}/0"

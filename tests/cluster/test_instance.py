@@ -9,6 +9,7 @@ import dagster as dg
 from gongkai.assets.report.defs import parsed_reports
 from gongkai.assets.sources.partitions import partition_range_tags
 from gongkai.pipelines.cli import dagster_home
+from gongkai.pipelines.instance import instance_of
 from gongkai.pipelines.resources import PROFILES
 from gongkai.warehouse.defs import warehouse_reports
 from tests.servers import dagster_url
@@ -38,3 +39,27 @@ def test_the_cluster_instance_keeps_runs_and_materialisations_in_postgres(postgr
         assert other.get_run_by_id(result.run_id).is_success
         record = other.get_latest_materialization_event(dg.AssetKey("warehouse_reports"))
         assert record.run_id == result.run_id
+
+
+def connections_made(postgres, database: str) -> int:
+    """Connections (server processes) the database has had; the count's own query included."""
+    (sessions,), = postgres.query(database, "SELECT sessions FROM pg_stat_database "
+                                  "WHERE datname = current_database()")
+    return int(sessions)
+
+
+def test_a_worker_keeps_one_instance_whose_storages_hold_their_postgres_connections(
+        postgres, tmp_path, monkeypatch):
+    database = "worker_instance"
+    monkeypatch.setenv("GONGKAI_POSTGRES_URL", dagster_url(postgres.create_database(database)))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    home = dagster_home("cluster")
+    ref = dg.DagsterInstance.from_config(str(home)).get_ref()  # what the executor hands a task
+
+    instance = instance_of(ref)
+    before = connections_made(postgres, database)
+    for _ in range(20):  # a step's events: dagster-postgres alone connects for each
+        assert instance_of(ref) is instance
+        instance.get_runs(limit=1)
+        instance.get_run_by_id("no-such-run")
+    assert connections_made(postgres, database) - before <= 3  # the count's own, and one held
