@@ -143,6 +143,10 @@ def child(config: dict) -> dict:
                 step = times.setdefault(event.step_key, {"stage": stage, "work": 0.0})
                 if event.is_engine_event and "Submitting celery task" in (entry.user_message or ""):
                     step["submitted"] = entry.timestamp
+                elif event.is_engine_event and "Celery worker" in event.engine_event_data.metadata:
+                    step["taken"] = entry.timestamp  # the worker has started the task
+                    worker = event.engine_event_data.metadata["Celery worker"].value
+                    step["worker"] = str(worker).split("@")[0]
                 elif event.is_step_start:
                     step["start"] = entry.timestamp
                 elif event.is_step_success:
@@ -217,7 +221,7 @@ def start_workers(count: int, env: dict[str, str], cwd: Path, sampler: CpuSample
             env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,  # its pool and parser processes: one group, killed whole
             preexec_fn=pinned)  # noqa: PLW1509 (servers.die_with_parent says why it is safe)
-        sampler.name(worker.pid, "worker")
+        sampler.name(worker.pid, f"worker bench{k}")
         workers.append(worker)
     from celery import Celery
 
@@ -258,8 +262,8 @@ def process_label(group: str, pid: int, command: str) -> str:
     """The CPU table's row of a process: its group (the named process above it), split by role."""
     if "gongkai.assets.report.isolated" in command:  # a ParserPool process: parse_bytes only
         return f"{group}: parser processes"
-    if group == "worker":
-        return "worker: Celery main" if pid == -1 else "worker: step processes"
+    if group.startswith("worker"):
+        return f"{group}: Celery main" if pid == -1 else f"{group}: step processes"
     if group == "run":  # `gongkai run`: the local run itself, or the cluster's launcher
         return "run: gongkai run" if pid == -1 else "run: shard runs (coordinators)"
     if group == "benchmark":
@@ -291,19 +295,32 @@ def busy_in(result: dict, window: tuple[float, float], stage: str) -> float:
                for t in result["steps"] if t["stage"] != stage)
 
 
-def cpu_bound(spent: dict[str, dict[str, float]], reports: dict[str, int]) -> None:
-    """What the parse stage's CPU allows: W, the workers' CPU seconds per report, and X, the
-    rest's (Postgres, Redis, S3, the runs, the farm); on 2 cores with 2 workers the stage takes
-    at least (W + X) / 2 a report, with 1 worker (on its own core, the rest on the other) at
-    least W, so 2 ÷ 1 is at most 2W / (W + X)."""
+def worker_cpu(sampler: CpuSampler, result: dict, stage: str) -> float:
+    """CPU seconds the workers spent on a stage's steps: each step's worker (one task at a time)
+    from taking the task to the step's end."""
+    total = 0.0
+    for step in result["steps"]:
+        if step["stage"] == stage and step.get("worker"):
+            spent = sampler.between(step["taken"], step["end"])
+            total += sum(v for k, v in spent.items() if k.startswith(f"worker {step['worker']}:"))
+    return total
+
+
+def cpu_bound(sampler: CpuSampler, results: dict[str, tuple[int, dict]],
+              spent: dict[str, dict[str, float]]) -> None:
+    """What the parse stage's CPU allows. W: the workers' CPU seconds a report in the parse steps
+    themselves; X: the CPU of the rest in the stage's window a report (Postgres, Redis, the S3
+    server, the runs, the farm). With 1 worker (its own core, the rest on the other) the stage
+    takes at least W a report; with 2 workers on 2 cores at least (W + X) / 2; so 2 ÷ 1 is at
+    most 2W / (W + X)."""
     print()
-    for name, cpu in spent.items():
-        if not cpu or not reports[name] or not name.startswith("cluster"):
+    for name, (_, result) in results.items():
+        if not name.startswith("cluster") or not result["reports"] or not spent.get(name):
             continue
-        w = sum(v for k, v in cpu.items() if k.startswith("worker")) / reports[name]
-        x = sum(v for k, v in cpu.items() if not k.startswith("worker")) / reports[name]
-        print(f"{name}: CPU ms a report in the parse stage: workers {w * 1000:.1f}, "
-              f"the rest {x * 1000:.1f}; on 2 cores 2 workers ÷ 1 ≤ 2W/(W+X) = {2 * w / (w + x):.2f}")
+        w = worker_cpu(sampler, result, "parse") / result["reports"]
+        x = sum(v for k, v in spent[name].items() if not k.startswith("worker")) / result["reports"]
+        print(f"{name}: parse stage CPU ms a report: workers' steps W {w * 1000:.1f}, the rest X "
+              f"{x * 1000:.1f}; 2 workers ÷ 1 on 2 cores ≤ 2W/(W+X) = {2 * w / (w + x):.2f}")
 
 
 def postgres_use(pg: servers.Postgres, database: str) -> dict[str, int]:
@@ -424,10 +441,10 @@ def main(argv: list[str]) -> int:
             print(f"{label:<34}" + "".join(f"{spent[n].get(label, 0.0):>14.1f}" for n in names))
         print(f"{'all':<34}" + "".join(f"{sum(spent[n].values()):>14.1f}" for n in names))
         print(f"{'(the sampler itself, whole run)':<34}{sampler.sampler_seconds:>14.1f}")
-        cpu_bound(spent, {n: results[n][1]["reports"] for n in names})
         print(f"{'machine cores × stage wall':<34}"
               + "".join(f"{show(len(os.sched_getaffinity(0)) * (windows[n][1] - windows[n][0]) if windows[n] else None):>14}"
                         for n in names))
+        cpu_bound(sampler, results, spent)
 
     missed = any(not result["ok"] for _, result in results.values())
     if "cluster ×1" in results and "cluster ×2" in results:
