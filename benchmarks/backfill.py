@@ -3,6 +3,7 @@ the cluster profile with 1 and 2 Celery workers.
 
     .venv/bin/python -m benchmarks backfill                   # 100 hosts × 5 sources × 3 years
     .venv/bin/python -m benchmarks backfill --hosts=20 --sources-per-host=2   # a quick look
+    .venv/bin/python -m benchmarks backfill --configurations=1,2   # the cluster only
 
 The farm: N hosts (127.0.0.1 … 127.0.0.N, each its own server, so each is its own host to the
 crawler; `benchmarks/crawl.py`'s portal with other pages), each with S sources (a list page
@@ -21,6 +22,14 @@ Figures per configuration: reports/s (loaded reports over the whole run), crawl 
 parse reports/s per worker (over the parse stage's wall time, first step start to last step
 end), load commits/s; and the parse stage's ratio cluster ×2 ÷ ×1 against 1.8. Stage times
 come from the run's step events in the Dagster instance.
+
+Where the time goes, printed beside them: the parse steps' mean time from submission to start,
+wall and own work (the `seconds` the step records per partition); the Dagster instance's
+Postgres connections per step; CPU seconds in the parse stage per process group (sampled from
+/proc: `benchmarks/servers/cpu.py`), and the bound 2W/(W+X) they put on 2 workers ÷ 1 on 2
+cores (W: the workers' CPU a report in their parse steps, X: everything else's in the stage).
+Every process started here dies with the benchmark (servers and runs by a parent-death signal,
+the runs' and workers' children as their process groups).
 """
 
 from __future__ import annotations
