@@ -39,7 +39,7 @@ def make_fetcher(store: LocalRawStore, tmp_path):
 
 
 def test_robots_crawl_delay_spaces_requests_to_a_host(host: Host, make_fetcher):
-    host.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 0.1\n", "text/plain")
+    host.routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 0.2\n", "text/plain")
     for n in range(4):
         host.routes[f"/p{n}.html"] = Route(b"<html>x</html>")
     fetcher = make_fetcher()
@@ -47,7 +47,9 @@ def test_robots_crawl_delay_spaces_requests_to_a_host(host: Host, make_fetcher):
         fetcher.fetch(host.url(f"/p{n}.html"))
     starts = [h.at for h in host.hits if h.path.startswith("/p")]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.09, gaps
+    # Arrival times at the server carry the machine's scheduling jitter (tens of ms on a busy
+    # machine), so the bound leaves room for it; without the delay the gaps are a few ms.
+    assert min(gaps) >= 0.15, gaps
 
 
 def test_robots_txt_is_fetched_once_per_host_and_disallow_refuses(host: Host, make_fetcher):
