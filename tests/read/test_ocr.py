@@ -294,3 +294,14 @@ def test_a_scanned_title_under_a_red_header_gives_agency_and_year() -> None:
         pytest.skip(str(exc))
     report = parse_bytes(scanned, "scan.pdf", media="pdf")
     assert (report.agency, report.year) == (agency, 2023)
+
+
+def test_faded_rules_on_grey_paper_still_make_the_grid() -> None:
+    """A scan on grey paper with faded ink (rules lighter than the ink level of a clean scan):
+    stretched to white paper first, its table is found as on a clean page."""
+    from gongkai.assets.read.ocr import paper_white
+
+    faded = _ruled_page().point([round(175 + v * (235 - 175) / 255) for v in range(256)])
+    assert find_grids(np.asarray(faded), min_rule=40) == []
+    (grid,) = find_grids(np.asarray(paper_white(faded)), min_rule=40)
+    assert len(grid.ys) == 5 and len(grid.xs) == 5
