@@ -14,7 +14,6 @@ import logging
 import re
 
 import pypdfium2.raw as pdfium_c
-from PIL import Image
 
 from gongkai.assets.form.markers import TITLE_IN_HEADING
 from gongkai.assets.read.document import Paragraph
@@ -78,6 +77,8 @@ def pictured_title(page, text: str, page_no: int = 1) -> list[Paragraph]:
     finally:
         bitmap.close()
     if img.height < _DET_MIN_SIDE:  # a strip: white below it, or the detector blows it up 5×
+        from PIL import Image  # here, not at import: every `gongkai parse` would pay ~16 ms
+
         canvas = Image.new("L", (img.width, _DET_MIN_SIDE), 255)
         canvas.paste(img, (0, 0))
         img = canvas
