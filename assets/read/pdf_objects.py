@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -70,7 +71,6 @@ _segment_close = _bare(R.FPDFPathSegment_GetClose, _int)
 # the text page's chars
 _is_generated = _bare(R.FPDFText_IsGenerated, _int)
 _map_error = _bare(R.FPDFText_HasUnicodeMapError, _int)
-_get_unicode = _bare(R.FPDFText_GetUnicode, ctypes.c_uint)
 _get_text_object = _bare(R.FPDFText_GetTextObject, _void_p)
 _get_origin = _bare(R.FPDFText_GetCharOrigin, _int)
 _get_char_matrix = _bare(R.FPDFText_GetMatrix, _int)
@@ -249,6 +249,21 @@ def round4(v: float) -> float:
     return round(v * 1e4) / 1e4
 
 
+def _unicodes(textpage: pdfium.PdfTextPage, n: int) -> Sequence[int]:
+    """Each char's unicode, as FPDFText_GetUnicode gives it: from one FPDFText_GetText call
+    (one UTF-16 unit per char, in the chars' order), or char by char where the text is not
+    one unit a char (a char beyond the BMP takes two)."""
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    written = R.FPDFText_GetText(textpage.raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    try:
+        text = buf.raw[: 2 * n].decode("utf-16-le") if written == n + 1 else ""
+    except UnicodeDecodeError:  # a lone surrogate
+        text = ""
+    if len(text) == n:  # a surrogate pair would have made it shorter
+        return [*map(ord, text)]
+    return [R.FPDFText_GetUnicode(textpage.raw, i) for i in range(n)]
+
+
 def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -> list[Obj]:
     """The chars as pdfplumber has them (text, x0, x1, top, bottom, upright), in the order
     of the content stream."""
@@ -256,6 +271,7 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -
     if n < 0:
         raise Unsupported("no text page")
     handle = _void_p(ctypes.cast(textpage.raw, _void_p).value)
+    codes = _unicodes(textpage, n)  # one call for the page, not one a char
     ox, oy = ctypes.c_double(), ctypes.c_double()
     p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
     # what a text object's chars share (`_TextObject`), and its chars, by its address
@@ -270,7 +286,7 @@ def _chars(textpage: pdfium.PdfTextPage, order: dict[int, int], height: float) -
             raise Unsupported("a char without its text object")
         if _map_error(handle, i):
             raise Unsupported("a char without a unicode mapping")  # pdfminer: "(cid:n)"
-        code = _get_unicode(handle, i)
+        code = codes[i]
         if key != last_key:  # a text object's chars come in a run, mostly
             obj = shared.get(key)
             if obj is None:
