@@ -107,3 +107,58 @@ def test_a_title_printed_as_a_picture_gives_agency_and_year() -> None:
     for lines in ([f"{AGENCY}{YEAR}年{REST}"], [AGENCY, f"{YEAR}年度", REST]):
         report = parse_bytes(_pictured_title_pdf(lines, font_file), "report.pdf", media="pdf")
         assert (report.agency, report.year) == (AGENCY, YEAR)
+
+
+def _outlined_title_pdf(lines: list[str], font_file: str) -> bytes:
+    """A text PDF whose title is text turned into curves: each character one filled vector
+    path (its glyph's ink as runs of 0.25 pt rectangles, as a converter's outlines fill the same
+    ink), 18 pt high, no text layer for the title."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_file, 72)
+    scale, size = 0.25, 18.0  # points per pixel; the glyph's em in points
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buf = BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFillGray(0)
+    top = 800.0
+    for line in lines:
+        x = (A4[0] - size * 1.1 * len(line)) / 2
+        for ch in line:
+            img = Image.new("1", (80, 100), 1)  # the em and its descent
+            ImageDraw.Draw(img).text((4, 0), ch, font=font, fill=0)
+            px = img.load()
+            path = c.beginPath()
+            for row in range(img.height):
+                col = 0
+                while col < img.width:
+                    if px[col, row]:
+                        col += 1
+                        continue
+                    start = col
+                    while col < img.width and not px[col, row]:
+                        col += 1
+                    path.rect(x + start * scale, top - (row + 1) * scale, (col - start) * scale, scale)
+            c.drawPath(path, stroke=0, fill=1)
+            x += size * 1.1
+        top -= size * 1.6
+    c.setFont(FONT, 10.5)
+    y = top - 10
+    for text in ("本报告根据《中华人民共和国政府信息公开条例》编制。", "统计期限为2022年1月1日至2022年12月31日。",
+                 "一、总体情况", "本机关持续推进政务公开。"):
+        y -= 18
+        c.drawString(50, y, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@needs_ocr
+def test_a_title_turned_into_curves_gives_agency_and_year() -> None:
+    """Issue 10 class 6: the title's glyphs are vector outlines (no image, no text layer); the
+    cluster of glyph-sized shapes in the page's top is read by OCR."""
+    font_file = cjk_font_file()
+    if font_file is None:
+        pytest.skip("no CJK font to draw the title's outlines with (fonts-noto-cjk)")
+    report = parse_bytes(_outlined_title_pdf([AGENCY, f"{YEAR}年{REST}"], font_file), "report.pdf", media="pdf")
+    assert (report.agency, report.year) == (AGENCY, YEAR)
