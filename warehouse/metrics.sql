@@ -60,7 +60,14 @@ COMMENT ON COLUMN denial_rate_by_ground.share_of_denials IS 'denied ÷ denied_al
 
 -- 复议纠错率 and 诉讼败诉率 (t4): corrected over concluded, where concluded = 结果维持 + 结果纠正
 -- + 其他结果 (the cases decided this year; 尚未审结 pending ones are left out of the denominator).
+-- (review_litigation's columns from t4_wide itself: one table read, not a join of the two)
 CREATE OR REPLACE VIEW correction_rate AS
+WITH l AS (
+    SELECT *, review__total::BIGINT AS reviews, review__corrected::BIGINT AS reviews_corrected,
+           review__upheld::BIGINT AS reviews_upheld, review__other::BIGINT AS reviews_other,
+           (litigation_direct__total + litigation_after_review__total)::BIGINT AS lawsuits
+    FROM t4_wide
+)
 SELECT l.report_id, l.agency_id, l.agency, l.division, l.division_code, l.province, l.prefecture,
        l.county, l.level, l.agency_kind, l.year,
        l.reviews,
@@ -69,17 +76,16 @@ SELECT l.report_id, l.agency_id, l.agency, l.division, l.division_code, l.provin
        l.reviews_corrected / nullif(l.reviews_upheld + l.reviews_corrected + l.reviews_other, 0)
                                                                      AS review_correction_rate,
        l.lawsuits,
-       (w.litigation_direct__corrected + w.litigation_after_review__corrected)::BIGINT
+       (l.litigation_direct__corrected + l.litigation_after_review__corrected)::BIGINT
                                                                      AS lawsuits_corrected,
-       (w.litigation_direct__upheld + w.litigation_direct__corrected + w.litigation_direct__other
-        + w.litigation_after_review__upheld + w.litigation_after_review__corrected
-        + w.litigation_after_review__other)::BIGINT                  AS lawsuits_concluded,
-       (w.litigation_direct__corrected + w.litigation_after_review__corrected)
-         / nullif(w.litigation_direct__upheld + w.litigation_direct__corrected + w.litigation_direct__other
-                  + w.litigation_after_review__upheld + w.litigation_after_review__corrected
-                  + w.litigation_after_review__other, 0)             AS litigation_loss_rate
-FROM review_litigation l
-JOIN t4_wide w USING (report_id);
+       (l.litigation_direct__upheld + l.litigation_direct__corrected + l.litigation_direct__other
+        + l.litigation_after_review__upheld + l.litigation_after_review__corrected
+        + l.litigation_after_review__other)::BIGINT                  AS lawsuits_concluded,
+       (l.litigation_direct__corrected + l.litigation_after_review__corrected)
+         / nullif(l.litigation_direct__upheld + l.litigation_direct__corrected + l.litigation_direct__other
+                  + l.litigation_after_review__upheld + l.litigation_after_review__corrected
+                  + l.litigation_after_review__other, 0)             AS litigation_loss_rate
+FROM l;
 COMMENT ON VIEW correction_rate IS '复议纠错率 and 诉讼败诉率 per agency and year (t4): review_correction_rate = 行政复议 结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果); litigation_loss_rate = 行政诉讼 结果纠正 ÷ concluded, both kinds of lawsuit (未经复议直接起诉 + 复议后起诉) together; 尚未审结 (pending) is in neither denominator; NULL when nothing was concluded or a cell is empty';
 COMMENT ON COLUMN correction_rate.reviews IS '行政复议 总计 (t4 review×total): every review, pending ones included';
 COMMENT ON COLUMN correction_rate.reviews_corrected IS '行政复议 结果纠正 (t4 review×corrected): the numerator of review_correction_rate';

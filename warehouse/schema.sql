@@ -261,6 +261,28 @@ COMMENT ON COLUMN agency.first_year IS 'First report year found';
 COMMENT ON COLUMN agency.reports IS 'Report documents found (any year, any copy)';
 COMMENT ON COLUMN agency.canonical_reports IS 'Agency-years with a canonical report';
 
+-- Filled by the loader (agency.sql) with the agency dimension, for the agencies each load
+-- touches, so coverage reads one row per agency and year instead of grouping every report.
+CREATE TABLE IF NOT EXISTS agency_year (
+    agency_id  VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    documents  INTEGER NOT NULL,
+    readable   INTEGER NOT NULL,
+    needs_ocr  INTEGER NOT NULL,
+    unreadable INTEGER NOT NULL,
+    published  BOOLEAN NOT NULL,
+    report_id  VARCHAR
+);
+COMMENT ON TABLE agency_year IS 'One row per agency and report year with a document found (coverage adds the years with none): how many documents, read or not, and the canonical report; rebuilt for the agencies each load touches';
+COMMENT ON COLUMN agency_year.agency_id IS 'The agency (table agency)';
+COMMENT ON COLUMN agency_year.year IS 'The report year (report.year; the year partition where the document states none)';
+COMMENT ON COLUMN agency_year.documents IS 'Documents found for the agency and year (any copy, read or not)';
+COMMENT ON COLUMN agency_year.readable IS 'Of those, documents read (no error, not a scan awaiting OCR)';
+COMMENT ON COLUMN agency_year.needs_ocr IS 'Of those, scans without a text layer';
+COMMENT ON COLUMN agency_year.unreadable IS 'Of those, documents that could not be read (report.error)';
+COMMENT ON COLUMN agency_year.published IS 'One of them is canonical (report.is_canonical)';
+COMMENT ON COLUMN agency_year.report_id IS 'A canonical report of the agency and year, when published';
+
 -- Filled by the loader (cross_year.sql) for the reports each load touches, so a query reads
 -- the results instead of joining fact_cell to itself across years (it was a view over fact_cell).
 CREATE TABLE IF NOT EXISTS cross_year_check (

@@ -227,16 +227,7 @@ CREATE OR REPLACE MACRO coverage_on(on_date) AS TABLE
 WITH years AS (
     SELECT DISTINCT partition_year AS year FROM load_log
 ), docs AS (
-    SELECT agency_id, coalesce(year, partition_year) AS year,
-           count(*)                                          AS documents,
-           count(*) FILTER (error IS NULL AND NOT needs_ocr) AS readable,
-           count(*) FILTER (needs_ocr)                       AS needs_ocr,
-           count(*) FILTER (error IS NOT NULL)               AS unreadable,
-           bool_or(is_canonical)                             AS published,
-           any_value(report_id) FILTER (is_canonical)        AS report_id
-    FROM report
-    WHERE agency_id IS NOT NULL
-    GROUP BY ALL
+    SELECT * FROM agency_year  -- the reports grouped by agency and year, at load (agency.sql)
 )
 SELECT a.agency_id, a.name AS agency, a.division, a.division_code, a.province, a.prefecture,
        a.county, a.level, a.kind, y.year,
