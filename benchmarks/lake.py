@@ -41,7 +41,7 @@ from gongkai.assets.report.frames import ReportFrames
 from gongkai.warehouse.examples import examples
 from gongkai.warehouse.lake import S3, LakeWarehouse
 from gongkai.warehouse.loader import Warehouse
-from gongkai.warehouse.wide import WIDE_TABLES, wide_cells
+from gongkai.warehouse.wide import REPORT_COLUMNS, WIDE_TABLES, wide_cells
 from gongkai.warehouse.writing import refresh_derived
 
 YEARS = list(range(2008, 2026))
@@ -60,27 +60,31 @@ def generate_year(con, year: int, n_reports: int) -> int:
     main = int(n_reports * 0.93)
     template = [(k, c.table_id, c.row_id, c.col_id) for k, c in enumerate(cells_for("2021"))]
     con.execute("BEGIN")
+    kinds = "[" + ", ".join(f"'{k}'" for k in KINDS) + "]"
+    # every column of the year's reports, so report and the tables carrying its columns (the wide
+    # tables, check_result) are written from the same values
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE gen AS
-        SELECT i, a, a // {len(KINDS)} AS county_no, 'r{year}-' || i AS report_id,
-               '第' || (a // {len(KINDS)}) || '县' || (a % {len(KINDS)}) || '局' AS agency,
-               row_number() OVER (PARTITION BY a ORDER BY i) = 1 AS is_canonical
-        FROM (SELECT range AS i,
-                     CASE WHEN range < {main} THEN (range * 7919 + {year} * 104729) % {n_agencies}
-                          ELSE ((range - {main}) * 7919 + {year} * 104729) % {n_agencies} END AS a
-              FROM range({n_reports}))""")
-    kinds = "[" + ", ".join(f"'{k}'" for k in KINDS) + "]"
-    con.execute(f"""
-        INSERT INTO report BY NAME
-        SELECT report_id, {year} AS partition_year,
-               agency, agency AS agency_norm,
-               'a' || a AS agency_id, '第' || county_no || '县' AS division,
+        SELECT *, agency AS agency_norm, 'a' || a AS agency_id, '第' || county_no || '县' AS division,
                (county_no + 110000)::VARCHAR AS division_code,
                '第' || (county_no // 3000) || '省' AS province, '第' || (county_no // 300) || '市' AS prefecture,
                '第' || county_no || '县' AS county, 'county' AS level,
-               {kinds}[(a % {len(KINDS)}) + 1] AS agency_kind, {year} AS year, '2021' AS format_version,
-               '第' || county_no || '县局{year}年政府信息公开工作年度报告' AS title, 'bench' AS source,
-               'http://bench.test/{year}/' || i AS source_url,
+               {kinds}[(a % {len(KINDS)}) + 1] AS agency_kind, NULL::VARCHAR AS scope, {year} AS year,
+               '2021' AS format_version,
+               '第' || county_no || '县局{year}年政府信息公开工作年度报告' AS title,
+               'http://bench.test/{year}/' || i AS source_url
+        FROM (SELECT i, a, a // {len(KINDS)} AS county_no, 'r{year}-' || i AS report_id,
+                     '第' || (a // {len(KINDS)}) || '县' || (a % {len(KINDS)}) || '局' AS agency,
+                     row_number() OVER (PARTITION BY a ORDER BY i) = 1 AS is_canonical
+              FROM (SELECT range AS i,
+                           CASE WHEN range < {main} THEN (range * 7919 + {year} * 104729) % {n_agencies}
+                                ELSE ((range - {main}) * 7919 + {year} * 104729) % {n_agencies} END AS a
+                    FROM range({n_reports})))""")
+    con.execute(f"""
+        INSERT INTO report BY NAME
+        SELECT report_id, {year} AS partition_year, agency, agency_norm, agency_id, division,
+               division_code, province, prefecture, county, level, agency_kind, scope, year,
+               format_version, title, 'bench' AS source, source_url,
                CASE WHEN is_canonical THEN 'html' ELSE 'pdf' END AS media,
                lpad(i::VARCHAR, 64, '0') AS sha256, 50000 AS size_bytes,
                TIMESTAMP '2025-02-01' AS parsed_at, false AS is_correction, is_canonical,
@@ -101,11 +105,12 @@ def generate_year(con, year: int, n_reports: int) -> int:
             (_value("i", position[(table_id, r, c)], year) if (table_id, r, c) in position else "NULL::DOUBLE")
             + f' AS "{name}"' for r, c, name in wide_cells(table_id))
         con.execute(f"INSERT INTO {table_id}_cells BY NAME SELECT report_id, {year} AS partition_year, "
-                    f"{columns} FROM gen")
+                    f"{', '.join(REPORT_COLUMNS)}, {columns} FROM gen")
     rules = ", ".join(f"({j}, '{name}')" for j, name in enumerate(RULES))
     con.execute(f"""
         INSERT INTO check_result BY NAME
-        SELECT g.report_id, {year} AS partition_year, g.agency, {year} AS year, r.rule, 'total' AS col_id, 10.0 AS expected,
+        SELECT g.report_id, {year} AS partition_year, g.agency, {year} AS year, g.agency_id, g.is_canonical,
+               g.title, g.source_url, r.rule, 'total' AS col_id, 10.0 AS expected,
                CASE WHEN (g.i * {len(RULES)} + r.j) % 23 <> 0 THEN 10.0 ELSE 12.0 END AS actual,
                (g.i * {len(RULES)} + r.j) % 23 <> 0 AS passed, false AS soft
         FROM gen g CROSS JOIN (VALUES {rules}) r(j, rule)""")

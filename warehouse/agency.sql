@@ -1,7 +1,8 @@
 -- The agency dimension for the agencies a load touched (table changed_agency: every agency
 -- whose report rows the load removed or added; run by the loader inside each load, after the
 -- years are replaced). Attributes come from the agency's latest report that has them, over
--- all its reports in every year. The other agencies' rows stay as they are.
+-- all its reports in every year. The other agencies' rows stay as they are; so do their rows of
+-- agency_year (documents per agency and year, which coverage reads).
 DELETE FROM agency WHERE agency_id IN (SELECT agency_id FROM changed_agency);
 INSERT INTO agency
 SELECT agency_id,
@@ -22,3 +23,15 @@ SELECT agency_id,
 FROM report
 WHERE agency_id IN (SELECT agency_id FROM changed_agency)
 GROUP BY agency_id;
+DELETE FROM agency_year WHERE agency_id IN (SELECT agency_id FROM changed_agency);
+INSERT INTO agency_year BY NAME
+SELECT agency_id, coalesce(year, partition_year) AS year,
+       count(*)::INTEGER                                          AS documents,
+       count(*) FILTER (error IS NULL AND NOT needs_ocr)::INTEGER AS readable,
+       count(*) FILTER (needs_ocr)::INTEGER                       AS needs_ocr,
+       count(*) FILTER (error IS NOT NULL)::INTEGER               AS unreadable,
+       bool_or(is_canonical)                                      AS published,
+       any_value(report_id) FILTER (is_canonical)                 AS report_id
+FROM report
+WHERE agency_id IN (SELECT agency_id FROM changed_agency)
+GROUP BY ALL;

@@ -8,9 +8,10 @@
 DELETE FROM cross_year_check
 WHERE report_id IN (SELECT report_id FROM changed_report)
    OR previous_report_id IN (SELECT report_id FROM changed_report);
-INSERT INTO cross_year_check
+INSERT INTO cross_year_check BY NAME
 WITH pair AS (
-    SELECT cur.report_id, cur.agency_id, cur.agency, cur.year, prev.report_id AS previous_report_id
+    SELECT cur.report_id, cur.agency_id, cur.agency, cur.year, cur.title, cur.source_url,
+           prev.report_id AS previous_report_id
     FROM report cur
     JOIN report prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
      AND coalesce(prev.scope, 'own') = coalesce(cur.scope, 'own')
@@ -29,7 +30,7 @@ WITH pair AS (
       ON f.report_id = CASE WHEN t.years_back = 1 THEN p.previous_report_id ELSE p.report_id END
      AND f.table_id = t.table_id AND f.row_id = t.cell_row_id AND f.col_id = t.cell_col_id
 ), sides AS (
-    SELECT report_id, agency_id, agency, year, previous_report_id, rule, row_id, col_id,
+    SELECT report_id, agency_id, agency, year, title, source_url, previous_report_id, rule, row_id, col_id,
            CASE WHEN count(*) FILTER (side = 'expected' AND value IS NULL) = 0
                 THEN sum(value) FILTER (side = 'expected') END AS expected,
            CASE WHEN count(*) FILTER (side = 'actual' AND value IS NULL) = 0
@@ -38,6 +39,7 @@ WITH pair AS (
     GROUP BY ALL
 )
 SELECT s.report_id, s.agency_id, s.agency, s.year, s.previous_report_id, s.rule, s.row_id,
-       s.col_id, s.expected, s.actual, abs(s.expected - s.actual) < 1e-6 AS passed, r.soft
+       s.col_id, s.expected, s.actual, abs(s.expected - s.actual) < 1e-6 AS passed, r.soft,
+       s.title, s.source_url
 FROM sides s
 JOIN rule r ON r.name = s.rule;

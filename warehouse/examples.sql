@@ -4,7 +4,8 @@
 -- Each block: "-- name:", "-- question:", then one SELECT ending in ";". A query with a
 -- LIMIT orders totally (ties broken by name), so every engine gives the same rows.
 -- "The latest year" is the latest year loaded whose reports are due from every agency
--- (latest_due_year, views.sql), never the year in progress.
+-- (latest_due_year, views.sql), never the year in progress; coverage's years are the years
+-- loaded (load_log), so its latest is read there, not from coverage computed twice.
 
 -- name: applications_by_county
 -- question: How many applications did each county receive in the latest year whose reports are due?
@@ -73,7 +74,8 @@ LIMIT 20;
 -- question: Who has not published a readable report for the latest year whose reports are due?
 SELECT status, level, count(*) AS agencies, any_value(agency) AS for_example
 FROM coverage
-WHERE year = (SELECT max(year) FROM coverage WHERE year <= latest_due_year(current_date)) AND status <> 'published'
+WHERE year = (SELECT max(partition_year) FROM load_log WHERE partition_year <= latest_due_year(current_date))
+  AND status <> 'published'
 GROUP BY ALL
 ORDER BY agencies DESC;
 

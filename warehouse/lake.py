@@ -39,7 +39,7 @@ import polars as pl
 
 from gongkai.warehouse.comments import inherit_column_comments
 from gongkai.warehouse.connect import WarehouseLocked
-from gongkai.warehouse.writing import PARTITIONED, Sink, T, layout_ddl, quote
+from gongkai.warehouse.writing import COPIED, PARTITIONED, Layout, Sink, T, layout_ddl, quote
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +196,7 @@ class LakeWarehouse(Sink):
                     con.execute(ddl)
                 con.execute("DROP TABLE part")  # the local warehouse's list of year files
                 inherit_column_comments(con, "layout")
+                inherit_column_comments(con, "main", views=False)  # e.g. section_repetition.year
             self._instance = (os.getpid(), con)
         return self._instance[1]
 
@@ -324,6 +325,17 @@ class LakeWarehouse(Sink):
                     "COMMENT ON COLUMN"):
                 continue
             con.execute(statement)
+
+    def _copy_report_columns(self, con: duckdb.DuckDBPyConnection, years: list[int],
+                             layout: Layout) -> None:
+        """The rows of `years` updated from their report rows (same year and shard)."""
+        listed = ", ".join(str(int(y)) for y in years)
+        for table, columns in COPIED.items():
+            assignments = ", ".join(f'"{c}" = r."{c}"' for c in columns)
+            con.execute(f"UPDATE main.{table} SET {assignments} FROM main.report r "
+                        f"WHERE r.report_id = {table}.report_id AND r.partition_year = {table}.partition_year "
+                        f"AND r.shard IS NOT DISTINCT FROM {table}.shard "
+                        f"AND {table}.partition_year IN ({listed}) AND {table}.is_canonical IS NULL")
 
     def _rows_where(self, partition_year: int, shard: str | None) -> tuple[str, list]:
         if shard is None:

@@ -50,12 +50,15 @@ from gongkai.warehouse.connect import read_only as connect_read_only
 from gongkai.warehouse.generations import collect_garbage, fsync_dir, keep_generation, remove
 from gongkai.warehouse.writing import (
     PARTITIONED,
+    Layout,
     LoadRejected,
     LoadSummary,
     Sink,
     T,
     layout_ddl,
     quote,
+    shaped,
+    with_copied_columns,
 )
 
 __all__ = ["LoadRejected", "LoadSummary", "Warehouse", "WarehouseLocked"]
@@ -239,6 +242,17 @@ class Warehouse(Sink):
         if shard is not None:
             raise ValueError("the local warehouse loads whole years; load shards into the lake "
                              "(the cluster profile's DuckLake warehouse)")
+
+    def _copy_report_columns(self, con: duckdb.DuckDBPyConnection, years: list[int],
+                             layout: Layout) -> None:
+        """Each of `years` written again: its files read back whole, report's columns set."""
+        for year in years:
+            files = con.execute("SELECT table_name, path FROM part WHERE partition_year = ?",
+                                [year]).fetchall()
+            tables = with_copied_columns({
+                name: con.execute(f"SELECT * FROM read_parquet({quote(path)})").pl() for name, path in files})
+            self._replace(con, year, None, {name: shaped(name, frame, year, layout)
+                                            for name, frame in tables.items()})
 
     def _replace(self, con: duckdb.DuckDBPyConnection, partition_year: int, shard: str | None,
                  tables: dict[str, pl.DataFrame]) -> None:

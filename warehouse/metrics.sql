@@ -60,7 +60,14 @@ COMMENT ON COLUMN denial_rate_by_ground.share_of_denials IS 'denied ÷ denied_al
 
 -- 复议纠错率 and 诉讼败诉率 (t4): corrected over concluded, where concluded = 结果维持 + 结果纠正
 -- + 其他结果 (the cases decided this year; 尚未审结 pending ones are left out of the denominator).
+-- (review_litigation's columns from t4_wide itself: one table read, not a join of the two)
 CREATE OR REPLACE VIEW correction_rate AS
+WITH l AS (
+    SELECT *, review__total::BIGINT AS reviews, review__corrected::BIGINT AS reviews_corrected,
+           review__upheld::BIGINT AS reviews_upheld, review__other::BIGINT AS reviews_other,
+           (litigation_direct__total + litigation_after_review__total)::BIGINT AS lawsuits
+    FROM t4_wide
+)
 SELECT l.report_id, l.agency_id, l.agency, l.division, l.division_code, l.province, l.prefecture,
        l.county, l.level, l.agency_kind, l.year,
        l.reviews,
@@ -69,17 +76,16 @@ SELECT l.report_id, l.agency_id, l.agency, l.division, l.division_code, l.provin
        l.reviews_corrected / nullif(l.reviews_upheld + l.reviews_corrected + l.reviews_other, 0)
                                                                      AS review_correction_rate,
        l.lawsuits,
-       (w.litigation_direct__corrected + w.litigation_after_review__corrected)::BIGINT
+       (l.litigation_direct__corrected + l.litigation_after_review__corrected)::BIGINT
                                                                      AS lawsuits_corrected,
-       (w.litigation_direct__upheld + w.litigation_direct__corrected + w.litigation_direct__other
-        + w.litigation_after_review__upheld + w.litigation_after_review__corrected
-        + w.litigation_after_review__other)::BIGINT                  AS lawsuits_concluded,
-       (w.litigation_direct__corrected + w.litigation_after_review__corrected)
-         / nullif(w.litigation_direct__upheld + w.litigation_direct__corrected + w.litigation_direct__other
-                  + w.litigation_after_review__upheld + w.litigation_after_review__corrected
-                  + w.litigation_after_review__other, 0)             AS litigation_loss_rate
-FROM review_litigation l
-JOIN t4_wide w USING (report_id);
+       (l.litigation_direct__upheld + l.litigation_direct__corrected + l.litigation_direct__other
+        + l.litigation_after_review__upheld + l.litigation_after_review__corrected
+        + l.litigation_after_review__other)::BIGINT                  AS lawsuits_concluded,
+       (l.litigation_direct__corrected + l.litigation_after_review__corrected)
+         / nullif(l.litigation_direct__upheld + l.litigation_direct__corrected + l.litigation_direct__other
+                  + l.litigation_after_review__upheld + l.litigation_after_review__corrected
+                  + l.litigation_after_review__other, 0)             AS litigation_loss_rate
+FROM l;
 COMMENT ON VIEW correction_rate IS '复议纠错率 and 诉讼败诉率 per agency and year (t4): review_correction_rate = 行政复议 结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果); litigation_loss_rate = 行政诉讼 结果纠正 ÷ concluded, both kinds of lawsuit (未经复议直接起诉 + 复议后起诉) together; 尚未审结 (pending) is in neither denominator; NULL when nothing was concluded or a cell is empty';
 COMMENT ON COLUMN correction_rate.reviews IS '行政复议 总计 (t4 review×total): every review, pending ones included';
 COMMENT ON COLUMN correction_rate.reviews_corrected IS '行政复议 结果纠正 (t4 review×corrected): the numerator of review_correction_rate';
@@ -128,46 +134,5 @@ COMMENT ON COLUMN requests_per_10k.population IS 'Residents of the division: NUL
 COMMENT ON COLUMN requests_per_10k.received_per_10k IS 'received ÷ population × 10,000; NULL while population is NULL';
 COMMENT ON COLUMN requests_per_10k.population_source IS 'Where population comes from, or why it is missing';
 
--- Year-over-year text repetition (boilerplate): a section's sentences that also appear, word for
--- word, anywhere in the same agency's canonical report of the year before. Sentences are the
--- text split on 。！？；, with all whitespace removed (PDF lines wrap mid-sentence); empty
--- pieces are not sentences. Each occurrence counts.
-CREATE OR REPLACE VIEW section_repetition AS
-WITH canonical AS (
-    SELECT report_id, agency_id, agency, division, year, hash(report_id) AS n
-    FROM report
-    WHERE is_canonical AND agency_id IS NOT NULL
-), pair AS (
-    SELECT cur.*, prev.report_id AS previous_report_id, prev.n AS previous_n
-    FROM canonical cur
-    LEFT JOIN canonical prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
-), sentence AS (
-    -- A sentence is keyed by a 64-bit hash of (report, sentence): it is in the previous report
-    -- when the hash of (previous report, sentence) is among the keys. Joins on numbers, not text.
-    SELECT p.report_id, s.section_id, hash(p.n, piece) AS key, hash(p.previous_n, piece) AS previous_key
-    FROM report_section s
-    JOIN pair p ON p.report_id = s.report_id,
-         unnest(string_split_regex(regexp_replace(s.text, '[\s\x{3000}\x{00A0}]+', '', 'g'),
-                                   '[。！？；]')) AS t(piece)
-    WHERE piece <> ''
-), counted AS (
-    SELECT report_id, section_id, count(*) AS sentences,
-           count(*) FILTER (previous_key IN (SELECT key FROM sentence)) AS repeated
-    FROM sentence
-    GROUP BY ALL
-)
-SELECT p.report_id, p.previous_report_id, p.agency_id, p.agency, p.division, p.year, s.section_id,
-       coalesce(c.sentences, 0)::INTEGER                             AS sentences,
-       CASE WHEN p.previous_report_id IS NOT NULL
-            THEN coalesce(c.repeated, 0)::INTEGER END                AS repeated,
-       CASE WHEN p.previous_report_id IS NOT NULL
-            THEN c.repeated / nullif(c.sentences, 0) END             AS repetition_rate
-FROM pair p
-JOIN report_section s ON s.report_id = p.report_id
-LEFT JOIN counted c ON c.report_id = s.report_id AND c.section_id = s.section_id;
-COMMENT ON VIEW section_repetition IS 'Year-over-year text repetition per canonical report and section (report_section): repetition_rate = sentences also found word for word anywhere in the same agency''s canonical report of year N−1 ÷ the section''s sentences; sentences split on 。！？； with whitespace removed, each occurrence counted. NULL when there is no report of N−1 or the section has no sentence';
-COMMENT ON COLUMN section_repetition.previous_report_id IS 'The same agency''s canonical report of year N−1; NULL when there is none (then repeated and repetition_rate are NULL)';
-COMMENT ON COLUMN section_repetition.section_id IS 'preamble, s1 … s6 (report_section)';
-COMMENT ON COLUMN section_repetition.sentences IS 'Sentences of the section (split on 。！？；, whitespace removed, empty pieces dropped): the denominator';
-COMMENT ON COLUMN section_repetition.repeated IS 'Of those, sentences found in the previous report (any section): the numerator';
-COMMENT ON COLUMN section_repetition.repetition_rate IS 'repeated ÷ sentences (0–1): 1 is a section copied whole from last year; NULL without a previous report or without sentences';
+-- section_repetition (year-over-year text repetition) is a table the loader fills:
+-- schema.sql, section_repetition.sql.

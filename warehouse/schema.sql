@@ -179,7 +179,11 @@ CREATE OR REPLACE TABLE layout.check_result (
     expected  DOUBLE,
     actual    DOUBLE,
     passed    BOOLEAN,
-    soft      BOOLEAN DEFAULT false
+    soft      BOOLEAN DEFAULT false,
+    agency_id VARCHAR,
+    is_canonical BOOLEAN,
+    title     VARCHAR,
+    source_url VARCHAR
 );
 COMMENT ON TABLE layout.check_result IS 'Consistency rules (勾稽关系) evaluated on each report: a failure is a finding about the report, never a reason to change its numbers';
 COMMENT ON COLUMN layout.check_result.soft IS 'true for the narrative checks (narrative_*: a figure the text states against its table cell): reports disagree with themselves often, so these are findings of a weaker kind and stay out of check_failures';
@@ -189,6 +193,10 @@ COMMENT ON COLUMN layout.check_result.agency IS 'The agency as the report names 
 COMMENT ON COLUMN layout.check_result.year IS 'The report year (report.year)';
 COMMENT ON COLUMN layout.check_result.row_id IS 'Row of the cell the rule compares; NULL for a rule over a whole column';
 COMMENT ON COLUMN layout.check_result.col_id IS 'Column of the cell the rule compares (e.g. total); NULL for a rule over a whole row';
+COMMENT ON COLUMN layout.check_result.agency_id IS 'report.agency_id of the report, copied at load (check_failures reads this table alone)';
+COMMENT ON COLUMN layout.check_result.is_canonical IS 'report.is_canonical of the report, copied at load (check_failures counts canonical reports only)';
+COMMENT ON COLUMN layout.check_result.title IS 'report.title of the report, copied at load';
+COMMENT ON COLUMN layout.check_result.source_url IS 'report.source_url of the report, copied at load';
 COMMENT ON COLUMN layout.check_result.expected IS 'What the rule expects (e.g. the sum of the parts)';
 COMMENT ON COLUMN layout.check_result.actual IS 'What the report prints (e.g. its total)';
 
@@ -253,6 +261,28 @@ COMMENT ON COLUMN agency.first_year IS 'First report year found';
 COMMENT ON COLUMN agency.reports IS 'Report documents found (any year, any copy)';
 COMMENT ON COLUMN agency.canonical_reports IS 'Agency-years with a canonical report';
 
+-- Filled by the loader (agency.sql) with the agency dimension, for the agencies each load
+-- touches, so coverage reads one row per agency and year instead of grouping every report.
+CREATE TABLE IF NOT EXISTS agency_year (
+    agency_id  VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    documents  INTEGER NOT NULL,
+    readable   INTEGER NOT NULL,
+    needs_ocr  INTEGER NOT NULL,
+    unreadable INTEGER NOT NULL,
+    published  BOOLEAN NOT NULL,
+    report_id  VARCHAR
+);
+COMMENT ON TABLE agency_year IS 'One row per agency and report year with a document found (coverage adds the years with none): how many documents, read or not, and the canonical report; rebuilt for the agencies each load touches';
+COMMENT ON COLUMN agency_year.agency_id IS 'The agency (table agency)';
+COMMENT ON COLUMN agency_year.year IS 'The report year (report.year; the year partition where the document states none)';
+COMMENT ON COLUMN agency_year.documents IS 'Documents found for the agency and year (any copy, read or not)';
+COMMENT ON COLUMN agency_year.readable IS 'Of those, documents read (no error, not a scan awaiting OCR)';
+COMMENT ON COLUMN agency_year.needs_ocr IS 'Of those, scans without a text layer';
+COMMENT ON COLUMN agency_year.unreadable IS 'Of those, documents that could not be read (report.error)';
+COMMENT ON COLUMN agency_year.published IS 'One of them is canonical (report.is_canonical)';
+COMMENT ON COLUMN agency_year.report_id IS 'A canonical report of the agency and year, when published';
+
 -- Filled by the loader (cross_year.sql) for the reports each load touches, so a query reads
 -- the results instead of joining fact_cell to itself across years (it was a view over fact_cell).
 CREATE TABLE IF NOT EXISTS cross_year_check (
@@ -267,8 +297,13 @@ CREATE TABLE IF NOT EXISTS cross_year_check (
     expected           DOUBLE,
     actual             DOUBLE,
     passed             BOOLEAN,
-    soft               BOOLEAN
+    soft               BOOLEAN,
+    title              VARCHAR,
+    source_url         VARCHAR
 );
+-- (a warehouse set up before check_failures read these two here instead of joining report)
+ALTER TABLE cross_year_check ADD COLUMN IF NOT EXISTS title VARCHAR;
+ALTER TABLE cross_year_check ADD COLUMN IF NOT EXISTS source_url VARCHAR;
 COMMENT ON TABLE cross_year_check IS 'The cross-year rules (table rule, scope cross_year) on each agency''s canonical reports of year N and N−1, e.g. t3_carried_over_matches_previous_year: expected = carried_forward of N−1, actual = carried_over of N (总计); passed NULL when a cell is empty. Computed when either year is loaded';
 COMMENT ON COLUMN cross_year_check.previous_report_id IS 'The same agency''s canonical report of year N−1';
 COMMENT ON COLUMN cross_year_check.rule IS 'The cross-year rule (table rule, scope cross_year)';
@@ -278,6 +313,30 @@ COMMENT ON COLUMN cross_year_check.expected IS 'Sum of the rule''s expected term
 COMMENT ON COLUMN cross_year_check.actual IS 'Sum of the rule''s actual terms (e.g. carried_over of N); NULL when a cell is empty';
 COMMENT ON COLUMN cross_year_check.passed IS 'expected = actual; NULL when either is NULL';
 COMMENT ON COLUMN cross_year_check.soft IS 'A soft rule (rule.soft): its failures stay out of check_failures';
+COMMENT ON COLUMN cross_year_check.title IS 'report.title of the year-N report (check_failures reads this table alone)';
+COMMENT ON COLUMN cross_year_check.source_url IS 'report.source_url of the year-N report';
+
+-- Filled by the loader (section_repetition.sql) for the reports each load touches and the
+-- reports of the year after them, so a query reads the counts instead of splitting every
+-- section's text into sentences (it was a view: 11 s a query on the national lake).
+CREATE TABLE IF NOT EXISTS section_repetition (
+    report_id          VARCHAR NOT NULL,
+    previous_report_id VARCHAR,
+    agency_id          VARCHAR,
+    agency             VARCHAR,
+    division           VARCHAR,
+    year               INTEGER,
+    section_id         VARCHAR NOT NULL,
+    sentences          INTEGER NOT NULL,
+    repeated           INTEGER,
+    repetition_rate    DOUBLE
+);
+COMMENT ON TABLE section_repetition IS 'Year-over-year text repetition per canonical report and section (report_section): repetition_rate = sentences also found word for word anywhere in the same agency''s canonical report of year N−1 ÷ the section''s sentences; sentences split on 。！？； with whitespace removed, each occurrence counted. NULL when there is no report of N−1 or the section has no sentence';
+COMMENT ON COLUMN section_repetition.previous_report_id IS 'The same agency''s canonical report of year N−1; NULL when there is none (then repeated and repetition_rate are NULL)';
+COMMENT ON COLUMN section_repetition.section_id IS 'preamble, s1 … s6 (report_section)';
+COMMENT ON COLUMN section_repetition.sentences IS 'Sentences of the section (split on 。！？；, whitespace removed, empty pieces dropped): the denominator';
+COMMENT ON COLUMN section_repetition.repeated IS 'Of those, sentences found in the previous report (any section): the numerator';
+COMMENT ON COLUMN section_repetition.repetition_rate IS 'repeated ÷ sentences (0–1): 1 is a section copied whole from last year; NULL without a previous report or without sentences';
 
 CREATE TABLE IF NOT EXISTS part (
     table_name     VARCHAR NOT NULL,

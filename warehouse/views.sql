@@ -211,18 +211,15 @@ COMMENT ON COLUMN hierarchy_check.members_with_value IS 'Members whose cell has 
 COMMENT ON COLUMN hierarchy_check.passed IS 'expected = actual; NULL when either is NULL';
 COMMENT ON COLUMN hierarchy_check.soft IS 'A soft rule (rule.soft): its failures stay out of check_failures';
 
+-- Both tables carry the report's title and source_url (copied at load): no join to report.
 CREATE OR REPLACE VIEW check_failures AS
-SELECT r.report_id, r.agency_id, r.agency, r.year, r.title, r.source_url,
-       k.rule, k.row_id, k.col_id, k.expected, k.actual
-FROM check_result k
-JOIN report r USING (report_id)
-WHERE r.is_canonical AND k.passed = false AND NOT coalesce(k.soft, false)
+SELECT report_id, agency_id, agency, year, title, source_url, rule, row_id, col_id, expected, actual
+FROM check_result
+WHERE is_canonical AND passed = false AND NOT coalesce(soft, false)
 UNION ALL
-SELECT x.report_id, x.agency_id, x.agency, x.year, r.title, r.source_url,
-       x.rule, x.row_id, x.col_id, x.expected, x.actual
-FROM cross_year_check x
-JOIN report r USING (report_id)
-WHERE x.passed = false AND NOT x.soft;
+SELECT report_id, agency_id, agency, year, title, source_url, rule, row_id, col_id, expected, actual
+FROM cross_year_check
+WHERE passed = false AND NOT soft;
 COMMENT ON VIEW check_failures IS 'Hard consistency rules the canonical reports break, with the expected and printed values; includes the cross-year rules (expected from last year''s report)';
 
 -- Coverage as of a date (coverage is this as of today): a year not yet due is not_due, not missing.
@@ -230,16 +227,7 @@ CREATE OR REPLACE MACRO coverage_on(on_date) AS TABLE
 WITH years AS (
     SELECT DISTINCT partition_year AS year FROM load_log
 ), docs AS (
-    SELECT agency_id, coalesce(year, partition_year) AS year,
-           count(*)                                          AS documents,
-           count(*) FILTER (error IS NULL AND NOT needs_ocr) AS readable,
-           count(*) FILTER (needs_ocr)                       AS needs_ocr,
-           count(*) FILTER (error IS NOT NULL)               AS unreadable,
-           bool_or(is_canonical)                             AS published,
-           any_value(report_id) FILTER (is_canonical)        AS report_id
-    FROM report
-    WHERE agency_id IS NOT NULL
-    GROUP BY ALL
+    SELECT * FROM agency_year  -- the reports grouped by agency and year, at load (agency.sql)
 )
 SELECT a.agency_id, a.name AS agency, a.division, a.division_code, a.province, a.prefecture,
        a.county, a.level, a.kind, y.year,

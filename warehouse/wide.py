@@ -12,6 +12,13 @@ import polars as pl
 from gongkai.assets.form.spec import all_cells
 
 WIDE_TABLES = ("t2", "t3", "t4")  # tables pivoted to one row per report, one column per cell
+# The report's columns a wide table carries beside its cells, copied from report at load: the
+# analyst views read one table, not a join of report and the cells across every year.
+REPORT_COLUMNS = {"agency_id": "VARCHAR", "agency": "VARCHAR", "division": "VARCHAR",
+                  "division_code": "VARCHAR", "province": "VARCHAR", "prefecture": "VARCHAR",
+                  "county": "VARCHAR", "level": "VARCHAR", "agency_kind": "VARCHAR",
+                  "scope": "VARCHAR", "year": "INTEGER", "format_version": "VARCHAR",
+                  "is_canonical": "BOOLEAN"}
 
 
 def wide_column(row_id: str, col_id: str) -> str:
@@ -52,16 +59,20 @@ def _comment(target: str, text: str) -> str:
 
 
 def wide_ddl(table_id: str) -> str:
-    columns = ",\n    ".join(f'"{name}" DOUBLE' for _, _, name in wide_cells(table_id))
-    comments = "\n".join(_comment(f'layout.{table_id}_cells."{name}"', text)
-                         for name, text in cell_comments(table_id).items())
+    columns = ",\n    ".join([f"{name} {dtype}" for name, dtype in REPORT_COLUMNS.items()]
+                             + [f'"{name}" DOUBLE' for _, _, name in wide_cells(table_id)])
+    comments = "\n".join(
+        [_comment(f"layout.{table_id}_cells.{name}", f"report.{name} of the report, copied at load "
+                  "(the views read this table alone)") for name in REPORT_COLUMNS]
+        + [_comment(f'layout.{table_id}_cells."{name}"', text)
+           for name, text in cell_comments(table_id).items()])
     return f"""
 CREATE OR REPLACE TABLE layout.{table_id}_cells (
     report_id VARCHAR NOT NULL,
     partition_year INTEGER NOT NULL,
     {columns}
 );
-COMMENT ON TABLE layout.{table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _); rebuilt with its year';
+COMMENT ON TABLE layout.{table_id}_cells IS 'fact_cell of table {table_id} pivoted: one row per report, one column per cell (<row_id>__<col_id>, dots as _), with the report''s columns the views read (agency, division, year, is_canonical …); rebuilt with its year';
 {comments}
 """
 
@@ -73,16 +84,16 @@ _EXAMPLE = {"t2": "fees__amount_10k_yuan", "t3": "received_new__total", "t4": "r
 def wide_views(table_id: str) -> str:
     # {t}_wide counts each agency's own figures only (scope own, 本级); {t}_wide_all_scopes
     # adds the areas' aggregates (汇总), which sum the own reports again.
-    cols_sql = ", ".join(f'w."{name}"' for _, _, name in wide_cells(table_id))
+    cols_sql = ", ".join(f'"{name}"' for _, _, name in wide_cells(table_id))
     comments = "\n".join(_comment(f'{table_id}_wide."{name}"', text)
                          for name, text in cell_comments(table_id).items())
     return f"""
 CREATE OR REPLACE VIEW {table_id}_wide_all_scopes AS
-SELECT r.report_id, r.agency_id, r.agency, r.division, r.division_code, r.province, r.prefecture,
-       r.county, r.level, r.agency_kind, coalesce(r.scope, 'own') AS scope, r.year,
-       r.format_version, {cols_sql}
-FROM {table_id}_cells w JOIN report r USING (report_id)
-WHERE r.is_canonical;
+SELECT report_id, agency_id, agency, division, division_code, province, prefecture,
+       county, level, agency_kind, coalesce(scope, 'own') AS scope, year,
+       format_version, {cols_sql}
+FROM {table_id}_cells
+WHERE is_canonical;
 COMMENT ON VIEW {table_id}_wide_all_scopes IS 'As {table_id}_wide, for reports of every scope: own (本级) and aggregate (汇总, a whole area summed again): filter on scope, or sums count twice';
 CREATE OR REPLACE VIEW {table_id}_wide AS
 SELECT * FROM {table_id}_wide_all_scopes WHERE scope = 'own';
@@ -154,6 +165,7 @@ def fact_index(fact: pl.DataFrame) -> FactIndex:
 
 
 def wide_frame(fact: pl.DataFrame, index: FactIndex, table_id: str, partition_year: int) -> pl.DataFrame:
+    """One row per report with a cell of the table (its REPORT_COLUMNS are joined on by the loader)."""
     to_column, names = cell_index().wide[table_id]
     schema = {"report_id": pl.Utf8, "partition_year": pl.Int32, **{n: pl.Float64 for n in names}}
     known = index.cell >= 0

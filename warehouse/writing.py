@@ -30,6 +30,7 @@ from gongkai.assets.form.spec import all_cells
 from gongkai.assets.report.frames import ReportFrames, with_agency_keys
 from gongkai.warehouse.comments import inherit_column_comments, share_scope_comments
 from gongkai.warehouse.wide import (
+    REPORT_COLUMNS,
     WIDE_TABLES,
     FactIndex,
     cell_index,
@@ -47,6 +48,13 @@ PARTITIONED = ("report", "fact_cell", "report_section", "check_result", "narrati
                *(f"{t}_cells" for t in WIDE_TABLES))
 # Keys the loader checks (neither sink enforces them: Parquet files and DuckLake have none).
 _KEYS = {"report": ["report_id"], "report_section": ["report_id", "section_id"]}
+# Columns of report copied at load onto the tables the views read with them, so a view reads
+# one table instead of joining report across every year (the lake at national size: seconds).
+COPIED = {**{f"{t}_cells": tuple(REPORT_COLUMNS) for t in WIDE_TABLES},
+           "check_result": ("agency_id", "agency", "year", "is_canonical", "title", "source_url")}
+# Tables the loader fills from the reports each load touches (refresh_derived): views before.
+_FILLED = ("cross_year_check", "section_repetition")
+_DERIVED = ("agency.sql", "cross_year.sql", "section_repetition.sql")  # what refresh_derived runs
 # The analyst's views, in order: metrics.sql reads the views of views.sql.
 VIEW_FILES = ("views.sql", "metrics.sql")
 _POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
@@ -121,6 +129,11 @@ class Sink(ABC):
     def _after_replace(self, con: duckdb.DuckDBPyConnection) -> None:
         """Anything to redo once the years are replaced, before the agency dimension."""
 
+    @abstractmethod
+    def _copy_report_columns(self, con: duckdb.DuckDBPyConnection, years: list[int],
+                             layout: Layout) -> None:
+        """Set report's copied columns (`COPIED`) on the rows of `years` loaded without them."""
+
     @property
     @abstractmethod
     def location(self) -> str:
@@ -152,10 +165,16 @@ class Sink(ABC):
             current = None
         if current and current[0] == version:
             return
-        if con.execute("SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() "
-                       "AND view_name = 'cross_year_check'").fetchone()[0]:
-            con.execute("DROP VIEW cross_year_check")  # a view before it was a table the loader fills
+        for name in _FILLED:  # a view before it was a table the loader fills
+            if con.execute("SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() "
+                           "AND view_name = ?", [name]).fetchone()[0]:
+                con.execute(f"DROP VIEW {name}")
         self._define_tables(con)
+        years = stale_years(con)
+        if years:  # a warehouse loaded before the views read the wide tables alone
+            log.info("copying report columns onto the wide tables and checks of %s", years)
+            self._copy_report_columns(con, years, _layout(con))
+            self._after_replace(con)
         for table_id in WIDE_TABLES:
             self._define_views(con, wide_views(table_id))
         for name in VIEW_FILES:
@@ -239,13 +258,14 @@ class Sink(ABC):
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame | None) -> None:
     """Bring the tables derived from report rows across years and shards — the agency
-    dimension (agency.sql) and the cross-year checks (cross_year.sql) — up to date for the
-    reports in `changed` (report_id, agency_id, year of every report row a load removed or
-    added: their agencies, and the pairs of years they are part of); None: for every report.
+    dimension (agency.sql), the cross-year checks (cross_year.sql) and the sections'
+    repetition of last year's text (section_repetition.sql) — up to date for the reports in
+    `changed` (report_id, agency_id, year of every report row a load removed or added: their
+    agencies, and the pairs of years they are part of); None: for every report.
 
-    Only the touched reports: recomputing both over every report cost a national load
-    seconds per commit, and a view computing the checks at query time joined fact_cell to
-    itself across years (over a second a query)."""
+    Only the touched reports: recomputing them over every report cost a national load
+    seconds per commit, and views computing them at query time joined fact_cell to itself
+    across years, or split every section's text (seconds a query on the national lake)."""
     if changed is None:
         changed = _changed(con.execute("SELECT report_id, agency_id, year FROM report").pl())
         partitions = "TRUE"
@@ -256,6 +276,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame | None
     try:
         con.execute(sql("agency.sql"))
         con.execute(sql("cross_year.sql").replace("{cells}", _cross_year_cells(partitions)))
+        con.execute(sql("section_repetition.sql"))
     finally:
         con.unregister("changed_report")
         con.unregister("changed_agency")
@@ -323,21 +344,45 @@ def _conform(partition_year: int, frames: ReportFrames, layout: Layout) -> dict[
     for table_id in WIDE_TABLES:
         tables[f"{table_id}_cells"] = wide_frame(fact, index, table_id, partition_year)
     out = {}
-    for name, frame in tables.items():
-        columns = layout[name]
+    for name, frame in with_copied_columns(tables).items():
         if name in _KEYS:
             _require_unique(frame, _KEYS[name], name)
-        if "partition_year" in columns and "partition_year" not in frame.columns:
-            frame = frame.with_columns(partition_year=pl.lit(partition_year, dtype=pl.Int32))
-        frame = frame.select([
-            (pl.col(c) if c in frame.columns else pl.lit(None)).cast(dtype).alias(c)
-            for c, (dtype, _) in columns.items()])
-        for c, (_, not_null) in columns.items():
-            if not_null and frame[c].null_count():
-                raise LoadRejected(f"{name}.{c} is NULL in {frame[c].null_count()} row(s) of "
-                                   f"{partition_year}; nothing was loaded")
-        out[name] = frame
+        out[name] = shaped(name, frame, partition_year, layout)
     return out
+
+
+def with_copied_columns(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The tables of a year with report's columns (`COPIED`) set from tables["report"]."""
+    report = tables["report"]
+    out = dict(tables)
+    for name, columns in COPIED.items():
+        if name in out:
+            out[name] = out[name].drop(columns, strict=False).join(
+                report.select("report_id", *columns), on="report_id", how="left", maintain_order="left")
+    return out
+
+
+def shaped(name: str, frame: pl.DataFrame, partition_year: int, layout: Layout) -> pl.DataFrame:
+    """`frame` with the columns and types of layout.<name> (NOT NULL checked)."""
+    columns = layout[name]
+    if "partition_year" in columns and "partition_year" not in frame.columns:
+        frame = frame.with_columns(partition_year=pl.lit(partition_year, dtype=pl.Int32))
+    frame = frame.select([
+        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(dtype).alias(c)
+        for c, (dtype, _) in columns.items()])
+    for c, (_, not_null) in columns.items():
+        if not_null and frame[c].null_count():
+            raise LoadRejected(f"{name}.{c} is NULL in {frame[c].null_count()} row(s) of "
+                               f"{partition_year}; nothing was loaded")
+    return frame
+
+
+def stale_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Years holding rows loaded before report's columns were copied onto their table (the
+    copied is_canonical is NULL: report.is_canonical never is)."""
+    union = " UNION ".join(f"SELECT DISTINCT partition_year FROM {name} WHERE is_canonical IS NULL"
+                           for name in COPIED)
+    return [y for (y,) in con.execute(f"SELECT partition_year FROM ({union}) ORDER BY 1").fetchall()]
 
 
 def _check_fact_key(fact: pl.DataFrame, index: FactIndex) -> None:
@@ -376,7 +421,7 @@ def _layout(con: duckdb.DuckDBPyConnection) -> Layout:
 
 @cache
 def _schema_version() -> str:
-    text = "".join(layout_ddl()) + "".join(sql(name) for name in VIEW_FILES) + "".join(
+    text = "".join(layout_ddl()) + "".join(sql(name) for name in (*VIEW_FILES, *_DERIVED)) + "".join(
         wide_views(t) for t in WIDE_TABLES)
     text += "".join(repr(c) for c in all_cells())
     text += "".join(repr((r.name, r.description, r.soft, r.scope, r.result_names, r.comparisons))
