@@ -65,16 +65,16 @@ def crawled_documents(
     found = defaultdict(list)
     for document in result.documents:
         found[shards.by_source[document.source]].append(document)
-    catalog = None
-    for shard in sorted({k.shard for k in keys}):  # each shard's file, even when nothing was found
+    in_catalog: Counter = Counter()
+    for shard in crawled:  # each shard's file, even when nothing was found
         catalog = raw_store.add_to_catalog(found[shard], shard)
+        in_catalog.update(
+            (shard, row["year_hint"])
+            for row in catalog.filter(catalog["current"]).select("source", "final_url", "year_hint")
+            .iter_rows(named=True) if shards.of_document(row["source"], row["final_url"]) == shard)
     for err in result.stats.total.errors[:50]:
         context.log.warning("crawl error: %s %s %s", err["url"], err["reason"], err["detail"])
 
-    in_catalog = Counter(
-        (shards.of_document(row["source"], row["final_url"]), row["year_hint"])
-        for row in catalog.filter(catalog["current"]).select("source", "final_url", "year_hint")
-        .iter_rows(named=True))
     for key in keys:
         members = [s.name for s in portals if shards.by_source[s.name] == key.shard]
         crawl = SourceStats(f"shard {key.shard}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import dagster as dg
@@ -45,11 +45,13 @@ class DocumentStore(dg.ConfigurableResource):
             finally:
                 log.close()
 
-    def catalog(self) -> pl.DataFrame:
-        return read_catalog(self.storage())
+    def catalog(self, shards: Iterable[str] | None = None) -> pl.DataFrame:
+        """The whole catalog, or only that of `shards` (see `read_catalog`)."""
+        return read_catalog(self.storage(), shards)
 
     def add_to_catalog(self, found: list[CrawledDocument], shard: str | None = None) -> pl.DataFrame:
-        """Add a shard's finds to its catalog file; the whole catalog back."""
+        """Add a shard's finds to its catalog file; the shard's catalog back (the whole one
+        without a shard)."""
         return merge_into_catalog(self.storage(), found, shard)
 
 

@@ -35,7 +35,9 @@ def parsed_reports(
     shards = sources.shards()
     divisions = {s.name: s.division for s in shards.sources}
     store = raw_store.raw()
-    by_year = documents_for_years(raw_store.catalog(), sorted({k.year for k in keys}))
+    # Only this step's shards' catalog: the rest is other steps' (one file a shard to read)
+    by_year = documents_for_years(raw_store.catalog({k.shard for k in keys}),
+                                  sorted({k.year for k in keys}))
     for key in keys:
         started = time.perf_counter()
         documents = [d for d in by_year[key.year]

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 def parser_processes_when_pinned_to(cores: set[int]) -> int:
     code = "from gongkai.assets.report.isolated import default_workers; print(default_workers())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          preexec_fn=lambda: os.sched_setaffinity(0, cores))  # noqa: PLW1509
+                          preexec_fn=lambda: os.sched_setaffinity(0, cores))
     return int(done.stdout)
 
 
