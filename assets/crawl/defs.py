@@ -51,17 +51,21 @@ def crawled_documents(
     # A step of one shard keeps that shard's fetch log (steps of other shards write theirs at
     # the same time, on other workers); a step over several shards, the store's own.
     crawled = sorted({k.shard for k in keys})
+    # In a bucket, a step of one shard packs the small bodies it stores (one object, not one
+    # a document), written before the fetch log that names them.
     with ProgressReporter(len(portals), emit=context.log.info) as reporter, \
-            raw_store.fetch_log(crawled[0] if len(crawled) == 1 else None) as fetch_log:
+            raw_store.fetch_log(crawled[0] if len(crawled) == 1 else None) as fetch_log, \
+            raw_store.writing(crawled) as store:
         result = crawl_sources(
             portals,
-            raw_store.raw(),
+            store,
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
             fetch_log=fetch_log,
             catalog_dir=raw_store.storage(),  # list pages found from home pages, kept and reused
             shards=shards.by_source,
         )
+        store.note_years({d.sha256: d.year_hint for d in result.documents})  # side by side
     found = defaultdict(list)
     for document in result.documents:
         found[shards.by_source[document.source]].append(document)
