@@ -38,6 +38,10 @@ class Storage(Protocol):
         """The bytes under `key`; KeyError when there are none."""
         ...
 
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        """Bytes `start` to `end` (exclusive) of the file under `key`; KeyError when none."""
+        ...
+
     def write(self, key: str, data: bytes) -> None:
         """Put `data` under `key`, replacing what was there all at once."""
         ...
@@ -109,6 +113,14 @@ class Directory:
         except FileNotFoundError:
             raise KeyError(key) from None
 
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        try:
+            with self._path(key).open("rb") as fh:
+                fh.seek(start)
+                return fh.read(end - start)
+        except FileNotFoundError:
+            raise KeyError(key) from None
+
     def write(self, key: str, data: bytes) -> None:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +180,14 @@ class Bucket:
 
         try:
             return bytes(obstore.get(self.store, key).bytes())
+        except FileNotFoundError:
+            raise KeyError(key) from None
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        import obstore
+
+        try:
+            return bytes(obstore.get_range(self.store, key, start=start, end=end))
         except FileNotFoundError:
             raise KeyError(key) from None
 

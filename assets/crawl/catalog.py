@@ -9,6 +9,7 @@ corrected re-post at the same address) both versions stay, and only the newest i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 
@@ -46,11 +47,16 @@ def catalog_key(shard: str | None = None) -> str:
     return "catalog/documents.parquet" if shard is None else f"catalog/documents/shard={shard}.parquet"
 
 
-def _shard_frames(storage: Storage, single: str) -> list[pl.DataFrame]:
-    """The unsharded file (where it exists) and every shard's file beside it."""
+def _shard_frames(storage: Storage, single: str,
+                  shards: Iterable[str] | None = None) -> list[pl.DataFrame]:
+    """The unsharded file (where it exists) and every shard's file beside it, or only the files
+    of `shards` (named, not listed: one request a file in a bucket)."""
     folder = single.removesuffix(".parquet")  # catalog/documents.parquet → catalog/documents/
-    keys = [single] + [k for k in storage.keys(folder)
-                       if k.rpartition("/")[2].startswith("shard=") and k.endswith(".parquet")]
+    if shards is None:
+        keys = [single] + [k for k in storage.keys(folder)
+                           if k.rpartition("/")[2].startswith("shard=") and k.endswith(".parquet")]
+    else:
+        keys = [single] + [f"{folder}/shard={shard}.parquet" for shard in sorted(set(shards))]
     return [frame for key in keys if (frame := read_frame(storage, key)) is not None]
 
 
@@ -65,10 +71,14 @@ def _with_current(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def read_catalog(store_dir: Path | Storage) -> pl.DataFrame:
+def read_catalog(store_dir: Path | Storage, shards: Iterable[str] | None = None) -> pl.DataFrame:
     """Every shard's catalog as one (a URL found by two shards' files, after the shard count
-    changed, is one URL: `current` is decided over all of them)."""
-    frames = _shard_frames(open_storage(store_dir), catalog_key())
+    changed, is one URL: `current` is decided over all of them), or only the catalog of
+    `shards` (and of a store crawled before it had shards): what a step of those shards reads,
+    two requests in a bucket where every shard's would be one per shard and a listing. A shard's
+    file holds what its sources found since the shard count was set: after changing it, crawl
+    again (every partition is re-keyed anyway)."""
+    frames = _shard_frames(open_storage(store_dir), catalog_key(), shards)
     if not frames:
         return pl.DataFrame(schema={**CATALOG_SCHEMA, "current": pl.Boolean})
     return _with_current(pl.concat([f.select(list(CATALOG_SCHEMA)) for f in frames]))
@@ -77,13 +87,14 @@ def read_catalog(store_dir: Path | Storage) -> pl.DataFrame:
 def merge_into_catalog(store_dir: Path | Storage, found: list[CrawledDocument],
                        shard: str | None = None) -> pl.DataFrame:
     """Add a crawl's documents to the shard's catalog file (written atomically) and return the
-    whole catalog."""
+    catalog: the shard's (`read_catalog(…, [shard])`), or the whole one for a store without
+    shards."""
     storage = open_storage(store_dir)
     new = pl.DataFrame([d.to_row() for d in found], schema=CATALOG_SCHEMA)
     old = read_frame(storage, catalog_key(shard))
     old = new.clear() if old is None else old.select(list(CATALOG_SCHEMA))
     write_frame(storage, catalog_key(shard), _with_current(pl.concat([old, new])))
-    return read_catalog(storage)
+    return read_catalog(storage, None if shard is None else [shard])
 
 
 def documents_for_years(

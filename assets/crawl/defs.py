@@ -51,30 +51,34 @@ def crawled_documents(
     # A step of one shard keeps that shard's fetch log (steps of other shards write theirs at
     # the same time, on other workers); a step over several shards, the store's own.
     crawled = sorted({k.shard for k in keys})
+    # In a bucket, a step of one shard packs the small bodies it stores (one object, not one
+    # a document), written before the fetch log that names them.
     with ProgressReporter(len(portals), emit=context.log.info) as reporter, \
-            raw_store.fetch_log(crawled[0] if len(crawled) == 1 else None) as fetch_log:
+            raw_store.fetch_log(crawled[0] if len(crawled) == 1 else None) as fetch_log, \
+            raw_store.writing(crawled) as store:
         result = crawl_sources(
             portals,
-            raw_store.raw(),
+            store,
             settings=politeness.settings(),
             progress=combine(reporter, log_event),
             fetch_log=fetch_log,
             catalog_dir=raw_store.storage(),  # list pages found from home pages, kept and reused
             shards=shards.by_source,
         )
+        store.note_years({d.sha256: d.year_hint for d in result.documents})  # side by side
     found = defaultdict(list)
     for document in result.documents:
         found[shards.by_source[document.source]].append(document)
-    catalog = None
-    for shard in sorted({k.shard for k in keys}):  # each shard's file, even when nothing was found
+    in_catalog: Counter = Counter()
+    for shard in crawled:  # each shard's file, even when nothing was found
         catalog = raw_store.add_to_catalog(found[shard], shard)
+        in_catalog.update(
+            (shard, row["year_hint"])
+            for row in catalog.filter(catalog["current"]).select("source", "final_url", "year_hint")
+            .iter_rows(named=True) if shards.of_document(row["source"], row["final_url"]) == shard)
     for err in result.stats.total.errors[:50]:
         context.log.warning("crawl error: %s %s %s", err["url"], err["reason"], err["detail"])
 
-    in_catalog = Counter(
-        (shards.of_document(row["source"], row["final_url"]), row["year_hint"])
-        for row in catalog.filter(catalog["current"]).select("source", "final_url", "year_hint")
-        .iter_rows(named=True))
     for key in keys:
         members = [s.name for s in portals if shards.by_source[s.name] == key.shard]
         crawl = SourceStats(f"shard {key.shard}")

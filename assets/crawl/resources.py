@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import dagster as dg
@@ -11,6 +11,7 @@ import polars as pl
 from gongkai.assets.crawl.catalog import merge_into_catalog, read_catalog
 from gongkai.assets.crawl.crawl import FETCH_LOG_NAME
 from gongkai.assets.crawl.fetch_log import FetchLog
+from gongkai.assets.crawl.packs import PackedStore
 from gongkai.assets.crawl.records import CrawledDocument
 from gongkai.assets.crawl.settings import CrawlSettings
 from gongkai.assets.crawl.store import ContentStore, LocalRawStore
@@ -27,10 +28,22 @@ class DocumentStore(dg.ConfigurableResource):
     def storage(self) -> Storage:
         return open_storage(self.path)
 
-    def raw(self) -> ContentStore:
+    def raw(self, shards: Iterable[str] | None = None) -> ContentStore:
+        """The raw store; in a bucket, as steps of `shards` see it (their packs of small
+        documents, `assets/crawl/packs.py`; with one shard, new bodies go into its packs)."""
         storage = open_storage(join(self.path, "raw"))
-        # a directory is made at once, as a store always was (a run leaves its store behind)
-        return LocalRawStore(storage.root) if isinstance(storage, Directory) else ContentStore(storage)
+        if isinstance(storage, Directory):
+            # a directory is made at once, as a store always was (a run leaves its store behind)
+            return LocalRawStore(storage.root)
+        return ContentStore(storage) if shards is None else PackedStore(storage, shards)
+
+    @contextmanager
+    def writing(self, shards: Iterable[str]) -> Iterator[ContentStore]:
+        """The raw store for a crawl of `shards`: in a bucket, what waits to be packed is
+        written when the block ends without an error (before the fetch log that names it)."""
+        store = self.raw(shards)
+        yield store
+        store.flush()
 
     @contextmanager
     def fetch_log(self, shard: str | None = None) -> Iterator[FetchLog]:
@@ -45,11 +58,13 @@ class DocumentStore(dg.ConfigurableResource):
             finally:
                 log.close()
 
-    def catalog(self) -> pl.DataFrame:
-        return read_catalog(self.storage())
+    def catalog(self, shards: Iterable[str] | None = None) -> pl.DataFrame:
+        """The whole catalog, or only that of `shards` (see `read_catalog`)."""
+        return read_catalog(self.storage(), shards)
 
     def add_to_catalog(self, found: list[CrawledDocument], shard: str | None = None) -> pl.DataFrame:
-        """Add a shard's finds to its catalog file; the whole catalog back."""
+        """Add a shard's finds to its catalog file; the shard's catalog back (the whole one
+        without a shard)."""
         return merge_into_catalog(self.storage(), found, shard)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -75,6 +76,20 @@ class ContentStore:
 
     def path(self, sha256: str) -> Path | None:
         return self.storage.local_path(self._key(sha256))
+
+    # What a store of packed bodies (assets/crawl/packs.py) does beyond this one; here each body
+    # is its own object, read when asked for and written when put.
+    def prefetch(self, shas: Iterable[str]) -> None:
+        """Read these bodies ahead, where that saves requests."""
+
+    def forget(self) -> None:
+        """Drop what `prefetch` read."""
+
+    def note_years(self, years: dict[str, int | None]) -> None:
+        """The year of bodies put but not yet written (how a pack orders them)."""
+
+    def flush(self) -> None:
+        """Write what was put and waits."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.storage.url!r})"

@@ -34,13 +34,17 @@ def parsed_reports(
     keys = shard_year_keys(context)
     shards = sources.shards()
     divisions = {s.name: s.division for s in shards.sources}
-    store = raw_store.raw()
-    by_year = documents_for_years(raw_store.catalog(), sorted({k.year for k in keys}))
+    store = raw_store.raw({k.shard for k in keys})
+    # Only this step's shards' catalog: the rest is other steps' (one file a shard to read)
+    by_year = documents_for_years(raw_store.catalog({k.shard for k in keys}),
+                                  sorted({k.year for k in keys}))
     for key in keys:
         started = time.perf_counter()
         documents = [d for d in by_year[key.year]
                      if shards.of_document(d.source, d.final_url) == key.shard]
+        store.prefetch(d.sha256 for d in documents)  # in a bucket: a request a pack
         parsed = parse_year(key.year, documents, store, divisions)
+        store.forget()
         # An empty shard-year is staged only over frames it had before (whose documents moved
         # to another shard): most shards have no report of most years.
         if documents or staging.has(key.shard, key.year):

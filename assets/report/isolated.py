@@ -249,8 +249,19 @@ _shared: ParserPool | None = None
 _shared_lock = threading.Lock()
 
 
+def usable_cpus() -> int:
+    """The cores this process may run on: a worker pinned to one core (taskset, a container's
+    cpuset) gets one, where os.cpu_count() would say every core of the machine."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Parser processes of the shared pool: one a usable core (at most 4)."""
+    return max(1, min(4, usable_cpus()))
 
 
 def shared_pool() -> ParserPool:

@@ -19,7 +19,7 @@ import pytest
 from benchmarks.servers import Postgres, S3Server, stop
 from gongkai.assets.sources.config import load_sources
 from gongkai.assets.sources.shards import Shards
-from gongkai.assets.storage import open_storage
+from gongkai.assets.storage import open_storage, read_frame
 from gongkai.warehouse.lake import S3, LakeWarehouse
 from gongkai.warehouse.loader import Warehouse
 from tests.servers import dagster_url, new_bucket
@@ -145,8 +145,11 @@ def test_the_cluster_store_lives_in_the_bucket(both_runs, s3_server, monkeypatch
     for key, value in s3_server.env.items():
         monkeypatch.setenv(key, value)
     store = open_storage(both_runs["store"])
-    objects = store.keys("raw/objects")
-    # each shard's run keeps its shard's catalog and fetch log
-    assert len(store.keys("raw/fetch_log")) == len(store.keys("catalog/documents")) >= 1
-    assert len(objects) >= both_runs["cluster"].query("SELECT count(*) AS n FROM report")["n"][0]
+    # each shard's run keeps its shard's catalog and fetch log, and packs its documents
+    shards = len(store.keys("catalog/documents"))
+    assert len(store.keys("raw/fetch_log")) == shards >= 1
+    indexes = [k for k in store.keys("raw/packs") if k.endswith("/index.parquet")]
+    assert len(indexes) == shards
+    bodies = sum(read_frame(store, key).height for key in indexes) + len(store.keys("raw/objects"))
+    assert bodies >= both_runs["cluster"].query("SELECT count(*) AS n FROM report")["n"][0]
     assert store.keys("reports/year=2024")

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from gongkai.assets.crawl import crawl_sources
+from gongkai.assets.crawl.packs import PACK_MAX_DOCUMENT, PackedStore
 from gongkai.assets.crawl.resources import DocumentStore
+from gongkai.assets.crawl.store import sha256_of
 from gongkai.assets.report.frames import ReportFrames, build_frames
 from gongkai.assets.report.resources import StagingArea
 from gongkai.assets.storage import Bucket, Directory, open_storage
@@ -71,3 +73,87 @@ def test_a_recrawl_into_the_store_revalidates_and_keeps_the_catalog(store_url, p
     assert first_docs == second_docs > 0
     for row in store.catalog().iter_rows(named=True):
         assert store.raw().exists(row["sha256"])
+
+
+# --- packs: a shard's small documents, many to an object, in a bucket -------------------------
+
+
+class CountingBucket(Bucket):
+    """The real bucket, its reads counted (each one request to the S3 server)."""
+
+    requests = 0
+
+    def read(self, key: str) -> bytes:
+        self.requests += 1
+        return super().read(key)
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        self.requests += 1
+        return super().read_range(key, start, end)
+
+
+def crawl_shard(store: DocumentStore, portal) -> tuple[int, list]:  # noqa: F811
+    """A crawl step of shard 07: (responses not modified, its documents)."""
+    with store.fetch_log("07") as fetch_log, store.writing(["07"]) as raw:
+        result = crawl_sources(portal_sources(portal), raw, settings=fast_settings(),
+                               fetch_log=fetch_log, catalog_dir=store.storage())
+        raw.note_years({d.sha256: d.year_hint for d in result.documents})
+    return result.stats.total.not_modified, result.documents
+
+
+def test_a_shards_crawl_packs_its_documents_and_a_recrawl_stores_nothing_new(s3, portal):  # noqa: F811
+    url = new_bucket(s3) + "store"
+    store = DocumentStore(path=url)
+    first_304, documents = crawl_shard(store, portal)
+    raw_keys = open_storage(url).keys("raw")
+    packs = [k for k in raw_keys if k.endswith(".pack")]
+    assert first_304 == 0 and documents
+    assert len(packs) == 1 and "raw/packs/shard=07/index.parquet" in raw_keys
+    assert not [k for k in raw_keys if k.startswith("raw/objects/")]  # no object a document
+
+    second_304, again = crawl_shard(store, portal)
+    assert second_304 > 0
+    assert {d.sha256 for d in again} == {d.sha256 for d in documents}
+    assert [k for k in open_storage(url).keys("raw") if "fetch_log" not in k] == \
+        [k for k in raw_keys if "fetch_log" not in k]  # the same pack, the same index
+
+    bucket = CountingBucket(url + "/raw")
+    reader = PackedStore(bucket, ["07"])
+    year = documents[0].year_hint
+    wanted = [d for d in documents if d.year_hint == year]
+    before = bucket.requests
+    reader.prefetch(d.sha256 for d in wanted)
+    bodies = [reader.get(d.sha256) for d in wanted]
+    assert bucket.requests - before == 1  # one ranged read of the pack for the year's documents
+    assert [sha256_of(b) for b in bodies] == [d.sha256 for d in wanted]
+    for document in documents:  # and any one, unread ahead, by itself
+        assert sha256_of(PackedStore(open_storage(url + "/raw"), ["07"]).get(document.sha256)) \
+            == document.sha256
+
+
+def test_big_documents_stay_objects_of_their_own(s3):
+    url = new_bucket(s3) + "store"
+    big, small = b"%PDF" + b"0" * PACK_MAX_DOCUMENT, b"<html>report</html>"
+    with DocumentStore(path=url).writing(["07"]) as raw:
+        big_sha, small_sha = raw.put(big), raw.put(small)
+        assert raw.get(small_sha) == small  # readable before it is written
+    keys = open_storage(url).keys("raw")
+    assert f"raw/objects/{big_sha[:2]}/{big_sha[2:]}" in keys
+    reader = DocumentStore(path=url).raw(["07"])
+    assert reader.get(big_sha) == big and reader.get(small_sha) == small
+    assert reader.exists(small_sha) and not DocumentStore(path=url).raw(["08"]).exists(small_sha)
+
+
+def test_a_crawl_that_fails_writes_no_pack(s3):
+    url = new_bucket(s3) + "store"
+    with pytest.raises(RuntimeError), DocumentStore(path=url).writing(["07"]) as raw:
+        raw.put(b"<html>report</html>")
+        raise RuntimeError("the portal went away")
+    assert open_storage(url).keys("raw") == []
+
+
+def test_a_directory_store_keeps_a_file_a_document_for_any_shard(tmp_path):
+    store = DocumentStore(path=str(tmp_path / "store"))
+    with store.writing(["07"]) as raw:
+        digest = raw.put(b"<html>report</html>")
+    assert open_storage(tmp_path / "store").keys("raw") == [f"raw/objects/{digest[:2]}/{digest[2:]}"]
