@@ -407,6 +407,8 @@ def main(argv: list[str]) -> int:
                                 config(f"cluster{count}", "cluster", f"{bucket}store{count}"),
                                 env, folder, sampler))
                             results[name][1]["postgres"] = postgres_use(pg, f"dagster{count}")
+                            window = results[name][1]["windows"]["parse"]
+                            results[name][1]["s3"] = s3.requests_between(*window) if window else {}
                         finally:
                             for worker in workers:
                                 servers.stop(worker)
@@ -457,6 +459,14 @@ def main(argv: list[str]) -> int:
             print(f"  {kind:<32}" + "".join(
                 f"{f'{c / parse_steps[n]:.1f}, {b / parse_steps[n] / 1024:.1f}':>14}"
                 for n, (c, b) in zip(names, cells)))
+
+    s3_used = {n: results[n][1].get("s3") for n in names}
+    if any(s3_used.values()):
+        print("\nS3 requests a report, parse stage" + header[33:])
+        for kind in sorted({k for u in s3_used.values() if u for k in u}):
+            print(f"  {kind:<32}" + "".join(
+                f"{(s3_used[n] or {}).get(kind, 0) / max(1, results[n][1]['reports']):>14.3f}"
+                for n in names))
 
     if sampler.times:
         print("\nCPU s during the parse stage" + header[28:])
