@@ -129,7 +129,10 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
     are anchors. A garbled row between two anchors gets the form's row at the same distance,
     but only where the rows between the anchors are as many as the form has there (no row
     lost or split by the grid); a row beyond the last anchor likewise, while the form has
-    rows left. A label that matches no row and has no such place stays as read."""
+    rows left, when three rows or more are anchors. The few rows of a table carried onto the
+    next page (3.其他 | (七)总计 | 四、结转下年度继续办理) have two anchors at most: only a row
+    between them is placed. A label that matches no row and has no such place stays as
+    read."""
     owner = _owner(grid)
     n_r = len(grid.ys) - 1
     leaf: dict[int, tuple[int, int]] = {}  # row → its last label cell (top-left slot)
@@ -144,7 +147,7 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
             if text and r0 == r and rs == 1 and _CJK.search(text):
                 leaf[r] = (r0, c0)
     rows = [r for r in range(n_r) if r in valued and r in leaf]
-    if len(rows) < 5:
+    if len(rows) < 3:
         return
     best: tuple[int, str, dict[int, int]] | None = None
     for fv, labels in printed_t3_rows().items():
@@ -156,9 +159,10 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
                 anchors[r] = i
         if best is None or len(anchors) > best[0]:
             best = (len(anchors), fv, anchors)
-    if best is None or best[0] < 3:
+    if best is None or best[0] < 2:
         return
     _, fv, anchors = best
+    between_only = best[0] < 3
     labels = printed_t3_rows()[fv]
     ordered = sorted(anchors.items())
     if any(b[1] - a[1] < 1 for a, b in itertools.pairwise(ordered)):
@@ -174,7 +178,7 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
             between = [x for x in rows if ra < x < rb]
             if ib - ia == len(between) + 1:
                 i = ia + 1 + between.index(r)
-        elif before:
+        elif before and not between_only:
             ra, ia = before[-1]
             i = ia + len([x for x in rows if ra < x <= r])
         if i is not None and i < len(labels):
