@@ -312,9 +312,10 @@ def cut_cell(grey: np.ndarray, box: tuple[float, float, float, float], inset: in
     sub = grey[y0:y1, x0:x1]
     level = min(DARK + 20, max(90, otsu(sub))) if sub.min() < DARK else DARK
     comps = components(sub < level)
-    # Characters and their strokes; a flat stroke half as long is one too (a minus sign).
+    # Characters and their strokes; a flat stroke half as long is one too (a minus sign, a
+    # short hyphen thickened by a blur: 8×5 px), when it holds more ink than a speck.
     chars = [c for c in comps if max(c[2] - c[0], c[3] - c[1]) >= big
-             or c[2] - c[0] >= max(big / 2, 2 * (c[3] - c[1]))]
+             or (c[2] - c[0] >= max(big / 2, 1.3 * (c[3] - c[1])) and c[4].sum() >= 2 * big)]
     if not chars:
         return None
     bx0, by0 = min(c[0] for c in chars), min(c[1] for c in chars)
