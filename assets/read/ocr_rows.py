@@ -85,9 +85,12 @@ def _groups(width: int) -> list[tuple[str, str, list[str]]] | None:
     return None
 
 
+_CHECKS = {r.name: r.check for r in RULES if r.check is not None}
+
+
 def _fits(rule: str, table: str, row: str, cols: list[str], values: Sequence) -> bool:
-    check = next(r.check for r in RULES if r.name == rule)
-    assert check is not None
+    """Whether the values of one row (or t4 group) pass the form's rule for it."""
+    check = _CHECKS[rule]
     found: Values = {(table, row, c): v for c, v in zip(cols, values)}
     return all(f.passed is not False for f in check(found, None, {}) if f.row_id == row)
 
