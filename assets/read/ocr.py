@@ -7,8 +7,10 @@ its cell grid; a cell whose side has no rule is merged with its neighbour (rowsp
 that image work is `assets.read.page_image`. The model finds and reads every text line of the
 page once; a line inside a table belongs to the cell its centre lies in (a line that runs
 over a rule is read again cell by cell), the lines outside the tables are the title, the
-headings and the prose. A table row whose label the model garbled gets the form's label for
-its place (`place_rows`).
+headings and the prose. A table's value rows are checked by the form's arithmetic before
+they leave (`ocr_rows`: a value cell read as no value stays empty in its column, a row whose
+total disagrees is read again or left NULL, with a warning). A table row whose label the
+model garbled gets the form's label for its place (`place_rows`).
 
 A scanned page without rules falls back to line positions (`assets.read.layout`). When the
 model cannot be loaded nothing is read and the caller records the document as ``needs_ocr``.
