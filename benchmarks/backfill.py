@@ -42,6 +42,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -106,8 +107,26 @@ class FarmHost(PortalHost):
                 for k in range(self.sources)]
 
 
+class Farm(Portal):
+    """The farm's hosts, each server polling for shutdown once a second: idle through the parse
+    and load stages, a hundred servers polling 20 times a second took ~30 ms of CPU a second,
+    counted with the S3 server's in the benchmark's process. Stopped all at once."""
+
+    POLL_SECONDS = 1.0
+
+    def __exit__(self, *exc: object) -> None:
+        stopping = [threading.Thread(target=h.server.shutdown) for h in self.hosts]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
+        for h in self.hosts:
+            h.server.server_close()
+
+
 def farm(hosts: int, sources: int, years: list[int], latency: float) -> Portal:
-    portal = Portal(0, 0, 0, latency)
+    portal = Farm(0, 0, 0, latency)
+    portal.poll_interval = Farm.POLL_SECONDS
     portal.hosts = []
     for index in range(1, hosts + 1):
         host = FarmHost(index, 0, 0, latency)
