@@ -25,9 +25,11 @@ come from the run's step events in the Dagster instance.
 
 Where the time goes, printed beside them: the parse steps' mean time from submission to start,
 wall and own work (the `seconds` the step records per partition); the Dagster instance's
-Postgres connections per step; CPU seconds in the parse stage per process group (sampled from
-/proc: `benchmarks/servers/cpu.py`), and the bound 2W/(W+X) they put on 2 workers ÷ 1 on 2
-cores (W: the workers' CPU a report in their parse steps, X: everything else's in the stage).
+Postgres connections per step and the events a parse step stores; the S3 server's requests a
+report in the parse stage, by kind; CPU seconds in the parse stage per process group (sampled
+from /proc: `benchmarks/servers/cpu.py`), and the bound 2W/(W+X) they put on 2 workers ÷ 1 on
+2 cores (W: the workers' CPU a report in their parse steps, X: everything else's in the stage
+but the sampler's own, printed apart).
 Every process started here dies with the benchmark (servers and runs by a parent-death signal,
 the runs' and workers' children as their process groups).
 """
