@@ -353,6 +353,11 @@ def cpu_bound(sampler: CpuSampler, results: dict[str, tuple[int, dict]],
                 if not k.startswith("worker") and k != SAMPLER) / result["reports"]
         print(f"{name}: parse stage CPU ms a report: workers' steps W {w * 1000:.1f}, the rest X "
               f"{x * 1000:.1f}; 2 workers ÷ 1 on 2 cores ≤ 2W/(W+X) = {2 * w / (w + x):.2f}")
+        # Postgres, Redis and the shard runs: the orchestration's own, whatever the object store
+        own = sum(v for k, v in spent[name].items()
+                  if k in ("postgres", "redis") or k.startswith("run:")) / result["reports"]
+        print(f"{' ' * len(name)}  of X, Postgres, Redis and the shard runs {own * 1000:.1f}: with "
+              f"the S3 server and the farm elsewhere, ≤ 2W/(W+that) = {2 * w / (w + own):.2f}")
 
 
 def postgres_use(pg: servers.Postgres, database: str) -> dict[str, int]:
