@@ -25,9 +25,11 @@ come from the run's step events in the Dagster instance.
 
 Where the time goes, printed beside them: the parse steps' mean time from submission to start,
 wall and own work (the `seconds` the step records per partition); the Dagster instance's
-Postgres connections per step; CPU seconds in the parse stage per process group (sampled from
-/proc: `benchmarks/servers/cpu.py`), and the bound 2W/(W+X) they put on 2 workers ÷ 1 on 2
-cores (W: the workers' CPU a report in their parse steps, X: everything else's in the stage).
+Postgres connections per step and the events a parse step stores; the S3 server's requests a
+report in the parse stage, by kind; CPU seconds in the parse stage per process group (sampled
+from /proc: `benchmarks/servers/cpu.py`), and the bound 2W/(W+X) they put on 2 workers ÷ 1 on
+2 cores (W: the workers' CPU a report in their parse steps, X: everything else's in the stage
+but the sampler's own, printed apart).
 Every process started here dies with the benchmark (servers and runs by a parent-death signal,
 the runs' and workers' children as their process groups).
 """
@@ -42,12 +44,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from benchmarks import servers
 from benchmarks.crawl import Portal, PortalHost
-from benchmarks.servers.cpu import CpuSampler
+from benchmarks.servers.cpu import SAMPLER, CpuSampler
 
 REPO = Path(__file__).resolve().parents[1]
 PARSE_RATIO_TARGET = 1.8
@@ -106,8 +109,26 @@ class FarmHost(PortalHost):
                 for k in range(self.sources)]
 
 
+class Farm(Portal):
+    """The farm's hosts, each server polling for shutdown once a second: idle through the parse
+    and load stages, a hundred servers polling 20 times a second took ~30 ms of CPU a second,
+    counted with the S3 server's in the benchmark's process. Stopped all at once."""
+
+    POLL_SECONDS = 1.0
+
+    def __exit__(self, *exc: object) -> None:
+        stopping = [threading.Thread(target=h.server.shutdown) for h in self.hosts]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
+        for h in self.hosts:
+            h.server.server_close()
+
+
 def farm(hosts: int, sources: int, years: list[int], latency: float) -> Portal:
-    portal = Portal(0, 0, 0, latency)
+    portal = Farm(0, 0, 0, latency)
+    portal.poll_interval = Farm.POLL_SECONDS
     portal.hosts = []
     for index in range(1, hosts + 1):
         host = FarmHost(index, 0, 0, latency)
@@ -278,7 +299,7 @@ def process_label(group: str, pid: int, command: str) -> str:
     if group == "benchmark":
         if "redis-server" in command:
             return "redis"
-        return "benchmark: farm, moto S3, sampler" if pid == -1 else "benchmark: other"
+        return "benchmark: farm, moto S3" if pid == -1 else "benchmark: other"
     return group
 
 
@@ -319,7 +340,7 @@ def cpu_bound(sampler: CpuSampler, results: dict[str, tuple[int, dict]],
               spent: dict[str, dict[str, float]]) -> None:
     """What the parse stage's CPU allows. W: the workers' CPU seconds a report in the parse steps
     themselves; X: the CPU of the rest in the stage's window a report (Postgres, Redis, the S3
-    server, the runs, the farm). With 1 worker (its own core, the rest on the other) the stage
+    server, the runs, the farm; not the CPU sampler, which a deployment does not run). With 1 worker (its own core, the rest on the other) the stage
     takes at least W a report; with 2 workers on 2 cores at least (W + X) / 2; so 2 ÷ 1 is at
     most 2W / (W + X)."""
     print()
@@ -327,9 +348,16 @@ def cpu_bound(sampler: CpuSampler, results: dict[str, tuple[int, dict]],
         if not name.startswith("cluster") or not result["reports"] or not spent.get(name):
             continue
         w = worker_cpu(sampler, result, "parse") / result["reports"]
-        x = sum(v for k, v in spent[name].items() if not k.startswith("worker")) / result["reports"]
+        # the sampler measures; a deployment has none
+        x = sum(v for k, v in spent[name].items()
+                if not k.startswith("worker") and k != SAMPLER) / result["reports"]
         print(f"{name}: parse stage CPU ms a report: workers' steps W {w * 1000:.1f}, the rest X "
               f"{x * 1000:.1f}; 2 workers ÷ 1 on 2 cores ≤ 2W/(W+X) = {2 * w / (w + x):.2f}")
+        # Postgres, Redis and the shard runs: the orchestration's own, whatever the object store
+        own = sum(v for k, v in spent[name].items()
+                  if k in ("postgres", "redis") or k.startswith("run:")) / result["reports"]
+        print(f"{' ' * len(name)}  of X, Postgres, Redis and the shard runs {own * 1000:.1f}: with "
+              f"the S3 server and the farm elsewhere, ≤ 2W/(W+that) = {2 * w / (w + own):.2f}")
 
 
 def postgres_use(pg: servers.Postgres, database: str) -> dict[str, int]:
@@ -338,7 +366,12 @@ def postgres_use(pg: servers.Postgres, database: str) -> dict[str, int]:
     (sessions, commits), = pg.query(database, "SELECT sessions, xact_commit FROM pg_stat_database "
                                     "WHERE datname = current_database()")
     (events,), = pg.query(database, "SELECT count(*) FROM event_logs")
-    return {"connections": int(sessions), "transactions": int(commits), "events": int(events)}
+    # what a parse step stores: its events by type (a log line has none), and their bytes
+    parse = pg.query(database, "SELECT coalesce(dagster_event_type, 'log message'), count(*), "
+                     "sum(length(event)) FROM event_logs WHERE step_key LIKE 'parsed_reports%' "
+                     "GROUP BY 1 ORDER BY 2 DESC")
+    return {"connections": int(sessions), "transactions": int(commits), "events": int(events),
+            "parse events": {kind: (int(n), int(size)) for kind, n, size in parse}}
 
 
 def main(argv: list[str]) -> int:
@@ -400,6 +433,8 @@ def main(argv: list[str]) -> int:
                                 config(f"cluster{count}", "cluster", f"{bucket}store{count}"),
                                 env, folder, sampler))
                             results[name][1]["postgres"] = postgres_use(pg, f"dagster{count}")
+                            window = results[name][1]["windows"]["parse"]
+                            results[name][1]["s3"] = s3.requests_between(*window) if window else {}
                         finally:
                             for worker in workers:
                                 servers.stop(worker)
@@ -441,6 +476,23 @@ def main(argv: list[str]) -> int:
             print(f"{row:<34}" + "".join(f"{(used[n] or {}).get(row, 0):>14,}" for n in names))
         print(f"{'connections per step':<34}"
               + "".join(f"{show((used[n] or {}).get('connections', 0) / max(1, steps[n])):>14}" for n in names))
+        parse_steps = {n: len([t for t in results[n][1]["steps"] if t["stage"] == "parse"]) or 1
+                       for n in names}
+        kinds = sorted({k for u in used.values() if u for k in u["parse events"]})
+        print("events a parse step stores (count, KB)")
+        for kind in kinds:
+            cells = [(used[n] or {}).get("parse events", {}).get(kind, (0, 0)) for n in names]
+            print(f"  {kind:<32}" + "".join(
+                f"{f'{c / parse_steps[n]:.1f}, {b / parse_steps[n] / 1024:.1f}':>14}"
+                for n, (c, b) in zip(names, cells)))
+
+    s3_used = {n: results[n][1].get("s3") for n in names}
+    if any(s3_used.values()):
+        print("\nS3 requests a report, parse stage" + header[33:])
+        for kind in sorted({k for u in s3_used.values() if u for k in u}):
+            print(f"  {kind:<32}" + "".join(
+                f"{(s3_used[n] or {}).get(kind, 0) / max(1, results[n][1]['reports']):>14.3f}"
+                for n in names))
 
     if sampler.times:
         print("\nCPU s during the parse stage" + header[28:])

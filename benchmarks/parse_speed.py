@@ -7,10 +7,10 @@
    extracts the same files' text with pypdfium2; whole processes, start-up included, best of
    the rounds, the processes run in turn within each round (target: within 3×).
    Both run from compiled bytecode, as an installed package does: pypdfium2's modules were
-   compiled when it was installed, gongkai's are cached by a first untimed run, which is why
-   the processes are run without PYTHONDONTWRITEBYTECODE (some shells set it: gongkai would
-   then compile its ~50 modules from source on every run, ~0.05 s that no user's installed
-   copy spends; that figure is printed too when it is set, and not judged).
+   compiled when it was installed, gongkai's are cached by a first untimed run made without
+   PYTHONDONTWRITEBYTECODE (some shells set it; with no __pycache__ in a checkout, gongkai
+   then compiled its ~50 modules from source on every timed run, ~0.05 s of CPU no user's
+   installed copy spends).
    pypdfium2 is measured kept off the machine's fonts, as gongkai keeps pdfium
    (`assets.read.pdf_fonts`): left to them it reads a large CJK font file for each PDF that
    does not embed its fonts, which makes it several times slower where fonts-noto-cjk is
@@ -116,28 +116,20 @@ def _folder(pdfs: list[Path], into: Path) -> list[Path]:
     return out
 
 
-_NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"
-
-
-def _process_seconds(commands: dict[str, list[str]], rounds: int,
-                     compiling: frozenset[str] = frozenset()) -> dict[str, tuple[float, float]]:
+def _process_seconds(commands: dict[str, list[str]], rounds: int) -> dict[str, tuple[float, float]]:
     """Each command's best (wall, CPU) seconds as a process of its own, its children's CPU
     counted; the commands take turns in each round, so that a busy spell of the machine
     falls on all of them. Each runs once untimed first (its bytecode cached, its files
-    read); the ``compiling`` ones keep the environment's PYTHONDONTWRITEBYTECODE, the others
-    run without it."""
-    cached = {k: v for k, v in os.environ.items() if k != _NO_BYTECODE}
-    envs = {name: None if name in compiling else cached for name in commands}
-    for name, argv in commands.items():
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                       env=envs[name])
+    read), all without PYTHONDONTWRITEBYTECODE."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for argv in commands.values():
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
     best = {name: (float("inf"), float("inf")) for name in commands}
     for _ in range(rounds):
         for name, argv in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
-            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                           env=envs[name])
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
             wall = time.perf_counter() - t
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -199,15 +191,12 @@ def main(argv: list[str]) -> int:
             files = [str(p) for p in _folder(pdfs, Path(tmp))]
             gongkai = str(Path(sys.executable).with_name("gongkai"))
             text = [sys.executable, "-c", _TEXT_SCRIPT]
-            commands = {
+            took = _process_seconds({
                 "parse": [gongkai, "parse", *files],
                 "parse1": [gongkai, "parse", "--jobs", "1", *files],
                 "text": [*text, "--no-machine-fonts", *files],
                 "text_fonts": [*text, "--machine-fonts", *files],
-            }
-            if os.environ.get(_NO_BYTECODE):
-                commands["parse_compiling"] = commands["parse"]
-            took = _process_seconds(commands, rounds, frozenset({"parse_compiling"}))
+            }, rounds)
         print(f"PDF: {len(files)} files (half of them sealed); wall seconds (CPU seconds)")
 
         def secs(name: str) -> str:
@@ -215,8 +204,6 @@ def main(argv: list[str]) -> int:
 
         line(f"PDF: gongkai parse, default ({cores} cores)", secs("parse"), "", None)
         line("PDF: gongkai parse --jobs 1 (1 core)", secs("parse1"), "", None)
-        if "parse_compiling" in took:
-            line("PDF: the default, source compiled each run", secs("parse_compiling"), "", None)
         line("PDF: pypdfium2 text, one process (1 core)", secs("text"), "", None)
         line("PDF: the same, with the machine's fonts", secs("text_fonts"), "", None)
         ratio = took["parse"][0] / took["text"][0]

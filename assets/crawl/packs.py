@@ -31,6 +31,9 @@ PACK_MAX_DOCUMENT = 1 << 20
 # A pack is written once this many bytes wait, so a first crawl of a big shard holds at most
 # this much in memory.
 PACK_TARGET = 64 << 20
+# What `prefetch` holds at most; the rest of a step's documents are read one by one when asked
+# for (a shard-year of a national backfill can hold gigabytes of documents).
+PREFETCH_LIMIT = 256 << 20
 INDEX_SCHEMA = {"sha256": pl.Utf8, "pack": pl.Utf8, "offset": pl.Int64, "size": pl.Int64}
 
 
@@ -127,14 +130,19 @@ class PackedStore(ContentStore):
 
     def prefetch(self, shas: Iterable[str]) -> None:
         """Read these bodies ahead: one ranged GET per pack holding some of them (from the
-        first of them to the last); bodies of their own are read when asked for."""
+        first of them to the last), up to PREFETCH_LIMIT bytes; the others (and bodies of
+        their own) are read when asked for."""
         spans: dict[str, list[tuple[str, int, int]]] = {}
         for sha in set(shas):
             if sha in self.index:
                 pack, offset, size = self.index[sha]
                 spans.setdefault(pack, []).append((sha, offset, size))
-        for pack, members in spans.items():
+        held = 0
+        for pack, members in sorted(spans.items()):
             start, end = min(o for _, o, _ in members), max(o + s for _, o, s in members)
+            held += end - start
+            if held > PREFETCH_LIMIT:
+                break
             blob = self.storage.read_range(pack, start, end) if end > start else b""
             with self._lock:
                 self._read.update((sha, blob[offset - start:offset - start + size])

@@ -7,8 +7,10 @@ its cell grid; a cell whose side has no rule is merged with its neighbour (rowsp
 that image work is `assets.read.page_image`. The model finds and reads every text line of the
 page once; a line inside a table belongs to the cell its centre lies in (a line that runs
 over a rule is read again cell by cell), the lines outside the tables are the title, the
-headings and the prose. A table row whose label the model garbled gets the form's label for
-its place (`place_rows`).
+headings and the prose. A table's value rows are checked by the form's arithmetic before
+they leave (`ocr_rows`: a value cell read as no value stays empty in its column, a row whose
+total disagrees is read again or left NULL, with a warning). A table row whose label the
+model garbled gets the form's label for its place (`place_rows`).
 
 A scanned page without rules falls back to line positions (`assets.read.layout`). When the
 model cannot be loaded nothing is read and the caller records the document as ``needs_ocr``.
@@ -32,6 +34,7 @@ from gongkai.assets.read.document import Block, Paragraph, Table, UnreadableDocu
 from gongkai.assets.read.layout import Word, layout_blocks
 from gongkai.assets.read.limits import MAX_EMBEDDED_IMAGE_PIXELS, MAX_OCR_PIXELS
 from gongkai.assets.read.ocr_engine import TextLine, read_crop, read_lines
+from gongkai.assets.read.ocr_rows import CellRead, settle_rows
 from gongkai.assets.read.page_image import CutCell, Grid, cut_cell, find_grids, straighten
 
 log = logging.getLogger(__name__)
@@ -129,7 +132,10 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
     are anchors. A garbled row between two anchors gets the form's row at the same distance,
     but only where the rows between the anchors are as many as the form has there (no row
     lost or split by the grid); a row beyond the last anchor likewise, while the form has
-    rows left. A label that matches no row and has no such place stays as read."""
+    rows left, when three rows or more are anchors. The few rows of a table carried onto the
+    next page (3.其他 | (七)总计 | 四、结转下年度继续办理) have two anchors at most: only a row
+    between them is placed. A label that matches no row and has no such place stays as
+    read."""
     owner = _owner(grid)
     n_r = len(grid.ys) - 1
     leaf: dict[int, tuple[int, int]] = {}  # row → its last label cell (top-left slot)
@@ -144,7 +150,7 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
             if text and r0 == r and rs == 1 and _CJK.search(text):
                 leaf[r] = (r0, c0)
     rows = [r for r in range(n_r) if r in valued and r in leaf]
-    if len(rows) < 5:
+    if len(rows) < 3:
         return
     best: tuple[int, str, dict[int, int]] | None = None
     for fv, labels in printed_t3_rows().items():
@@ -156,9 +162,10 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
                 anchors[r] = i
         if best is None or len(anchors) > best[0]:
             best = (len(anchors), fv, anchors)
-    if best is None or best[0] < 3:
+    if best is None or best[0] < 2:
         return
     _, fv, anchors = best
+    between_only = best[0] < 3
     labels = printed_t3_rows()[fv]
     ordered = sorted(anchors.items())
     if any(b[1] - a[1] < 1 for a, b in itertools.pairwise(ordered)):
@@ -174,7 +181,7 @@ def place_rows(grid: Grid, texts: dict[tuple[int, int], str]) -> None:
             between = [x for x in rows if ra < x < rb]
             if ib - ia == len(between) + 1:
                 i = ia + 1 + between.index(r)
-        elif before:
+        elif before and not between_only:
             ra, ia = before[-1]
             i = ia + len([x for x in rows if ra < x <= r])
         if i is not None and i < len(labels):
@@ -218,10 +225,11 @@ def render(page) -> tuple[Image.Image, float]:
     return img, scale
 
 
-def ocr_image(img: Image.Image, scale: float, page_no: int | None = None) -> list[Block]:
+def ocr_image(img: Image.Image, scale: float, page_no: int | None = None,
+              warnings: list[str] | None = None) -> list[Block]:
     """Blocks of one page image (``scale`` = pixels per PDF point): every text line found once
     on the whole page; a line inside a ruled table goes to the cell its centre lies in, the
-    others are prose."""
+    others are prose. Value cells left NULL as doubtful say why in ``warnings``."""
     img, angle = straighten(paper_white(img.convert("L")).filter(ImageFilter.MedianFilter(3)))
     grey = np.asarray(img)
     grids = find_grids(grey)
@@ -239,7 +247,10 @@ def ocr_image(img: Image.Image, scale: float, page_no: int | None = None) -> lis
         (prose if g is None else inside[g]).append(ln)
     items: list[tuple[float, Block]] = []
     for grid, glines in zip(grids, inside):
-        texts = _cells(img, grey, grid, glines)
+        reads, cuts = _cells(img, grey, grid, glines)
+        texts = settle_rows(reads, len(grid.ys) - 1, len(grid.xs) - 1,
+                            lambda slot, cuts=cuts: _reread(cuts[slot]),
+                            [] if warnings is None else warnings, f"OCR page {page_no} table")
         place_rows(grid, texts)
         items.append((grid.ys[0], grid_table(grid, texts, page_no)))
     for top, text in _prose_rows(prose):
@@ -263,10 +274,10 @@ def paper_white(img: Image.Image) -> Image.Image:
     return Image.fromarray(lut[grey])
 
 
-def ocr_page(page, page_no: int) -> list[Block]:
+def ocr_page(page, page_no: int, warnings: list[str] | None = None) -> list[Block]:
     """Blocks of one pypdfium2 page read by OCR."""
     img, scale = render(page)
-    return ocr_image(img, scale, page_no)
+    return ocr_image(img, scale, page_no, warnings)
 
 
 # --- cells and lines --------------------------------------------------------------------------
@@ -282,15 +293,16 @@ def _owner(grid: Grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
 
 
 def _cells(img: Image.Image, grey: np.ndarray, grid: Grid,
-                 lines: list[TextLine]) -> dict[tuple[int, int], str]:
-    """{(row, col): text} of a grid from the page's text lines. A line that runs across a
+           lines: list[TextLine]) -> tuple[dict[tuple[int, int], CellRead], dict[tuple[int, int], CutCell]]:
+    """{(row, col): reading} of a grid from the page's text lines, and the ink of the cells
+    read by the model (for a second look). A line that runs across a
     vertical rule (two cells' digits found as one line) is read again cell by cell from the
     image; a cell with ink but no line found is read from its cut-out."""
     owner = _owner(grid)
     ys, xs = grid.ys, grid.xs
     inset = max(3, img.width // 400)
     big = max(5, img.width // 250)
-    parts: dict[tuple[int, int], list[tuple[float, float, float, str]]] = {}
+    parts: dict[tuple[int, int], list[tuple[float, float, float, str, float]]] = {}
 
     def slot(v: float, edges: list[float]) -> int:
         return min(len(edges) - 2, max(0, int(np.searchsorted(edges, v, side="right")) - 1))
@@ -305,7 +317,7 @@ def _cells(img: Image.Image, grey: np.ndarray, grid: Grid,
                 cells.append(cell)
         if len(cells) == 1:
             r0, cc0, _, _ = cells[0]
-            parts.setdefault((r0, cc0), []).append((ln.cy, ln.y1 - ln.y0, ln.x0, ln.text))
+            parts.setdefault((r0, cc0), []).append((ln.cy, ln.y1 - ln.y0, ln.x0, ln.text, ln.score))
             continue
         for cell in cells:  # one line over several cells: each cell's share read on its own
             r0, cc0, rs, cs = cell
@@ -313,33 +325,49 @@ def _cells(img: Image.Image, grey: np.ndarray, grid: Grid,
             if x1 - x0 < 4:
                 continue
             crop = img.crop((round(x0), round(ln.y0), round(x1), round(ln.y1)))
-            text = read_crop(crop)
+            text, score = read_crop(crop)
             if text:
-                parts.setdefault((r0, cc0), []).append((ln.cy, ln.y1 - ln.y0, x0, text))
-    out: dict[tuple[int, int], str] = {}
+                parts.setdefault((r0, cc0), []).append((ln.cy, ln.y1 - ln.y0, x0, text, score))
+    out: dict[tuple[int, int], CellRead] = {}
+    cuts: dict[tuple[int, int], CutCell] = {}
     for r, c, rs, cs in grid.cells:
         cut = cut_cell(grey, grid.box(r, c, rs, cs), inset, big)
         if cut is None:
-            out[(r, c)] = ""
+            out[(r, c)] = CellRead("", ink=False)
             continue
         if _is_dash(cut, max(6, img.width // 250)):
-            out[(r, c)] = "—"  # one flat stroke alone in a cell: a placeholder dash
+            out[(r, c)] = CellRead("—", sure=True)  # one flat stroke alone in a cell: a dash
             continue
         found = parts.get((r, c))
-        text = _cell_text(_join_rows(found) if found else read_crop(cut.grey))
+        text, score = ((_join_rows(found), min(p[4] for p in found)) if found
+                       else read_crop(cut.grey))
+        text = _cell_text(text)
         if text in ("1", "/", "7") and _is_slash(cut):
-            text = "/"  # the model reads a placeholder slash as a 1
-        out[(r, c)] = snap_label(text)
-    return out
+            out[(r, c)] = CellRead("/", sure=True)  # the model reads a placeholder slash as a 1
+            continue
+        out[(r, c)] = CellRead(snap_label(text), score)
+        cuts[(r, c)] = cut
+    return out, cuts
+
+
+def _reread(cut: CutCell) -> list[tuple[str, float]]:
+    """A cell's second readings: its cut-out alone, grey and cleaned to black on white."""
+    return [(_cell_text(text), score) for text, score in (read_crop(cut.grey), read_crop(cut.binary))]
 
 
 def _is_dash(cut: CutCell, max_height: int) -> bool:
-    """The ink of a cell is one flat stroke: a dash (—, -) printed for nothing."""
-    ys, xs = np.nonzero(np.asarray(cut.binary) < cut.level)
+    """The ink of a cell is one flat stroke: a dash (—, -) printed for nothing. No digit is
+    ``max_height`` short, so a stroke that low and wider than thick is a dash, however a blur
+    has thickened a short hyphen (10×6 px on a blurred 200 dpi scan) or a speck has stuck to
+    it (its thickness is the median over its columns, not its box's height)."""
+    ink = np.asarray(cut.binary) < cut.level
+    ys, xs = np.nonzero(ink)
     if xs.size == 0:
         return False
     h, w = np.ptp(ys) + 1, np.ptp(xs) + 1
-    return bool(h <= max_height and w >= 2.5 * h)
+    per_column = ink.sum(axis=0)
+    thick = float(np.median(per_column[per_column > 0]))
+    return bool(h <= max_height and w >= 1.3 * thick)
 
 
 def _is_slash(cut: CutCell) -> bool:
@@ -351,16 +379,16 @@ def _is_slash(cut: CutCell) -> bool:
     return float(np.corrcoef(xs, ys)[0, 1]) < -0.8 and np.ptp(xs) >= 0.3 * np.ptp(ys)
 
 
-def _join_rows(parts: list[tuple[float, float, float, str]]) -> str:
+def _join_rows(parts: list[tuple[float, float, float, str, float]]) -> str:
     """Text pieces (y centre, height, left, text) of one cell in reading order: pieces side by
     side on one line left to right (their centres differ a little), then line by line."""
-    lines: list[list[tuple[float, float, float, str]]] = []
+    lines: list[list[tuple[float, float, float, str, float]]] = []
     for part in sorted(parts):
         if lines and part[0] - lines[-1][-1][0] < 0.5 * min(part[1], lines[-1][-1][1]):
             lines[-1].append(part)
         else:
             lines.append([part])
-    return "".join(_join([t for *_, t in sorted(line, key=lambda p: p[2])]) for line in lines)
+    return "".join(_join([p[3] for p in sorted(line, key=lambda p: p[2])]) for line in lines)
 
 
 def _prose_rows(lines: list[TextLine]) -> list[tuple[float, str]]:

@@ -105,7 +105,9 @@ def read_lines(img: Image.Image) -> list[TextLine]:
     return lines
 
 
-def read_crop(img: Image.Image) -> str:
-    """The text of one small image holding one line (a cell's ink), without detection."""
+def read_crop(img: Image.Image) -> tuple[str, float]:
+    """The text of one small image holding one line (a cell's ink), without detection, and
+    the model's confidence in it (the least of its pieces'; 0 for nothing read)."""
     out = _engine()(_rgb(img), use_det=False, use_cls=False, use_rec=True)
-    return "".join(t for t in (out.txts or ()) if t).strip()
+    pieces = [(t, float(s)) for t, s in zip(out.txts or (), out.scores or ()) if t]
+    return "".join(t for t, _ in pieces).strip(), min((s for _, s in pieces), default=0.0)

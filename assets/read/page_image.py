@@ -129,6 +129,7 @@ def find_grids(grey: np.ndarray, *, min_rule: int | None = None) -> list[Grid]:
     hrules = _rules(_runs(ink, k), k)
     vrules = _rules(_runs(np.ascontiguousarray(ink.T), k), k)
     tol = max(4, w // 300)
+    vrules += _low_row_rules(ink, hrules, vrules, k, tol)
     # Rules that touch belong to one table: union-find over horizontal and vertical rules.
     n_h = len(hrules)
     parent = list(range(n_h + len(vrules)))
@@ -159,6 +160,34 @@ def find_grids(grey: np.ndarray, *, min_rule: int | None = None) -> list[Grid]:
             grids.append(grid)
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+def _low_row_rules(ink: np.ndarray, hrules: list[Rule], vrules: list[Rule], k: int,
+                   tol: int) -> list[Rule]:
+    """The vertical rules of a lone row lower than a rule must be long to be told from a
+    stroke (a table's last row carried onto the next page: 行政事业性收费 | 44.71): the
+    columns inked all the way from a horizontal rule to the next one below it of the same
+    extent, where no vertical rule touches either."""
+    def touched(h: Rule) -> bool:
+        return any(h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol for v in vrules)
+
+    free = sorted((h for h in hrules if not touched(h)), key=lambda h: h.pos)
+    out: list[Rule] = []
+    for i, top in enumerate(free):
+        bottom = next((h for h in free[i + 1:] if abs(h.a - top.a) <= 2 * tol
+                       and abs(h.b - top.b) <= 2 * tol), None)
+        if bottom is None or bottom.pos - top.pos >= k or bottom.pos - top.pos <= 4 * tol:
+            continue
+        y0, y1 = round(top.pos), round(bottom.pos)
+        band = ink[y0:y1 + 1, max(0, top.a - tol):top.b + tol + 1]
+        # a rule drawn a pixel aslant still inks one of three neighbouring columns on each row
+        near = band.copy()
+        near[:, 1:] |= band[:, :-1]
+        near[:, :-1] |= band[:, 1:]
+        xs = np.flatnonzero(near.all(axis=0)) + max(0, top.a - tol)
+        for x0, x1 in _segments(np.isin(np.arange(ink.shape[1]), xs), 1, bridge=1):
+            out.append(Rule((x0 + x1) / 2, y0, y1))
+    return out
 
 
 def _grid(hs: list[Rule], vs: list[Rule], tol: int, ink: np.ndarray) -> Grid | None:
@@ -208,11 +237,25 @@ def _grid(hs: list[Rule], vs: list[Rule], tol: int, ink: np.ndarray) -> Grid | N
             continue
         grid.cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
-    if len(grid.cells) <= 2:
+    if len(grid.cells) <= 2 and not _ruled_row(hs, vs, ys, xs, tol):
         # A frame around something (a boxed note), or the strokes of large bold characters
         # over a rule (a red header's 文件 above its red line): not a table.
         return None
     return grid
+
+
+def _ruled_row(hs: list[Rule], vs: list[Rule], ys: list[float], xs: list[float], tol: int) -> bool:
+    """One row of cells ruled all round: a table's last row carried onto the next page
+    (行政事业性收费 | 44.71). Its top and bottom rules run its whole width and its
+    vertical rules its whole height, which neither a frame nor the strokes of large
+    characters over a rule do."""
+    if len(ys) != 2 or len(xs) < 3:
+        return False
+    across = all(any(abs(r.pos - y) <= 2 * tol and r.a <= xs[0] + 2 * tol and r.b >= xs[-1] - 2 * tol
+                     for r in hs) for y in ys)
+    down = all(any(abs(r.pos - x) <= 2 * tol and r.a <= ys[0] + 2 * tol and r.b >= ys[-1] - 2 * tol
+                   for r in vs) for x in xs)
+    return across and down
 
 
 # --- cells cut out ---------------------------------------------------------------------------
@@ -269,9 +312,10 @@ def cut_cell(grey: np.ndarray, box: tuple[float, float, float, float], inset: in
     sub = grey[y0:y1, x0:x1]
     level = min(DARK + 20, max(90, otsu(sub))) if sub.min() < DARK else DARK
     comps = components(sub < level)
-    # Characters and their strokes; a flat stroke half as long is one too (a minus sign).
+    # Characters and their strokes; a flat stroke half as long is one too (a minus sign, a
+    # short hyphen thickened by a blur: 8×5 px), when it holds more ink than a speck.
     chars = [c for c in comps if max(c[2] - c[0], c[3] - c[1]) >= big
-             or c[2] - c[0] >= max(big / 2, 2 * (c[3] - c[1]))]
+             or (c[2] - c[0] >= max(big / 2, 1.3 * (c[3] - c[1])) and c[4].sum() >= 2 * big)]
     if not chars:
         return None
     bx0, by0 = min(c[0] for c in chars), min(c[1] for c in chars)

@@ -176,7 +176,7 @@ def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[int], doc: Document) -> dict
     for i in pages:
         page = pdf[i]
         try:
-            blocks = ocr_page(page, i + 1)
+            blocks = ocr_page(page, i + 1, doc.warnings)
             if len(_squash("".join(_block_text(b) for b in blocks))) >= _MIN_TEXT_PER_PAGE:
                 out[i] = blocks  # else: nothing legible on the page, it stays unread
         except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document

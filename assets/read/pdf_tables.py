@@ -11,8 +11,8 @@ intersections make (`intersections_to_cells`) and the text of each cell (`CharBa
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from itertools import chain, groupby
+from bisect import bisect_left, bisect_right
+from itertools import chain, groupby, pairwise
 from math import isnan
 from typing import Any
 
@@ -165,13 +165,16 @@ def cells_to_tables(cells: list[Bbox]) -> list[list[Bbox]]:
     tables = []
     while remaining:
         n = len(current)
-        for cell in list(remaining):
+        left = []  # the cells this pass does not take, in their order (no two cells are
+        for cell in remaining:  # equal: each has its own top-left corner)
             x0, top, x1, bottom = cell
             its = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
             if not current or any(c in corners for c in its):
                 corners |= set(its)
                 current.append(cell)
-                remaining.remove(cell)
+            else:
+                left.append(cell)
+        remaining = left
         if len(current) == n:
             tables.append(list(current))
             corners.clear()
@@ -206,13 +209,14 @@ def intersections_to_cells(intersections: dict[Point, dict[str, list[Obj]]]) -> 
     rows: dict[float, list[Point]] = {}
     for p in points:
         rows.setdefault(p[1], []).append(p)
+    # where each point's column ends (the first later point with another x), found once
+    ends = [len(points)] * len(points)
+    for i in range(len(points) - 2, -1, -1):
+        ends[i] = ends[i + 1] if points[i + 1][0] == points[i][0] else i + 1
     cells = []
     for i, pt in enumerate(points[:-1]):
-        j = i + 1
-        while j < len(points) and points[j][0] == pt[0]:
-            j += 1
         row = rows[pt[1]]
-        cell = _smallest_cell(pt, points[i + 1:j], row[row.index(pt) + 1:], intersections,
+        cell = _smallest_cell(pt, points[i + 1:ends[i]], row[row.index(pt) + 1:], intersections,
                               joined)
         if cell is not None:
             cells.append(cell)
@@ -242,18 +246,14 @@ def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersecti
 def outside_chars(chars: list[Obj], boxes: list[Bbox]) -> list[Obj]:
     """The chars outside every box, as pdfplumber's ``outside_bbox`` leaves them box after
     box: those whose box overlaps none (``get_bbox_overlap`` is None), with its arithmetic."""
-    out = []
-    for c in chars:
-        top, bottom, x0, x1 = c["top"], c["bottom"], c["x0"], c["x1"]
-        for b0, btop, b1, bbot in boxes:
-            if top > bbot or bottom < btop or x0 > b1 or x1 < b0:
-                continue  # apart (an overlap below 0 either way): the common case, decided fast
-            if ((oh := min(bottom, bbot) - max(top, btop)) >= 0
-                    and (ow := min(x1, b1) - max(x0, b0)) >= 0 and oh + ow > 0):
-                break
-        else:
-            out.append(c)
-    return out
+    out = chars
+    for b0, btop, b1, bbot in boxes:  # box after box, as pdfplumber crops
+        # apart (an overlap below 0 either way) is the common case, decided first; else the
+        # overlap's height oh and width ow, as get_bbox_overlap has them
+        out = [c for c in out if c["top"] > bbot or c["bottom"] < btop or c["x0"] > b1
+               or c["x1"] < b0 or not (oh := min(c["bottom"], bbot) - max(c["top"], btop)) >= 0
+               or not (ow := min(c["x1"], b1) - max(c["x0"], b0)) >= 0 or not oh + ow > 0]
+    return list(out)
 
 
 class CharBands:
@@ -271,9 +271,9 @@ class CharBands:
         self.h_mids = [(c["x0"] + c["x1"]) / 2 for c in chars]
         # a NaN would not sort: on such a page every row looks at every char
         self.ok = not any(map(isnan, self.v_mid))
-        mids = sorted(zip(self.v_mid, range(len(chars)))) if self.ok else []
-        self.v_mids = [m for m, _ in mids]
-        self.order = [i for _, i in mids]
+        # by centre, ties in page order (a stable sort of the indices)
+        self.order = sorted(range(len(chars)), key=self.v_mid.__getitem__) if self.ok else []
+        self.v_mids = [self.v_mid[i] for i in self.order]
 
     def _in(self, bbox: tuple[float, float, float, float]) -> list[int]:
         """Indices, in page order, of the chars whose centre is inside bbox."""
@@ -288,18 +288,31 @@ class CharBands:
 
     def extract(self, table: FoundTable) -> list[list[str | None]]:
         """pdfplumber's ``table.extract()``, the same text cell for cell."""
-        chars, h_mids, v_mids = self.chars, self.h_mids, self.v_mid
         out: list[list[str | None]] = []
         for row in table.rows:
             row_idx = self._in(row.bbox)
-            arr: list[str | None] = []
-            for cell in row.cells:
-                if cell is None:
-                    arr.append(None)
-                    continue
-                x0, top, x1, bottom = cell
-                cell_chars = [chars[i] for i in row_idx
-                              if x0 <= h_mids[i] < x1 and top <= v_mids[i] < bottom]
-                arr.append(cell_text(cell_chars) if cell_chars else "")
-            out.append(arr)
+            cells = [c for c in row.cells if c is not None]
+            per_cell = self._by_cell(row_idx, cells)
+            texts = iter([cell_text(cc) if cc else "" for cc in per_cell])
+            out.append([None if c is None else next(texts) for c in row.cells])
         return out
+
+    def _by_cell(self, row_idx: list[int], cells: list[Bbox]) -> list[list[dict]]:
+        """Each cell's chars (centre inside its box), in page order. A row's cells side by
+        side, none overlapping another: each char looks only at the cell beginning last at
+        or before its centre (bisection), the one that can hold it; else every cell tests
+        every char of the row."""
+        chars, h_mids, v_mids = self.chars, self.h_mids, self.v_mid
+        x0s = [c[0] for c in cells]
+        if all(a[2] <= b[0] for a, b in pairwise(cells)):
+            per_cell: list[list[dict]] = [[] for _ in cells]
+            for i in row_idx:
+                h = h_mids[i]
+                k = bisect_right(x0s, h) - 1
+                if k >= 0:
+                    x0, top, x1, bottom = cells[k]
+                    if x0 <= h < x1 and top <= v_mids[i] < bottom:
+                        per_cell[k].append(chars[i])
+            return per_cell
+        return [[chars[i] for i in row_idx if x0 <= h_mids[i] < x1 and top <= v_mids[i] < bottom]
+                for x0, top, x1, bottom in cells]

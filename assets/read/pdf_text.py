@@ -176,6 +176,11 @@ def one_line_text(chars: list[Obj]) -> str | None:
     and of the words (a word's top is one of its chars'). Chars with an empty text are left
     to the general path.
     """
+    if len(chars) == 1:  # a digit, mostly: the word rule has nothing to split
+        text = chars[0]["text"]
+        if chars[0]["upright"] is not True or not text:
+            return None
+        return "" if text.isspace() else LIGATURES.get(text, text)
     tops = [c["top"] for c in chars]
     if max(tops) > min(tops) + Y_TOLERANCE:
         return None

@@ -21,10 +21,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -158,6 +159,16 @@ class S3Server:
     key_id: str = "testing"
     secret: str = "testing"
     region: str = "us-east-1"
+    # every request answered: (Unix time, kind: GET, GET range, LIST, PUT, HEAD, DELETE, …)
+    requests: list[tuple[float, str]] = field(default_factory=list, compare=False, repr=False)
+
+    def requests_between(self, start: float, end: float) -> dict[str, int]:
+        """Requests answered from `start` to `end` (Unix times), by kind."""
+        kinds: dict[str, int] = {}
+        for when, kind in list(self.requests):
+            if start <= when <= end:
+                kinds[kind] = kinds.get(kind, 0) + 1
+        return kinds
 
     def create_bucket(self, name: str) -> str:
         """A new bucket; its s3:// URL."""
@@ -185,21 +196,46 @@ class S3Server:
         return keys
 
 
+def request_kind(environ: dict) -> str:
+    """An S3 request's kind: its method, a GET of a byte range or a listing told apart."""
+    method = environ["REQUEST_METHOD"]
+    if method == "GET" and "list-type" in environ.get("QUERY_STRING", ""):
+        return "LIST"
+    if method == "GET" and environ.get("HTTP_RANGE"):
+        return "GET range"
+    return method
+
+
 @contextmanager
 def s3() -> Iterator[S3Server]:
-    """moto's S3 server (in-memory objects) in a thread of this process, on a free port."""
+    """moto's S3 server (in-memory objects) in a thread of this process, on a free port, its
+    requests counted (what moto's ThreadedMotoServer runs, with a log of the requests)."""
     try:
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
     except ImportError as exc:
         raise ServerUnavailable(f"moto's server is not installed ({exc}): pip install 'moto[s3]' flask") from exc
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    app = DomainDispatcherApplication(create_backend_app)
+    requests: list[tuple[float, str]] = []
+
+    def counted(environ, start_response):
+        requests.append((time.time(), request_kind(environ)))
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, counted, threaded=True, request_handler=MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="moto-s3", daemon=True)
+    thread.start()
     try:
-        host, port = server.get_host_and_port()
-        yield S3Server(f"http://{host}:{port}")
+        host, port = server.server_address[:2]
+        yield S3Server(f"http://{host}:{port}", requests=requests)
     finally:
-        server.stop()
+        server.shutdown()
+        thread.join()
 
 
 def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: float = 30) -> None:

@@ -19,6 +19,8 @@ from typing import Self
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 PROC = Path("/proc")
 
+SAMPLER = "the CPU sampler"  # the label of the sampling thread's own CPU
+
 # A process's label from its group and its command line (None: the group's name).
 Refine = Callable[[str, int, str], "str | None"]
 
@@ -57,7 +59,7 @@ class CpuSampler:
     Postgres's backend of one connection, are never sampled alive); one that exits moves into
     its parent's count that way, except a root, which keeps its last seen seconds. A root's
     children of other groups (`own_only` roots: this process) are not counted in it.
-    The sampler's own CPU is `sampler_seconds`.
+    The sampler's own CPU is `sampler_seconds`, and its own label (SAMPLER), not its process's.
     """
 
     def __init__(self, interval: float = 0.5, refine: Refine | None = None) -> None:
@@ -121,6 +123,11 @@ class CpuSampler:
             totals: dict[str, float] = {}
             for label, cpu in [*live.values(), *self._exited_roots.values()]:
                 totals[label] = totals.get(label, 0.0) + cpu
+            # The sampling thread's own CPU is in this process's: counted apart, as SAMPLER.
+            own = next((label for (pid, _), (label, _) in live.items() if pid == os.getpid()), None)
+            if own is not None:
+                totals[own] -= self.sampler_seconds
+                totals[SAMPLER] = self.sampler_seconds
             self.times.append(time.time())
             self.totals.append(totals)
             self.sampler_seconds += time.thread_time() - started

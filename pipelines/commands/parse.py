@@ -93,19 +93,16 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[str | None, bool, s
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(read_one, files)
         return
-    # What is here now (the parser, imported) moves out of the collector's sight: a full
-    # collection in a worker would otherwise walk all of it, writing to (and so copying)
-    # every page of the heap the workers share with this process.
-    gc.freeze()
-    try:
-        # Ctrl-C stops the parent, which ends the pool: the workers ignore it (no traceback each)
-        with multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
-            yield from pool.imap(read_one, files)
-    finally:
-        gc.unfreeze()  # a caller that goes on (a test) has its garbage collected again
+    # Ctrl-C stops the parent, which ends the pool: the workers ignore it (no traceback each)
+    with multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
+        yield from pool.imap(read_one, files)
 
 
 def main(args: argparse.Namespace) -> int:
+    # The parser, imported by now, lives as long as this process: out of the collector's
+    # sight, no full collection walks it (one in a forked worker would write to, and so
+    # copy, every page of the heap it shares with this process), nor the last one at exit.
+    gc.freeze()
     files = report_files(args.paths)
     failed = 0 if files else 1
     progress = Progress(len(files))

@@ -63,3 +63,31 @@ def test_a_worker_keeps_one_instance_whose_storages_hold_their_postgres_connecti
         instance.get_runs(limit=1)
         instance.get_run_by_id("no-such-run")
     assert connections_made(postgres, database) - before <= 3  # the count's own, and one held
+
+
+@dg.asset
+def logging_asset(context) -> None:
+    context.log.debug("fetched http://a.example/1.html")  # a crawl logs one a page
+    context.log.info("shard 07 2024: 1 document")
+    print("a line on stdout")
+
+
+def test_the_cluster_instance_leaves_no_stdout_files_on_the_workers_disk(postgres, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setenv("GONGKAI_POSTGRES_URL", dagster_url(postgres.create_database("no_stdout")))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with dg.DagsterInstance.from_config(str(dagster_home("cluster"))) as instance:
+        assert dg.materialize([logging_asset], instance=instance).success
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["dagster.yaml"]
+
+
+def test_the_cluster_instance_stores_a_runs_events_and_info_lines_not_its_debug_lines(
+        postgres, tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_POSTGRES_URL", dagster_url(postgres.create_database("log_level")))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with dg.DagsterInstance.from_config(str(dagster_home("cluster"))) as instance:
+        result = dg.materialize([logging_asset], instance=instance)
+        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert result.success and any(e.is_step_success for e in result.all_events)
+    assert "shard 07 2024: 1 document" in messages
+    assert "fetched http://a.example/1.html" not in messages

@@ -278,3 +278,19 @@ def test_narrative_figures_read_across_wrapped_pdf_lines() -> None:
 def test_narrative_no_applications_is_zero() -> None:
     report = parse_file(FIXTURES / "seeds" / "001_4b6701448024cc37.txt")
     assert {f.figure: f.value for f in report.narrative_figures}["applications_received"] == 0
+
+
+def test_report_json_is_the_dataclass_as_a_dict() -> None:
+    """`gongkai parse` prints Report.to_json(): exactly dataclasses.asdict of the report
+    (cells, sections, checks, figures, warnings), which it builds faster."""
+    import dataclasses
+    import json
+
+    for path in (FIXTURES / "samples" / "huaian-city-government-2024.pdf",
+                 *sorted((FIXTURES / "corpus").glob("*.html"))[:3]):
+        report = parse_file(path)
+        assert report.cells and report.sections
+        plain = report.to_json()
+        assert plain == dataclasses.asdict(report)
+        assert json.dumps(plain, ensure_ascii=False) == json.dumps(
+            dataclasses.asdict(report), ensure_ascii=False)
