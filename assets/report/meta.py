@@ -121,8 +121,13 @@ def head_lines(doc: Document) -> list[str]:
         else:
             continue
         for t in texts:
-            if t.strip() and not is_page_number(t) and not _NOT_TITLE.match(clean_line(t)):
-                out.append(t)
+            if not t.strip() or is_page_number(t):
+                continue
+            if _NOT_TITLE.match(clean_line(t)):
+                if out and _RED_HEADER.match(clean_line(out[-1]) + clean_line(t)):
+                    out.pop()  # a red header wrapped over two lines: its first line too
+                continue
+            out.append(t)
         if len(out) >= _TITLE_LINES:
             break
     return out[:_TITLE_LINES]
@@ -210,9 +215,10 @@ def printed_agency(doc: Document, lines: list[str]) -> str | None:
 
 def _red_header(doc: Document) -> str | None:
     """The agency a red header (红头) names: its name before 文件."""
-    for b in doc.blocks[:_TITLE_LINES]:
-        if isinstance(b, Paragraph):
-            m = _RED_HEADER.match(mend(clean_line(b.text)))
+    lines = [mend(clean_line(b.text)) for b in doc.blocks[:_TITLE_LINES] if isinstance(b, Paragraph)]
+    for i, line in enumerate(lines):
+        for text in (line, "".join(lines[i:i + 2])):  # one line, or wrapped over two
+            m = _RED_HEADER.match(text)
             if m and _ORGAN.match(m.group("agency")) and _agency_ok(m.group("agency")):
                 return m.group("agency")
     return None

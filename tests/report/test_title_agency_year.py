@@ -128,6 +128,15 @@ def test_a_red_header_over_the_title_is_not_part_of_the_agency() -> None:
                 f"{YEAR}年{REST}") == ("淮安市人民政府", YEAR)
 
 
+def test_a_red_header_wrapped_over_two_lines_is_not_part_of_the_title() -> None:
+    """A long office name's 红头 wraps (…人力资源和社会保 / 障局文件) between a running head and
+    a letter-spaced title: none of the header is the agency's name in the title."""
+    office = "抚顺市新宾满族自治县人力资源和社会保障局"
+    title = " ".join(f"{office}关于{YEAR}年政府信息公开年度报告")
+    assert _txt(office, office[:-2], f"{office[-2:]}文件", title[:40], title[40:80], title[80:]) == (office, YEAR)
+    assert _txt(office[:-2], f"{office[-2:]}文件", f"{YEAR}年{REST}") == (office, YEAR)
+
+
 def test_a_red_header_names_the_agency_when_nothing_else_does() -> None:
     assert _txt(f"{AGENCY}文件", f"{YEAR}年{REST}") == (AGENCY, YEAR)
     # the closing lines name the agency itself: they win over the office that issued the file
