@@ -86,8 +86,13 @@ def _pictured_title_pdf(lines: list[str], font_file: str) -> bytes:
     c = canvas.Canvas(buf, pagesize=A4)
     w, h = img.width / 4, img.height / 4
     c.drawImage(ImageReader(img), (A4[0] - w) / 2, 800 - h, w, h)
+    return _finish_with_body(c, buf, 790 - h)
+
+
+def _finish_with_body(c: canvas.Canvas, buf: BytesIO, y: float) -> bytes:
+    """The text layer under a pictured title, from ``y`` down: it names no agency, and no year
+    but the statistics period's; then the PDF's bytes."""
     c.setFont(FONT, 10.5)
-    y = 790 - h
     for text in ("本报告根据《中华人民共和国政府信息公开条例》编制。", "统计期限为2022年1月1日至2022年12月31日。",
                  "一、总体情况", "本机关持续推进政务公开。"):
         y -= 18
@@ -142,15 +147,7 @@ def _outlined_title_pdf(lines: list[str], font_file: str) -> bytes:
             c.drawPath(path, stroke=0, fill=1)
             x += size * 1.1
         top -= size * 1.6
-    c.setFont(FONT, 10.5)
-    y = top - 10
-    for text in ("本报告根据《中华人民共和国政府信息公开条例》编制。", "统计期限为2022年1月1日至2022年12月31日。",
-                 "一、总体情况", "本机关持续推进政务公开。"):
-        y -= 18
-        c.drawString(50, y, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return _finish_with_body(c, buf, top - 10)
 
 
 @needs_ocr
