@@ -94,8 +94,21 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[str | None, bool, s
         yield from map(read_one, files)
         return
     # Ctrl-C stops the parent, which ends the pool: the workers ignore it (no traceback each)
-    with multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGINT, signal.SIG_IGN)) as pool:
+    pool = multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGINT, signal.SIG_IGN))
+    every_file_read = False
+    try:
         yield from pool.imap(read_one, files)
+        every_file_read = True
+    finally:
+        # Pool.terminate() can hang racing idle workers for the task queue's lock (CPython
+        # issues 73945 and 78178; seen here: both lines written, then no exit): a pool whose
+        # work is done is closed and joined, the workers leaving on their own; terminate()
+        # only cuts work short (a closed pipe, Ctrl-C).
+        if every_file_read:
+            pool.close()
+        else:
+            pool.terminate()
+        pool.join()
 
 
 def main(args: argparse.Namespace) -> int:
