@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import multiprocessing
 import os
@@ -112,10 +111,6 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[str | None, bool, s
 
 
 def main(args: argparse.Namespace) -> int:
-    # The parser, imported by now, lives as long as this process: out of the collector's
-    # sight, no full collection walks it (one in a forked worker would write to, and so
-    # copy, every page of the heap it shares with this process), nor the last one at exit.
-    gc.freeze()
     files = report_files(args.paths)
     failed = 0 if files else 1
     progress = Progress(len(files))
