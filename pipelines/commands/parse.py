@@ -84,6 +84,15 @@ def read_one(path: Path) -> tuple[str | None, bool, str]:
     return report.error, reads_as_report, json.dumps(report.to_json(), ensure_ascii=False) + "\n"
 
 
+def _worker_signals() -> None:
+    """A parse worker ignores Ctrl-C (the parent ends the pool: no traceback from each) and
+    dies of SIGTERM, which is how Pool.terminate() ends it: a process started with SIGTERM
+    ignored (nohup-like launchers, some CI runners) passed that on, and terminate() then
+    waited forever on a worker blocked on the task queue's lock the pool itself held."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def read_all(files: list[Path], jobs: int) -> Iterator[tuple[str | None, bool, str]]:
     """`read_one` of each file, in the files' order. A pool of ``jobs`` forked processes
     where there are files enough to share (forked: the workers start with the parser
@@ -93,7 +102,7 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[str | None, bool, s
         yield from map(read_one, files)
         return
     # Ctrl-C stops the parent, which ends the pool: the workers ignore it (no traceback each)
-    pool = multiprocessing.get_context("fork").Pool(jobs, signal.signal, (signal.SIGINT, signal.SIG_IGN))
+    pool = multiprocessing.get_context("fork").Pool(jobs, _worker_signals)
     every_file_read = False
     try:
         yield from pool.imap(read_one, files)

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.pipelines.conftest import GONGKAI
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
@@ -75,6 +77,25 @@ def test_closed_pipe_ends_quietly(tmp_path):
     _, err = process.communicate(timeout=120)
     assert json.loads(first)["error"] is None
     assert err == b""
+    assert process.returncode == 141
+
+
+def test_closed_pipe_ends_quietly_when_started_with_sigterm_ignored(tmp_path):
+    """A launcher that ignores SIGTERM (nohup-like, some CI runners) passes that on: the pool's
+    terminate() then never ended a worker, and the parse hung after its first line."""
+    for n in range(12):
+        shutil.copy(REPORT, tmp_path / f"{n}.html")
+    # the shell ignores SIGTERM and passes that on to the gongkai it becomes
+    process = subprocess.Popen(["sh", "-c", 'trap "" TERM; exec "$@"', "sh", str(GONGKAI), "parse",
+                                str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        subprocess.run(["pkill", "-9", "-P", str(process.pid)], check=False)
+        process.kill()
+        pytest.fail("gongkai parse did not end after its reader went away")
     assert process.returncode == 141
 
 
