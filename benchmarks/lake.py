@@ -10,9 +10,11 @@ folder (under --dir), or to moto's S3 server with --s3 (it keeps objects in memo
 
 1. The national backfill's bulk, 2008–2025, is generated in DuckDB SQL straight into the lake's
    tables (one DuckLake commit per year: report, fact_cell — 200 cells a report —, the wide
-   t2/t3/t4 tables with the same values, check_result, report_section), then the agency
-   dimension and the cross-year checks once (`refresh_derived` over every report). Shown for
-   information: it is not the loader's path.
+   t2/t3/t4 tables with the same values, check_result, six sections a report), then the agency
+   dimension, the cross-year checks and the repetition of last year's text once
+   (`refresh_derived` over every report). Shown for information: it is not the loader's path.
+   Ids have the pipeline's shape (report_id 20 and agency_id 16 hex characters: DuckDB keeps
+   a string over 12 bytes apart, so groupings and joins on ids cost here what they cost there).
 2. The loader's rate: shard-years of synthetic frames (benchmarks.warehouse) loaded through
    `LakeWarehouse.load_year(…, shard=…)` into the national lake — each one DuckLake commit
    that also refreshes the agency rows and cross-year checks of its reports — beside the local
@@ -65,7 +67,7 @@ def generate_year(con, year: int, n_reports: int) -> int:
     # tables, check_result) are written from the same values
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE gen AS
-        SELECT *, agency AS agency_norm, 'a' || a AS agency_id, '第' || county_no || '县' AS division,
+        SELECT *, agency AS agency_norm, substr(md5('a' || a), 1, 16) AS agency_id, '第' || county_no || '县' AS division,
                (county_no + 110000)::VARCHAR AS division_code,
                '第' || (county_no // 3000) || '省' AS province, '第' || (county_no // 300) || '市' AS prefecture,
                '第' || county_no || '县' AS county, 'county' AS level,
@@ -73,7 +75,7 @@ def generate_year(con, year: int, n_reports: int) -> int:
                '2021' AS format_version,
                '第' || county_no || '县局{year}年政府信息公开工作年度报告' AS title,
                'http://bench.test/{year}/' || i AS source_url
-        FROM (SELECT i, a, a // {len(KINDS)} AS county_no, 'r{year}-' || i AS report_id,
+        FROM (SELECT i, a, a // {len(KINDS)} AS county_no, substr(md5('r{year}-' || i), 1, 20) AS report_id,
                      '第' || (a // {len(KINDS)}) || '县' || (a % {len(KINDS)}) || '局' AS agency,
                      row_number() OVER (PARTITION BY a ORDER BY i) = 1 AS is_canonical
               FROM (SELECT range AS i,
@@ -114,8 +116,14 @@ def generate_year(con, year: int, n_reports: int) -> int:
                CASE WHEN (g.i * {len(RULES)} + r.j) % 23 <> 0 THEN 10.0 ELSE 12.0 END AS actual,
                (g.i * {len(RULES)} + r.j) % 23 <> 0 AS passed, false AS soft
         FROM gen g CROSS JOIN (VALUES {rules}) r(j, rule)""")
-    con.execute(f"INSERT INTO report_section BY NAME SELECT report_id, 's1' AS section_id, "
-                f"'一、总体情况……' AS text, {year} AS partition_year FROM gen")
+    # six sections a report, as published: a sentence the agency repeats every year and one
+    # whose figure changes (section_repetition's rows and sentences at their real count)
+    con.execute(f"""
+        INSERT INTO report_section BY NAME
+        SELECT report_id, 's' || k AS section_id, {year} AS partition_year,
+               '第' || k || '部分：本机关依法做好第' || (a % 50) || '项政府信息公开工作。本年度办理申请'
+               || ((i * 7 + k * 13 + {year}) % 400) || '件。' AS text
+        FROM gen CROSS JOIN range(1, 7) s(k)""")
     con.execute("INSERT INTO load_log VALUES (?, now()::TIMESTAMP, ?, ?, 'bench')",
                 [year, n_reports, n_reports * len(template)])
     con.execute("COMMIT")
@@ -231,13 +239,13 @@ def main(argv: list[str]) -> int:
     lake_rate = result["loaded_cells"] / result["lake_s"]
     local_rate = result["loaded_cells"] / result["local_s"]
     missed = []
-    ok = lake_rate >= LOAD_TARGET
-    missed += [] if ok else ["lake load"]
+    # Issue 13 asks for the lake's load rate, with no target (LOAD_TARGET is the local file's):
+    # shown beside the local warehouse's on the same frames.
     print(f"{'lake load (cells/s, LakeWarehouse.load_year, shard)':<52}{lake_rate:>14,.0f}"
-          f"{'≥ ' + f'{LOAD_TARGET:,}':>12}  {'yes' if ok else 'NO'}   ({result['shards']} shard-years, "
+          f"{'(info)':>12}      ({result['shards']} shard-years, "
           f"{result['lake_s']:.1f}s, {result['shards'] / result['lake_s']:.2f} commits/s)")
     print(f"{'local load, same frames (cells/s, Warehouse)':<52}{local_rate:>14,.0f}{'(info)':>12}      "
-          f"(lake ÷ local {lake_rate / local_rate:.2f})")
+          f"(lake ÷ local {lake_rate / local_rate:.2f}; the local file's target ≥ {LOAD_TARGET:,})")
     for name, first, median, rows in result["queries"]:
         ok = median < QUERY_TARGET
         missed += [] if ok else [name]

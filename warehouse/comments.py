@@ -40,18 +40,22 @@ def inherit_column_comments(con: duckdb.DuckDBPyConnection, schema: str, views: 
                     + "'" + comment.replace("'", "''") + "'")
 
 
+# Views that show another view's columns for fewer rows (views.sql), beside the X_all_scopes pairs.
+_SAME_COLUMNS = (("coverage_latest", "coverage"),)
+
+
 def share_scope_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """A view X and its X_all_scopes (views.sql: X is X_all_scopes of scope own) show the same
-    columns: a column comment written on either goes on both."""
+    """A view X and its X_all_scopes (views.sql: X is X_all_scopes of scope own), or a pair of
+    _SAME_COLUMNS, show the same columns: a column comment written on either goes on both."""
     rows = con.execute(
         "SELECT table_name, column_name, comment FROM duckdb_columns() "
         "WHERE schema_name = 'main' AND coalesce(comment, '') <> ''").fetchall()
     comments = {(t, c): k for t, c, k in rows}
     views = {t for (t,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main'").fetchall()}
-    for view in sorted(v for v in views if v.endswith("_all_scopes")):
-        own = view.removesuffix("_all_scopes")
-        if own not in views:
+    pairs = [(v, v.removesuffix("_all_scopes")) for v in sorted(views) if v.endswith("_all_scopes")]
+    for view, own in [*pairs, *_SAME_COLUMNS]:
+        if view not in views or own not in views:
             continue
         columns = [c for (c,) in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?",

@@ -5,7 +5,7 @@
 -- LIMIT orders totally (ties broken by name), so every engine gives the same rows.
 -- "The latest year" is the latest year loaded whose reports are due from every agency
 -- (latest_due_year, views.sql), never the year in progress; coverage's years are the years
--- loaded (load_log), so its latest is read there, not from coverage computed twice.
+-- loaded (load_log), so its latest is read there (coverage_latest), not from coverage computed twice.
 
 -- name: applications_by_county
 -- question: How many applications did each county receive in the latest year whose reports are due?
@@ -73,9 +73,8 @@ LIMIT 20;
 -- name: not_published
 -- question: Who has not published a readable report for the latest year whose reports are due?
 SELECT status, level, count(*) AS agencies, any_value(agency) AS for_example
-FROM coverage
-WHERE year = (SELECT max(partition_year) FROM load_log WHERE partition_year <= latest_due_year(current_date))
-  AND status <> 'published'
+FROM coverage_latest
+WHERE status <> 'published'
 GROUP BY ALL
 ORDER BY agencies DESC;
 
@@ -93,13 +92,12 @@ ORDER BY year;
 
 -- name: year_over_year
 -- question: Whose applications changed most from one year to the next?
-SELECT agency, year, received,
-       lag(received) OVER w AS previous_year,
-       received - lag(received) OVER w AS change
-FROM applications
-WINDOW w AS (PARTITION BY agency_id ORDER BY year)
-QUALIFY lag(year) OVER w = year - 1 AND change IS NOT NULL
-ORDER BY abs(change) DESC, agency, year
+SELECT cur.agency, cur.year, cur.received, prev.received AS previous_year,
+       cur.received - prev.received AS change
+FROM applications cur
+JOIN applications prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
+WHERE cur.received IS NOT NULL AND prev.received IS NOT NULL
+ORDER BY abs(change) DESC, cur.agency, cur.year
 LIMIT 20;
 
 -- name: denial_rate_by_kind
@@ -168,12 +166,9 @@ ORDER BY level, year;
 
 -- name: boilerplate
 -- question: Whose reports repeat last year's text most (share of sentences copied from the previous report)?
-SELECT agency, year, sum(repeated) AS repeated, sum(sentences) AS sentences,
-       round(100 * sum(repeated) / nullif(sum(sentences), 0), 1) AS repeated_pct
-FROM section_repetition
-WHERE repeated IS NOT NULL
-GROUP BY ALL
-HAVING sum(sentences) >= 10
+SELECT agency, year, repeated, sentences, round(100 * repetition_rate, 1) AS repeated_pct
+FROM report_repetition
+WHERE repeated IS NOT NULL AND sentences >= 10
 ORDER BY repeated_pct DESC, sentences DESC, agency, year
 LIMIT 20;
 

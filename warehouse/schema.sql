@@ -338,6 +338,28 @@ COMMENT ON COLUMN section_repetition.sentences IS 'Sentences of the section (spl
 COMMENT ON COLUMN section_repetition.repeated IS 'Of those, sentences found in the previous report (any section): the numerator';
 COMMENT ON COLUMN section_repetition.repetition_rate IS 'repeated ÷ sentences (0–1): 1 is a section copied whole from last year; NULL without a previous report or without sentences';
 
+-- The same counts per report (report_repetition.sql, right after section_repetition): the
+-- question "whose reports repeat last year's most" reads one row a report, not a grouping of
+-- every section of every report (~16 M rows at national size).
+CREATE TABLE IF NOT EXISTS report_repetition (
+    report_id          VARCHAR NOT NULL,
+    previous_report_id VARCHAR,
+    agency_id          VARCHAR,
+    agency             VARCHAR,
+    division           VARCHAR,
+    year               INTEGER,
+    sections           INTEGER NOT NULL,
+    sentences          INTEGER NOT NULL,
+    repeated           INTEGER,
+    repetition_rate    DOUBLE
+);
+COMMENT ON TABLE report_repetition IS 'section_repetition summed over each canonical report''s sections: one row a report with sections (repetition_rate = repeated ÷ sentences of the whole report)';
+COMMENT ON COLUMN report_repetition.previous_report_id IS 'The same agency''s canonical report of year N−1; NULL when there is none (then repeated and repetition_rate are NULL)';
+COMMENT ON COLUMN report_repetition.sections IS 'Sections of the report (report_section rows)';
+COMMENT ON COLUMN report_repetition.sentences IS 'Sentences of all its sections: the denominator';
+COMMENT ON COLUMN report_repetition.repeated IS 'Of those, sentences found in the previous report: the numerator';
+COMMENT ON COLUMN report_repetition.repetition_rate IS 'repeated ÷ sentences (0–1); NULL without a previous report or without sentences';
+
 CREATE TABLE IF NOT EXISTS part (
     table_name     VARCHAR NOT NULL,
     partition_year INTEGER NOT NULL,

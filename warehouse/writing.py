@@ -54,7 +54,8 @@ COPIED = {**{f"{t}_cells": tuple(REPORT_COLUMNS) for t in WIDE_TABLES},
            "check_result": ("agency_id", "agency", "year", "is_canonical", "title", "source_url")}
 # Tables the loader fills from the reports each load touches (refresh_derived): views before.
 _FILLED = ("cross_year_check", "section_repetition")
-_DERIVED = ("agency.sql", "cross_year.sql", "section_repetition.sql")  # what refresh_derived runs
+_DERIVED = ("agency.sql", "cross_year.sql", "section_repetition.sql",  # what refresh_derived runs
+            "report_repetition.sql")
 # The analyst's views, in order: metrics.sql reads the views of views.sql.
 VIEW_FILES = ("views.sql", "metrics.sql")
 _POLARS_TYPES = {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
@@ -170,6 +171,7 @@ class Sink(ABC):
                            "AND view_name = ?", [name]).fetchone()[0]:
                 con.execute(f"DROP VIEW {name}")
         self._define_tables(con)
+        _sum_repetition_of_earlier_loads(con)
         years = stale_years(con)
         if years:  # a warehouse loaded before the views read the wide tables alone
             log.info("copying report columns onto the wide tables and checks of %s", years)
@@ -258,8 +260,8 @@ class Sink(ABC):
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame | None) -> None:
     """Bring the tables derived from report rows across years and shards — the agency
-    dimension (agency.sql), the cross-year checks (cross_year.sql) and the sections'
-    repetition of last year's text (section_repetition.sql) — up to date for the reports in
+    dimension (agency.sql), the cross-year checks (cross_year.sql) and the repetition of last
+    year's text (section_repetition.sql, report_repetition.sql) — up to date for the reports in
     `changed` (report_id, agency_id, year of every report row a load removed or added: their
     agencies, and the pairs of years they are part of); None: for every report.
 
@@ -277,9 +279,23 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, changed: pl.DataFrame | None
         con.execute(sql("agency.sql"))
         con.execute(sql("cross_year.sql").replace("{cells}", _cross_year_cells(partitions)))
         con.execute(sql("section_repetition.sql"))
+        con.execute(sql("report_repetition.sql"))
     finally:
         con.unregister("changed_report")
         con.unregister("changed_agency")
+
+
+def _sum_repetition_of_earlier_loads(con: duckdb.DuckDBPyConnection) -> None:
+    """report_repetition for a warehouse whose section_repetition was filled before that table
+    existed (it is created empty): every report's sections summed once, on setup."""
+    if con.execute("SELECT EXISTS (FROM section_repetition) AND NOT EXISTS (FROM report_repetition)"
+                   ).fetchone()[0]:
+        con.register("changed_report", con.execute(
+            "SELECT DISTINCT report_id, agency_id, year FROM section_repetition").pl().to_arrow())
+        try:
+            con.execute(sql("report_repetition.sql"))
+        finally:
+            con.unregister("changed_report")
 
 
 def _changed(report: pl.DataFrame) -> pl.DataFrame:

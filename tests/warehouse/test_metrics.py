@@ -184,3 +184,31 @@ def test_not_published_example_asks_about_the_latest_due_year_not_the_year_in_pr
     wh.load_year(due + 1, build_frames([parsed_factory("乙局", due + 1)], due + 1))
     (example,) = [e for e in examples() if e.name == "not_published"]
     assert [(status, agency) for status, _, _, agency in wh.query(example.sql).rows()] == [("missing", "乙局")]
+
+
+def test_coverage_latest_is_the_latest_due_year_loaded_and_never_a_year_not_due(wh, parsed_factory):
+    wh.setup()
+    due = wh.query("SELECT latest_due_year(current_date) AS y").item()
+
+    def load(year: int, agencies: tuple[str, ...]) -> None:
+        wh.load_year(year, build_frames([parsed_factory(a, year) for a in agencies], year))
+
+    def latest() -> list[tuple]:
+        return sorted(wh.query("SELECT agency, year, status FROM coverage_latest").rows())
+
+    load(due - 1, ("甲局", "乙局"))
+    load(due + 1, ("甲局",))  # a year in progress: never "the latest"
+    assert latest() == [("乙局", due - 1, "published"), ("甲局", due - 1, "published")]
+    load(due, ("甲局",))
+    assert latest() == [("乙局", due, "missing"), ("甲局", due, "published")]
+    assert latest() == sorted(wh.query(f"SELECT agency, year, status FROM coverage WHERE year = {due}").rows())
+
+
+def test_year_over_year_compares_an_agency_with_its_own_report_of_the_year_before(wh, parsed_factory):
+    received = {("甲局", 2021): 5, ("甲局", 2022): 9, ("甲局", 2024): 300,  # no 2023: 2024 is not compared
+                ("乙局", 2022): 50, ("乙局", 2023): 20}
+    for year in (2021, 2022, 2023, 2024):
+        wh.load_year(year, build_frames([parsed_factory(a, y, received=n) for (a, y), n in received.items()
+                                         if y == year], year))
+    (example,) = [e for e in examples() if e.name == "year_over_year"]
+    assert wh.query(example.sql).rows() == [("乙局", 2023, 20, 50, -30), ("甲局", 2022, 9, 5, 4)]

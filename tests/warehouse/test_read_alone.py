@@ -1,6 +1,7 @@
 """What the analyst views read from one table each, filled at load instead of computed by a join
 at query time (the lake at national size took seconds a query): report's columns copied onto
-the wide tables and check_result, and section_repetition filled for the reports a load touches.
+the wide tables and check_result, and section_repetition and report_repetition filled for the
+reports a load touches.
 Each must give exactly what the per-query join gave, after loads in any order and reloads, and
 a warehouse loaded before the columns were copied gets them."""
 
@@ -48,6 +49,15 @@ SELECT p.report_id, p.previous_report_id, p.agency_id, p.agency, p.division, p.y
 FROM pair p
 JOIN report_section s ON s.report_id = p.report_id
 LEFT JOIN counted c ON c.report_id = s.report_id AND c.section_id = s.section_id
+"""
+
+# report_repetition: those sections summed per report.
+REPETITION_BY_REPORT = f"""
+SELECT report_id, any_value(previous_report_id), any_value(agency_id), any_value(agency),
+       any_value(division), any_value(year), count(*)::INTEGER, sum(sentences)::INTEGER,
+       sum(repeated)::INTEGER, sum(repeated) / nullif(sum(sentences), 0)
+FROM ({REPETITION_VIEW})
+GROUP BY report_id
 """
 
 # check_failures as the view joined check_result and cross_year_check to report.
@@ -111,6 +121,7 @@ def rows(wh, sql: str) -> list[tuple]:
 
 def assert_read_alone_as_joined(wh) -> None:
     assert rows(wh, "SELECT * FROM section_repetition") == rows(wh, REPETITION_VIEW)
+    assert rows(wh, "SELECT * FROM report_repetition") == rows(wh, REPETITION_BY_REPORT)
     assert rows(wh, "SELECT * FROM check_failures") == rows(wh, FAILURES_JOINED)
     assert rows(wh, WIDE_VS_REPORT) == []
 
@@ -156,11 +167,23 @@ def test_a_warehouse_loaded_before_report_columns_were_copied_gets_them_on_setup
     assert wh.query("SELECT count(*) FROM t3_cells WHERE is_canonical IS NULL").item() == 0
 
 
+def test_a_warehouse_loaded_before_report_repetition_existed_gets_it_on_setup(wh, parsed_factory):
+    wh.load_years({y: year_frames(parsed_factory, y) for y in (2023, 2024)})
+    expected = rows(wh, "SELECT * FROM report_repetition")
+    assert any(r[8] for r in expected)  # sentences repeated from 2023 in 2024
+    # the table as setup creates it for such a warehouse: empty beside section_repetition
+    with (wh.connect(read_only=False) if isinstance(wh, LakeWarehouse) else wh.writer()) as con:
+        con.execute("DELETE FROM report_repetition")
+        con.execute("UPDATE schema_version SET version = 'before'")
+    wh.setup()
+    assert rows(wh, "SELECT * FROM report_repetition") == expected
+
+
 def test_report_columns_copied_onto_the_wide_tables_are_commented(wh):
     wh.setup()
     comments = pl.DataFrame(wh.query(
         "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE table_name IN "
-        "('t3_cells', 'check_result', 'section_repetition', 'cross_year_check')"))
+        "('t3_cells', 'check_result', 'section_repetition', 'report_repetition', 'cross_year_check')"))
     missing = comments.filter(pl.col("comment").fill_null("").str.strip_chars() == "")
     assert missing.filter(pl.col("column_name") != "shard").is_empty(), missing
     assert set(REPORT_COLUMNS) <= set(comments.filter(pl.col("table_name") == "t3_cells")["column_name"])
