@@ -50,6 +50,12 @@ SHARD_COMMENT = ("The shard whose load wrote this row (NULL: loaded with its who
                  "a load replaces the rows of its year and shard")
 
 
+# How each year-partitioned table's files are split: by year, and check_result also by passed,
+# so the failures (check_failures, a few % of 11 M rows nationally) sit in files of their own
+# and a query on them reads no passing row's report_id (0.47 -> 0.11 s of CPU, measured).
+PARTITION_KEYS = {"check_result": "partition_year, passed"}
+
+
 class LakeUnavailable(RuntimeError):
     """The DuckLake extensions are not installed for this DuckDB (or the lake is misconfigured)."""
 
@@ -290,12 +296,13 @@ class LakeWarehouse(Sink):
                 body = ", ".join(f'"{c}" {t}' + ("" if nullable else " NOT NULL")
                                  for c, t, nullable, _ in cols)
                 con.execute(f"CREATE TABLE main.{table} ({body})")
-                if table in PARTITIONED:
-                    con.execute(f"ALTER TABLE main.{table} SET PARTITIONED BY (partition_year)")
             else:
                 for c, t, _, _ in cols:
                     if c not in present[table]:
                         con.execute(f'ALTER TABLE main.{table} ADD COLUMN "{c}" {t}')
+            if table in PARTITIONED:  # on a lake set up before: the files written from now on
+                keys = PARTITION_KEYS.get(table, "partition_year")
+                con.execute(f"ALTER TABLE main.{table} SET PARTITIONED BY ({keys})")
             if comment:
                 con.execute(f"COMMENT ON TABLE main.{table} IS {quote(comment)}")
             for c, _, _, k in cols:

@@ -187,3 +187,18 @@ def test_report_columns_copied_onto_the_wide_tables_are_commented(wh):
     missing = comments.filter(pl.col("comment").fill_null("").str.strip_chars() == "")
     assert missing.filter(pl.col("column_name") != "shard").is_empty(), missing
     assert set(REPORT_COLUMNS) <= set(comments.filter(pl.col("table_name") == "t3_cells")["column_name"])
+
+
+def test_the_lakes_failing_checks_sit_in_files_of_their_own(tmp_path, parsed_factory):
+    # check_failures reads the failures alone: no file it opens holds a passing row
+    lake = LakeWarehouse(str(tmp_path / "catalog.ducklake"), str(tmp_path / "files"))
+    try:
+        lake.load_year(2024, year_frames(parsed_factory, 2024, failing="甲局"))
+        with lake.connect() as con:
+            files = [f for (f,) in con.execute(
+                "SELECT data_file FROM ducklake_list_files('lake', 'check_result')").fetchall()]
+            passed = [con.execute(f"SELECT list(DISTINCT passed) FROM read_parquet('{f}', "
+                                  "hive_partitioning = false)").fetchone()[0] for f in files]
+    finally:
+        lake.close()
+    assert sorted(map(sorted, passed)) == [[False], [True]]
