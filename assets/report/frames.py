@@ -7,10 +7,11 @@ the store; the warehouse loader reads them. The column sets here are the warehou
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import unicodedata
-import uuid
+import zipfile
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from gongkai.assets.report.division import (
 )
 from gongkai.assets.report.model import Report
 from gongkai.assets.report.scope import Figures, Scope, scope_from_figures
-from gongkai.assets.storage import Storage, open_storage, read_frame, write_frame
+from gongkai.assets.storage import Storage, open_storage, read_frame
 
 REPORT_SCHEMA = {
     "report_id": pl.Utf8,
@@ -95,7 +96,13 @@ FIGURE_SCHEMA = {
     "section_id": pl.Utf8,
 }
 
-STAGED_MANIFEST = "STAGED.json"  # names the generation of a staged year's tables
+# A staged shard × year is one object: its tables as Parquet members of one zip (stored, not
+# compressed again). One write replaces it whole and one read gets it back: a request each
+# in a bucket, where a table an object took seven a shard-year (five PUTs, a manifest, a
+# listing) and five GETs to read.
+STAGED_FRAMES = "frames.zip"
+# The layout before it (a generation of files named by this manifest): still read, never written.
+STAGED_MANIFEST = "STAGED.json"
 
 # Which copy of a report counts when an agency posts the same year twice: a text layer we
 # read exactly beats a scan, and a structured page beats a PDF rendering of it.
@@ -125,24 +132,31 @@ class ReportFrames:
 
     def write_parquet(self, directory: Path | Storage) -> None:
         """Stage the year in `directory` (a folder, or a storage's prefix), replacing what was
-        there all at once.
-
-        The tables are written under a new generation's names, then `STAGED.json` is replaced
-        to name that generation: a parse killed at any moment leaves the previous year's
-        tables or the new ones, never some of each. Older generations are removed after."""
-        storage = open_storage(directory)
-        generation = uuid.uuid4().hex[:12]
-        for name, frame in self.tables().items():
-            write_frame(storage, f"{name}.{generation}.parquet", frame)
-        storage.write(STAGED_MANIFEST, json.dumps({"generation": generation}).encode())
-        for key in storage.keys(""):
-            if key != STAGED_MANIFEST and generation not in key:
-                storage.delete(key)  # earlier generations and killed writes' leftovers
+        there all at once: one object (`STAGED_FRAMES`), written whole (a rename, a single PUT),
+        so a parse killed at any moment leaves the previous year's tables or the new ones."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle:
+            for name, frame in self.tables().items():
+                table = io.BytesIO()
+                frame.write_parquet(table)
+                bundle.writestr(f"{name}.parquet", table.getvalue())
+        open_storage(directory).write(STAGED_FRAMES, buffer.getvalue())
 
     @classmethod
     def read_parquet(cls, directory: Path | Storage) -> ReportFrames:
         """The year staged in `directory` (empty frames if nothing was ever staged there)."""
         storage = open_storage(directory)
+        try:
+            data = storage.read(STAGED_FRAMES)
+        except KeyError:
+            return cls._read_generation(storage)
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            return cls(**{f.name: pl.read_parquet(bundle.read(f"{f.name}.parquet"))
+                          for f in fields(cls)})
+
+    @classmethod
+    def _read_generation(cls, storage: Storage) -> ReportFrames:
+        """A year staged by an earlier gongkai: a Parquet object a table, named by the manifest."""
         try:
             suffix = "." + json.loads(storage.read(STAGED_MANIFEST))["generation"]
         except KeyError:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import dagster as dg
 
 from gongkai.assets.report.combine import combine_shards
-from gongkai.assets.report.frames import STAGED_MANIFEST, ReportFrames
+from gongkai.assets.report.frames import STAGED_FRAMES, STAGED_MANIFEST, ReportFrames
 from gongkai.assets.storage import Storage, join, open_storage
 
 
 class StagingArea(dg.ConfigurableResource):
-    """Each shard × year's frames as Parquet under `<store>/reports/year=<year>/shard=<shard>/`,
-    replaced whole (see `ReportFrames.write_parquet`); the store is a directory or an s3:// URL."""
+    """Each shard × year's frames as one object of Parquet tables under
+    `<store>/reports/year=<year>/shard=<shard>/`, replaced whole (see
+    `ReportFrames.write_parquet`); the store is a directory or an s3:// URL."""
 
     store: str  # the store (GONGKAI_STORE); the frames live in its reports/
 
@@ -21,7 +22,8 @@ class StagingArea(dg.ConfigurableResource):
 
     def has(self, shard: str, year: int) -> bool:
         """Whether the shard × year was ever staged."""
-        return self.shard_storage(shard, year).exists(STAGED_MANIFEST)
+        storage = self.shard_storage(shard, year)
+        return storage.exists(STAGED_FRAMES) or storage.exists(STAGED_MANIFEST)
 
     def write(self, shard: str, year: int, frames: ReportFrames) -> None:
         frames.write_parquet(self.shard_storage(shard, year))

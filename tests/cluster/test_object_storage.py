@@ -4,13 +4,16 @@ two places."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 from gongkai.assets.crawl import crawl_sources
 from gongkai.assets.crawl.packs import PACK_MAX_DOCUMENT, PackedStore
 from gongkai.assets.crawl.resources import DocumentStore
 from gongkai.assets.crawl.store import sha256_of
-from gongkai.assets.report.frames import ReportFrames, build_frames
+from gongkai.assets.report.frames import build_frames
 from gongkai.assets.report.resources import StagingArea
 from gongkai.assets.storage import Bucket, Directory, open_storage
 from tests.crawl.conftest import fast_settings, portal, portal_sources  # noqa: F401  (fixture)
@@ -45,7 +48,7 @@ def test_raw_documents_are_kept_once_under_their_sha256(store_url):
     assert open_storage(store_url).keys("raw") == [f"raw/objects/{digest[:2]}/{digest[2:]}"]
 
 
-def test_a_staged_shard_year_is_replaced_whole_and_leaves_one_generation(store_url):
+def test_a_staged_shard_year_is_replaced_whole_as_one_object(store_url):
     staging = StagingArea(store=store_url)
     assert staging.read("07", 2023).report.height == 0 and not staging.has("07", 2023)
     staging.write("07", 2023, build_frames([make_parsed(a, 2023) for a in ("甲局", "乙局")], 2023))
@@ -53,8 +56,8 @@ def test_a_staged_shard_year_is_replaced_whole_and_leaves_one_generation(store_u
     assert staging.has("07", 2023)
     assert staging.read("07", 2023).report["agency"].to_list() == ["丙局"]
     assert staging.read("07", 2024).report.height == 0
-    files = open_storage(store_url).keys("reports/year=2023/shard=07")
-    assert len(files) == 1 + len(ReportFrames.empty().tables())
+    assert open_storage(store_url).keys("reports/year=2023/shard=07") == [
+        "reports/year=2023/shard=07/frames.zip"]
 
 
 def test_a_recrawl_into_the_store_revalidates_and_keeps_the_catalog(store_url, portal):  # noqa: F811
@@ -157,3 +160,19 @@ def test_a_directory_store_keeps_a_file_a_document_for_any_shard(tmp_path):
     with store.writing(["07"]) as raw:
         digest = raw.put(b"<html>report</html>")
     assert open_storage(tmp_path / "store").keys("raw") == [f"raw/objects/{digest[:2]}/{digest[2:]}"]
+
+
+def test_a_shard_year_staged_a_table_an_object_by_an_earlier_gongkai_is_still_read(store_url):
+    # the layout before one object a shard-year: a Parquet object a table, named by a manifest
+    staging = StagingArea(store=store_url)
+    storage = staging.shard_storage("07", 2023)
+    frames = build_frames([make_parsed(a, 2023) for a in ("甲局", "乙局")], 2023)
+    for name, frame in frames.tables().items():
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        storage.write(f"{name}.0123456789ab.parquet", buffer.getvalue())
+    storage.write("STAGED.json", json.dumps({"generation": "0123456789ab"}).encode())
+    assert staging.has("07", 2023)
+    assert sorted(staging.read("07", 2023).report["agency"]) == ["乙局", "甲局"]
+    staging.write("07", 2023, build_frames([make_parsed("丙局", 2023)], 2023))  # a new parse wins
+    assert staging.read("07", 2023).report["agency"].to_list() == ["丙局"]

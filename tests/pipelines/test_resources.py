@@ -68,7 +68,7 @@ def test_a_run_without_settings_keeps_everything_under_the_working_directory(tmp
     parse_and_load(local(), label["year"])
 
     staged = tmp_path / "data" / "store" / "reports" / f"year={label['year']}"
-    assert len(list(staged.glob("shard=*/STAGED.json"))) == 1
+    assert len(list(staged.glob("shard=*/frames.zip"))) == 1
     loaded = Warehouse(tmp_path / "warehouse" / "gongkai.duckdb").query(
         "SELECT agency, year, is_canonical FROM report")
     assert loaded.rows() == [(label["agency"], label["year"], True)]
