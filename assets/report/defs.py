@@ -10,7 +10,7 @@ from gongkai.assets.crawl.catalog import documents_for_years
 from gongkai.assets.crawl.resources import DocumentStore
 from gongkai.assets.report.build import parse_year
 from gongkai.assets.report.resources import StagingArea
-from gongkai.assets.sources.partitions import ShardYear, shard_year_keys, shard_years
+from gongkai.assets.sources.partitions import shard_year_keys, shard_years
 from gongkai.assets.sources.resources import SourcesFile
 
 
@@ -38,6 +38,7 @@ def parsed_reports(
     # Only this step's shards' catalog: the rest is other steps' (one file a shard to read)
     by_year = documents_for_years(raw_store.catalog({k.shard for k in keys}),
                                   sorted({k.year for k in keys}))
+    read: list[str] = []  # "shard 07 2023: 31 documents, 0 unreadable", one a partition read
     for key in keys:
         started = time.perf_counter()
         documents = [d for d in by_year[key.year]
@@ -65,13 +66,11 @@ def parsed_reports(
             "by_format": dg.MetadataValue.json(dict(parsed.by_format)),
         })
         if documents:
-            context.log.info("%s: %d documents, %d unreadable", _label(key), len(documents),
-                             len(parsed.errors))
+            read.append(f"shard {key.shard} {key.year}: {len(documents)} documents, "
+                        f"{len(parsed.errors)} unreadable")
+    if read:  # one line a step, not a partition: each is an event stored in the instance
+        context.log.info("; ".join(read))
     return dg.MaterializeResult(metadata={"partitions_in_run": len(keys)})
-
-
-def _label(key: ShardYear) -> str:
-    return f"shard {key.shard} {key.year}"
 
 
 defs = dg.Definitions(assets=[parsed_reports])

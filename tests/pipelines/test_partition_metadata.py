@@ -71,9 +71,12 @@ def runs(tmp_path_factory):
                                      instance=instance, tags=partition_range_tags([year]))
         one = dg.materialize([parsed_reports, warehouse_reports], resources=resources,
                              instance=instance, partition_key=ShardYear(shards["clean"], year).key)
+        # the parse step's log lines (not events: the result leaves them out)
+        parse_lines = [entry.user_message for entry in instance.all_logs(every_shard.run_id)
+                       if entry.step_key == "parsed_reports" and entry.dagster_event is None]
     assert every_shard.success and one.success
     return {"every_shard": every_shard, "one": one, "year": year, "shards": shards,
-            "broken": broken, "clean": clean}
+            "broken": broken, "clean": clean, "parse_lines": parse_lines}
 
 
 def materialisations(result, asset: str) -> dict[ShardYear, dict]:
@@ -130,3 +133,11 @@ def test_one_partition_runs_record_their_own_figures_under_their_own_keys(runs):
     assert not any(key.endswith("_over_partitions") for key in metadata)
     _, whole = check(runs["every_shard"], runs["broken"]["broken_rules"][0])
     assert "failed" not in whole and "failed_over_partitions" in whole
+
+
+def test_a_parse_step_logs_one_line_naming_each_partition_it_read(runs):
+    # one line a step, not one a partition: each line is an event stored in the instance
+    read = [line for line in runs["parse_lines"] if "documents" in line]
+    assert len(read) == 1
+    for shard in runs["shards"].values():
+        assert f"shard {shard} {runs['year']}: 1 documents, 0 unreadable" in read[0]
