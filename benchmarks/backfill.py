@@ -56,8 +56,11 @@ REPO = Path(__file__).resolve().parents[1]
 PARSE_RATIO_TARGET = 1.8
 # A national backfill's parse step (a shard-year): 2.7 M reports / (16 shards × 18 years)
 NATIONAL_REPORTS_A_STEP = 9_400
+# a county's agencies: a host's sources are its first --sources-per-host (names must differ)
 DEPARTMENTS = ("人民政府", "教育局", "卫生健康委员会", "生态环境局", "交通运输局", "应急管理局",
-               "自然资源局", "市场监督管理局")
+               "自然资源局", "市场监督管理局", "民政局", "司法局", "财政局", "人力资源和社会保障局",
+               "住房和城乡建设局", "水利局", "农业农村局", "商务局", "文化和旅游局", "审计局",
+               "统计局", "医疗保障局", "退役军人事务局", "林业局", "体育局", "发展和改革委员会")
 STAGES = {"crawl": "crawled_documents", "parse": "parsed_reports", "load": "warehouse_reports"}
 
 
@@ -65,7 +68,7 @@ STAGES = {"crawl": "crawled_documents", "parse": "parsed_reports", "load": "ware
 
 
 def agency_name(host: int, source: int) -> str:
-    return f"示范{host:03d}县{DEPARTMENTS[source % len(DEPARTMENTS)]}"
+    return f"示范{host:03d}县{DEPARTMENTS[source]}"
 
 
 def report_page(agency: str, year: int) -> bytes:
@@ -425,6 +428,9 @@ def main(argv: list[str]) -> int:
                         help="local and/or worker counts of the cluster profile, a count@shards "
                         "for another GONGKAI_SHARDS (1@4: 1 worker, 4 shards) (default: %(default)s)")
     args = parser.parse_args(argv)
+    if not 1 <= args.sources_per_host <= len(DEPARTMENTS):
+        parser.error(f"--sources-per-host: 1 to {len(DEPARTMENTS)} (a host's agencies have "
+                     "different names)")
     first, _, last = args.years.partition("-")
     years = list(range(int(first), int(last or first) + 1))
     chosen = args.configurations.split(",")
