@@ -234,7 +234,10 @@ def run_child(config: dict, env: dict[str, str], cwd: Path, sampler: CpuSampler)
             servers.kill_group(process)
     for line in stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            result = json.loads(line[len("RESULT "):])
+            if not result["ok"]:  # its figures are zeros: say why beside them
+                print(f"the {config['profile']} run failed:\n{stderr[-3000:]}", flush=True)
+            return result
     raise RuntimeError(f"the {config['profile']} run failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
 
 
