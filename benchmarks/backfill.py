@@ -532,7 +532,8 @@ def main(argv: list[str]) -> int:
     for row in ("steps", "submitted → start s", "step wall s", "our work s", "step wall − our work s"):
         print(f"{row:<34}" + "".join(f"{show((breakdowns[n] or {}).get(row)):>14}" for n in names))
     windows = {n: results[n][1]["windows"]["parse"] for n in names}
-    print(f"{'other stages busy in it, step s':<34}"
+    overlap = "other stages' steps in it, s"  # summed over their steps
+    print(f"{overlap:<34}"
           + "".join(f"{show(busy_in(results[n][1], windows[n], 'parse') if windows[n] else None):>14}"
                     for n in names))
 
