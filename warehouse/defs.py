@@ -1,10 +1,11 @@
 """Dagster asset of the warehouse stage. Depends on: parsed_reports. Work: warehouse.loader.
 Resources: `resources.DuckDBWarehouse` or `DuckLakeWarehouse`; the report stage's `StagingArea`.
 
-Partitioned by shard × year. Each partition's materialisation carries that partition's
-figures (reports per status, cells, check failures, a preview); the consistency rules are
-asset checks on the run's partitions, naming a few failing reports: a broken rule is a
-warning-severity failure and never blocks the load.
+Partitioned by shard × year: the local warehouse replaces the partition's year from every
+shard's staged frames, the lake (many writers) the partition's shard-year from its own. Each
+partition's materialisation carries that partition's figures (reports per status, cells, check
+failures, a preview); the consistency rules are asset checks on the run's partitions, naming a
+few failing reports: a broken rule is a warning-severity failure and never blocks the load.
 """
 
 import dagster as dg
@@ -14,6 +15,7 @@ from gongkai.assets.form.rules import RULES
 from gongkai.assets.report.combine import combine_shards
 from gongkai.assets.report.resources import StagingArea
 from gongkai.assets.sources.partitions import report_shards, shard_year_keys, shard_years
+from gongkai.warehouse.lake import LakeWarehouse
 from gongkai.warehouse.resources import WarehouseResource
 
 # One asset check per rule of the form's registry (assets/form/rules.py).
@@ -35,21 +37,31 @@ PREVIEW_ROWS = 10  # reports in a partition's preview table
     kinds={"duckdb"},
     check_specs=warehouse_checks,
     description="The DuckDB warehouse tables (report, fact_cell, report_section, check_result, "
-    "narrative_figure, the wide t3/t4 tables, agency). A shard × year is loaded as its year "
-    "from every shard's staged frames (one canonical report per agency and year across "
-    "shards), replaced in one transaction on a snapshot swapped in atomically (readers are "
-    "never blocked).",
+    "narrative_figure, the wide t3/t4 tables, agency). One canonical report per agency and "
+    "year across shards. The local file loads a shard × year as its year from every shard's "
+    "staged frames, replaced in one transaction on a snapshot swapped in atomically; the lake "
+    "loads the shard's own frames as one commit of that shard-year (readers are never "
+    "blocked).",
 )
 def warehouse_reports(context: dg.AssetExecutionContext, staging: StagingArea,
                       warehouse: WarehouseResource):
     db = warehouse.open()
     keys = shard_year_keys(context)
-    years = sorted({k.year for k in keys})
-    shards = report_shards.get_partition_keys()
-    staged = {(shard, year): staging.read(shard, year) for year in years for shard in shards}
-    frames_by_year = {year: combine_shards([staged[(s, year)] for s in shards]) for year in years}
-    # Every year of the run in one snapshot, swapped in at once: readers never see part of it.
-    for summary in db.load_years(frames_by_year, run_id=context.run.run_id):
+    run_id = context.run.run_id
+    if isinstance(db, LakeWarehouse):
+        # Many writers: each shard-year is its own commit of its own shard's frames; the lake
+        # chooses the canonical report of an agency-year over every shard's rows.
+        staged = {key: staging.read(key.shard, key.year) for key in keys}
+        summaries = [db.load_year(key.year, staged[key], shard=key.shard, run_id=run_id)
+                     for key in keys]
+    else:
+        years = sorted({k.year for k in keys})
+        shards = report_shards.get_partition_keys()
+        staged = {(shard, year): staging.read(shard, year) for year in years for shard in shards}
+        frames_by_year = {year: combine_shards([staged[(s, year)] for s in shards]) for year in years}
+        # Every year of the run in one snapshot, swapped in at once: readers never see part of it.
+        summaries = db.load_years(frames_by_year, run_id=run_id)
+    for summary in summaries:
         if summary.skipped_reason:
             context.log.warning(summary.skipped_reason)
     ids = {key: staged[key].report["report_id"].to_list() for key in keys}

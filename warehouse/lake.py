@@ -27,7 +27,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,15 +37,33 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import duckdb
 import polars as pl
 
+from gongkai.assets.report.frames import (
+    REPORT_SCHEMA,
+    ReportFrames,
+    mark_canonical,
+    with_agency_keys,
+)
 from gongkai.warehouse.comments import inherit_column_comments
 from gongkai.warehouse.connect import WarehouseLocked
-from gongkai.warehouse.writing import COPIED, PARTITIONED, Layout, Sink, T, layout_ddl, quote
+from gongkai.warehouse.writing import (
+    COPIED,
+    PARTITIONED,
+    Layout,
+    LoadSummary,
+    Sink,
+    T,
+    layout_ddl,
+    quote,
+    refresh_derived,
+)
 
 log = logging.getLogger(__name__)
 
 ALIAS = "lake"  # the name the lake is attached under on the loader's connections
 # The storage columns of the year-partitioned tables in the lake.
 YEAR_COMMENT = "The year partition this row is loaded under (the lake's storage column)"
+# The columns of a report row that say whether it is its agency-year's canonical report.
+CANONICAL = ("is_canonical", "superseded_by", "canonical_reason")
 SHARD_COMMENT = ("The shard whose load wrote this row (NULL: loaded with its whole year); "
                  "a load replaces the rows of its year and shard")
 
@@ -373,6 +391,132 @@ class LakeWarehouse(Sink):
                 con.execute(f"INSERT INTO main.{table} BY NAME SELECT *{extra} FROM new_rows", values)
             finally:
                 con.unregister("new_rows")
+
+
+    # -- shards ----------------------------------------------------------------------------
+
+    def load_years(self, frames_by_year: Mapping[int, ReportFrames], *, run_id: str | None = None,
+                   allow_empty: bool = False, shard: str | None = None) -> list[LoadSummary]:
+        """As `Sink.load_years`; with `shard`, the reports of an agency and year held by other
+        shards take part in the canonical choice (`_settle`). Two first loads of one agency-year
+        in different shards only insert, so both commit, each without the other's reports: the
+        rows are settled again once committed, where the later of the two sees both."""
+        summaries = super().load_years(frames_by_year, run_id=run_id, allow_empty=allow_empty,
+                                       shard=shard)
+        loaded = {year: frames.report for year, frames in frames_by_year.items()
+                  if not frames.report.is_empty()}
+        if shard is not None and loaded:
+            self._write(lambda con: self._settle_loaded(con, loaded))
+        return summaries
+
+    def _settle_loaded(self, con: duckdb.DuckDBPyConnection, loaded: dict[int, pl.DataFrame]) -> None:
+        changed = [self._settle(con, year, with_agency_keys(report))[1]
+                   for year, report in loaded.items()]
+        if any(not c.is_empty() for c in changed):
+            refresh_derived(con, pl.concat(changed))
+
+    def _load_one(self, con: duckdb.DuckDBPyConnection, partition_year: int, frames: ReportFrames,
+                  run_id: str | None, allow_empty: bool, shard: str | None,
+                  layout: Layout, changed: list[pl.DataFrame]) -> LoadSummary:
+        if shard is not None and (allow_empty or not frames.report.is_empty()):
+            report, moved = self._settle(con, partition_year, with_agency_keys(frames.report), shard)
+            changed.append(moved)
+            kept = report["report_id"].implode()
+            frames = ReportFrames(**{name: report if name == "report" else
+                                     table.filter(pl.col("report_id").is_in(kept))
+                                     for name, table in frames.tables().items()})
+            allow_empty = True  # every report of the load held by an earlier shard: none here
+        return super()._load_one(con, partition_year, frames, run_id, allow_empty, shard, layout,
+                                 changed)
+
+    def _settle(self, con: duckdb.DuckDBPyConnection, partition_year: int, report: pl.DataFrame,
+                shard: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The year's report rows of the agencies in `report` (and `report`'s reports) over
+        every shard, made consistent: a report held by two shards is kept by the first shard
+        (NULL, a whole-year load, last: as `combine_shards` takes the first) and the other
+        copy deleted; one canonical report per agency and year, chosen by `mark_canonical`
+        over them all. Other shards' rows whose choice changed are rewritten here (report and
+        the tables with a copy of is_canonical); the rows of agencies no other shard holds
+        are not touched, so a load of new agencies only inserts.
+
+        With `shard`, `report` is the shard's load, replacing its rows of the year: returned
+        with the choice made (less the reports an earlier shard holds). Without, `report` names
+        rows already loaded. Also returned: the rows removed or whose is_canonical changed
+        (report_id, agency_id, year), for `refresh_derived`."""
+        agencies = report["agency_id"].drop_nulls().unique().to_list()
+        ids = report["report_id"].to_list()
+        where = (f"partition_year = {int(partition_year)} AND (agency_id IN (SELECT unnest(?::VARCHAR[])) "
+                 "OR report_id IN (SELECT unnest(?::VARCHAR[])))")
+        if shard is not None:  # the agencies of the rows this load replaces take part too
+            agencies += con.execute(
+                f"SELECT DISTINCT agency_id FROM main.report WHERE partition_year = {int(partition_year)} "
+                "AND shard = ? AND agency_id IS NOT NULL", [shard]).pl()["agency_id"].to_list()
+            where += " AND shard IS DISTINCT FROM ?"
+        columns = ", ".join(f'"{c}"' for c in REPORT_SCHEMA)
+        stored = con.execute(f"SELECT {columns}, shard FROM main.report WHERE {where}",
+                             [agencies, ids] + ([shard] if shard is not None else [])).pl()
+        rows = pl.concat([stored.cast(REPORT_SCHEMA | {"shard": pl.Utf8}),
+                          report.select(list(REPORT_SCHEMA)).with_columns(
+                              shard=pl.lit(shard, dtype=pl.Utf8), _new=pl.lit(True))]
+                         if shard is not None else [stored.with_columns(_new=pl.lit(False))],
+                         how="diagonal_relaxed").with_columns(pl.col("_new").fill_null(False))
+        ordered = rows.sort("report_id", pl.col("shard").is_null(), "shard")
+        first = ordered.unique("report_id", keep="first", maintain_order=True)
+        copies = ordered.join(first.select("report_id", "shard"), on=["report_id", "shard"],
+                              how="anti", nulls_equal=True)
+        chosen = mark_canonical(first.select(list(REPORT_SCHEMA))).select(
+            "report_id", *CANONICAL).join(first.select("report_id", "shard", "_new",
+                                                       *(pl.col(c).alias(f"_was_{c}") for c in CANONICAL)),
+                                          on="report_id")
+        moved = chosen.filter(~pl.col("_new") & pl.any_horizontal(
+            pl.col(c).ne_missing(pl.col(f"_was_{c}")) for c in CANONICAL))
+        self._delete_copies(con, partition_year, copies.filter(~pl.col("_new")))
+        self._rewrite_choice(con, partition_year, moved)
+        changed = pl.concat([
+            copies.filter(~pl.col("_new")),
+            moved.filter(pl.col("is_canonical") != pl.col("_was_is_canonical")).join(
+                first.select("report_id", "agency_id", "year"), on="report_id")],
+            how="diagonal_relaxed").select(pl.col("report_id").cast(pl.Utf8),
+                                           pl.col("agency_id").cast(pl.Utf8), pl.col("year").cast(pl.Int32))
+        loaded = report.drop(CANONICAL).join(chosen.filter(pl.col("_new")).select("report_id", *CANONICAL),
+                                             on="report_id", maintain_order="left").select(report.columns)
+        return loaded, changed
+
+    def _delete_copies(self, con: duckdb.DuckDBPyConnection, partition_year: int,
+                       copies: pl.DataFrame) -> None:
+        """Delete the rows of reports (report_id, shard) a shard holds that an earlier one holds too."""
+        if copies.is_empty():
+            return
+        con.register("copies", copies.select("report_id", "shard").to_arrow())
+        try:
+            for table in PARTITIONED:
+                con.execute(f"DELETE FROM main.{table} t WHERE partition_year = {int(partition_year)} "
+                            "AND EXISTS (SELECT 1 FROM copies c WHERE c.report_id = t.report_id "
+                            "AND c.shard IS NOT DISTINCT FROM t.shard)")
+        finally:
+            con.unregister("copies")
+
+    def _rewrite_choice(self, con: duckdb.DuckDBPyConnection, partition_year: int,
+                        moved: pl.DataFrame) -> None:
+        """Set the canonical columns of loaded rows (report_id, shard) whose choice moved, in
+        report and, where is_canonical moved, in the tables carrying a copy of it."""
+        if moved.is_empty():
+            return
+        con.register("moved", moved.with_columns(
+            flipped=pl.col("is_canonical") != pl.col("_was_is_canonical")).to_arrow())
+        try:
+            def same(t: str) -> str:  # the row of m in table t
+                return (f"m.report_id = {t}.report_id AND m.shard IS NOT DISTINCT FROM {t}.shard "
+                        f"AND {t}.partition_year = {int(partition_year)}")
+
+            con.execute("UPDATE main.report SET " + ", ".join(f"{c} = m.{c}" for c in CANONICAL)
+                        + " FROM moved m WHERE " + same("report"))
+            for table, columns in COPIED.items():
+                if "is_canonical" in columns:
+                    con.execute(f"UPDATE main.{table} SET is_canonical = m.is_canonical FROM moved m "
+                                f"WHERE m.flipped AND {same(table)}")
+        finally:
+            con.unregister("moved")
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

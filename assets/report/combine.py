@@ -26,8 +26,5 @@ def combine_shards(shards: list[ReportFrames]) -> ReportFrames:
         for name, table in frames.tables().items():
             parts[name].append(table.filter(pl.col("report_id").is_in(list(keep))))
     tables = {name: pl.concat(frames, how="vertical_relaxed") for name, frames in parts.items()}
-    # Each shard marked its own best; the year's choice starts again from none.
-    tables["report"] = mark_canonical(tables["report"].with_columns(
-        is_canonical=pl.lit(False), superseded_by=pl.lit(None, dtype=pl.Utf8),
-        canonical_reason=pl.lit(None, dtype=pl.Utf8)))
+    tables["report"] = mark_canonical(tables["report"])  # over the year, not each shard's own
     return ReportFrames(**tables)

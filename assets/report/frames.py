@@ -370,10 +370,14 @@ def mark_canonical(report: pl.DataFrame) -> pl.DataFrame:
 
     Order of preference: readable; a correction (更正) over the post it corrects; more cells
     read; the preferred media (html > docx > pdf > doc); fetched later; report_id (stable).
+    The choice starts afresh: what `report` says of it already (a shard's own choice, the
+    rows as loaded) is not read.
     """
     if report.is_empty():
         return report
-    report = with_agency_keys(report)
+    report = with_agency_keys(report).with_columns(
+        is_canonical=pl.lit(False), superseded_by=pl.lit(None, dtype=pl.Utf8),
+        canonical_reason=pl.lit(None, dtype=pl.Utf8))
     ranked = report.with_columns(
         _readable=pl.col("error").is_null() & ~pl.col("needs_ocr"),
         _media_rank=pl.col("media").replace_strict(MEDIA_PREFERENCE, default=9, return_dtype=pl.Int32),
