@@ -443,18 +443,26 @@ class LakeWarehouse(Sink):
         with the choice made (less the reports an earlier shard holds). Without, `report` names
         rows already loaded. Also returned: the rows removed or whose is_canonical changed
         (report_id, agency_id, year), for `refresh_derived`."""
-        agencies = report["agency_id"].drop_nulls().unique().to_list()
-        ids = report["report_id"].to_list()
-        where = (f"partition_year = {int(partition_year)} AND (agency_id IN (SELECT unnest(?::VARCHAR[])) "
-                 "OR report_id IN (SELECT unnest(?::VARCHAR[])))")
+        year = int(partition_year)
+        touched = report.select("agency_id").drop_nulls()
         if shard is not None:  # the agencies of the rows this load replaces take part too
-            agencies += con.execute(
-                f"SELECT DISTINCT agency_id FROM main.report WHERE partition_year = {int(partition_year)} "
-                "AND shard = ? AND agency_id IS NOT NULL", [shard]).pl()["agency_id"].to_list()
-            where += " AND shard IS DISTINCT FROM ?"
-        columns = ", ".join(f'"{c}"' for c in REPORT_SCHEMA)
-        stored = con.execute(f"SELECT {columns}, shard FROM main.report WHERE {where}",
-                             [agencies, ids] + ([shard] if shard is not None else [])).pl()
+            touched = pl.concat([touched, con.execute(
+                f"SELECT agency_id FROM main.report WHERE partition_year = {year} AND shard = ? "
+                "AND agency_id IS NOT NULL", [shard]).pl().cast(pl.Utf8)])
+        columns = ", ".join(f'r."{c}"' for c in REPORT_SCHEMA)
+        # registered frames, not list parameters: DuckDB converts a Python list slowly
+        con.register("touched_agency", touched.unique().to_arrow())
+        con.register("touched_report", report.select("report_id").to_arrow())
+        try:
+            stored = con.execute(
+                f"SELECT {columns}, r.shard FROM main.report r WHERE r.partition_year = {year} "
+                "AND (r.agency_id IN (SELECT agency_id FROM touched_agency) "
+                "OR r.report_id IN (SELECT report_id FROM touched_report))"
+                + (" AND r.shard IS DISTINCT FROM ?" if shard is not None else ""),
+                [shard] if shard is not None else []).pl()
+        finally:
+            con.unregister("touched_agency")
+            con.unregister("touched_report")
         rows = pl.concat([stored.cast(REPORT_SCHEMA | {"shard": pl.Utf8}),
                           report.select(list(REPORT_SCHEMA)).with_columns(
                               shard=pl.lit(shard, dtype=pl.Utf8), _new=pl.lit(True))]
