@@ -13,9 +13,8 @@ is a shard-year of ~9,400 reports (2.7 M reports / (16 shards × 18 years)), whe
 nothing; the farm's default steps (a shard's 3 years: 3,000 reports / 16 shards ≈ 190) are as
 big as keeps the whole benchmark near 15 minutes on 2 cores, twice the 94 of the 500-source
 farm before, so the ratio it measures is not a figure of the benchmark's small steps. More
-steps (40 shards and more, so the last step's tail weighs less) would be better still, but the
-cluster's loads run one at a time (the `duckdb` pool) at a few seconds a shard-year: 40 shards
-× 3 years would add ~5 minutes a configuration.
+steps (40 shards and more, so the last step's tail weighs less) would be better still, at a
+few seconds of loading a shard-year: 40 shards × 3 years would add ~5 minutes a configuration.
 
 The farm: N hosts (127.0.0.1 … 127.0.0.N, each its own server, so each is its own host to the
 crawler; `benchmarks/crawl.py`'s portal with other pages), each with S sources (a list page
